@@ -1,0 +1,43 @@
+# KruDesk: `make run` serves the app with demo data; `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-postgres setup translations clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: setup
+	KRUDESK_ENV=development $(FLASK) db upgrade
+	KRUDESK_ENV=development $(FLASK) seed-reference
+	KRUDESK_ENV=development $(FLASK) seed-demo --if-empty
+	@echo "KruDesk is starting on http://$(HOST):$(PORT)/ — sign in with a login above (Ctrl+C stops it)."
+	KRUDESK_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
+
+# pytest exits 5 when it collected no test: fail loudly, since a run that tests nothing proves nothing.
+test: setup
+	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
+
+# The same suite against a PostgreSQL server (CI uses the machine's: user postgres, database test).
+test-postgres:
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(MAKE) test
+
+# After changing user-facing text: extract, merge into the Thai catalogue, translate, then compile.
+translations: setup
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --omit-header -o app/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --no-location --omit-header
+	$(VENV)/bin/pybabel compile -d app/translations
+
+clean:
+	rm -rf $(VENV) .pytest_cache

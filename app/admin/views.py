@@ -1,0 +1,185 @@
+"""Administrators' pages: users and org units. Each view parses the form, calls one service function,
+and renders; scope and permission are enforced by the services and the decorator."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from app.admin.forms import OrgUnitForm, PasswordResetForm, UserCreateForm, UserEditForm
+from app.auth.forms import EmptyForm
+from app.auth.session import permission_required
+from app.extensions import db
+from app.models import OrgUnit, Role, UnitKind, User
+from app.services import org as org_service
+from app.services import users as user_service
+from app.services.errors import ValidationFailed
+from app.services.scope import get_scoped_or_404, scoped, units_in_scope
+from app.web import apply_service_errors, paginate
+
+bp = Blueprint("admin", __name__)
+
+
+def _unit_choices(kinds=None):
+    units = db.session.scalars(units_in_scope(current_user, kinds)).all()
+    return [(u.id, f"{u.code} · {u.name}") for u in units]
+
+
+# ---- users -------------------------------------------------------------------------------------
+
+@bp.route("/users")
+@permission_required("manage_users")
+def users():
+    stmt = scoped(select(User).join(User.org_unit), OrgUnit.path, current_user).order_by(User.username)
+    text = request.args.get("q", "").strip()[:100]
+    role = request.args.get("role", "")
+    state = request.args.get("state", "")
+    if text:
+        pattern = f"%{text}%"
+        stmt = stmt.where(or_(User.username.ilike(pattern), User.full_name.ilike(pattern),
+                              OrgUnit.name.ilike(pattern), OrgUnit.code.ilike(pattern)))
+    if role in {r.value for r in Role}:
+        stmt = stmt.where(User.role == role)
+    if state in ("active", "inactive"):
+        stmt = stmt.where(User.active.is_(state == "active"))
+    return render_template("admin/users.html", page=paginate(stmt), q=text, role=role, state=state,
+                           action_form=EmptyForm())
+
+
+def _user_input(form, **extra) -> user_service.UserInput:
+    return user_service.UserInput(
+        username=extra.get("username", ""), full_name=form.full_name.data or "", role=form.role.data or "",
+        org_unit_id=form.org_unit_id.data, email=form.email.data or None, password=extra.get("password"),
+        active=bool(form.active.data))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@permission_required("manage_users")
+def user_new():
+    form = UserCreateForm(unit_choices=_unit_choices())
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = user_service.create_user(
+                current_user, _user_input(form, username=form.username.data, password=form.password.data))
+        except ValidationFailed as error:
+            apply_service_errors(form, error)
+        else:
+            flash(_("User %(username)s was created.", username=user.username), "success")
+            return redirect(url_for("admin.users"))
+    if request.method == "POST":
+        status = 422
+    return render_template("admin/user_form.html", form=form, user=None), status
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@permission_required("manage_users")
+def user_edit(user_id: int):
+    user = get_scoped_or_404(User, user_id, current_user, OrgUnit.path)
+    form = UserEditForm(obj=user, unit_choices=_unit_choices())
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user_service.update_user(current_user, user.id, _user_input(form))
+        except ValidationFailed as error:
+            apply_service_errors(form, error)
+        else:
+            flash(_("The changes to %(username)s were saved.", username=user.username), "success")
+            return redirect(url_for("admin.users"))
+    if request.method == "POST":
+        status = 422
+    return render_template("admin/user_form.html", form=form, user=user), status
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@permission_required("manage_users")
+def user_password(user_id: int):
+    user = get_scoped_or_404(User, user_id, current_user, OrgUnit.path)
+    form = PasswordResetForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user_service.reset_password(current_user, user.id, form.password.data)
+        except ValidationFailed as error:
+            apply_service_errors(form, error)
+        else:
+            flash(_("A new password was set for %(username)s.", username=user.username), "success")
+            return redirect(url_for("admin.users"))
+    if request.method == "POST":
+        status = 422
+    return render_template("admin/user_password.html", form=form, user=user), status
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@permission_required("manage_users")
+def user_deactivate(user_id: int):
+    return _set_active(user_id, False)
+
+
+@bp.route("/users/<int:user_id>/activate", methods=["POST"])
+@permission_required("manage_users")
+def user_activate(user_id: int):
+    return _set_active(user_id, True)
+
+
+def _set_active(user_id: int, active: bool):
+    get_scoped_or_404(User, user_id, current_user, OrgUnit.path)
+    if EmptyForm().validate_on_submit():
+        try:
+            user = user_service.set_active(current_user, user_id, active)
+        except ValidationFailed as error:
+            flash(error.message, "danger")
+        else:
+            flash(_("%(username)s is active again.", username=user.username) if active
+                  else _("%(username)s can no longer sign in.", username=user.username), "success")
+    return redirect(url_for("admin.users"))
+
+
+# ---- org units ---------------------------------------------------------------------------------
+
+CREATABLE_KINDS = (UnitKind.COOPERATIVE.value, UnitKind.AREA_OFFICE.value)
+PARENT_KINDS = (UnitKind.MINISTRY.value, UnitKind.REGION.value, UnitKind.PROVINCE.value)
+
+
+def _unit_input(form) -> org_service.UnitInput:
+    return org_service.UnitInput(code=form.code.data or "", name=form.name.data or "",
+                                 name_en=form.name_en.data, kind=form.kind.data or "",
+                                 parent_id=form.parent_id.data, active=bool(form.active.data))
+
+
+@bp.route("/org-units/new", methods=["GET", "POST"])
+@permission_required("manage_org_units")
+def org_unit_new():
+    form = OrgUnitForm(kinds=CREATABLE_KINDS, parent_choices=_unit_choices((UnitKind.PROVINCE.value,)))
+    if request.method == "GET" and request.args.get("parent", "").isdigit():
+        form.parent_id.data = int(request.args["parent"])
+    status = 200
+    if form.validate_on_submit():
+        try:
+            unit = org_service.create_unit(current_user, _unit_input(form))
+        except ValidationFailed as error:
+            apply_service_errors(form, error)
+        else:
+            flash(_("Unit %(code)s was created.", code=unit.code), "success")
+            return redirect(url_for("main.org_unit", unit_id=unit.id))
+    if request.method == "POST":
+        status = 422
+    return render_template("admin/org_unit_form.html", form=form, unit=None), status
+
+
+@bp.route("/org-units/<int:unit_id>/edit", methods=["GET", "POST"])
+@permission_required("manage_org_units")
+def org_unit_edit(unit_id: int):
+    unit = get_scoped_or_404(OrgUnit, unit_id, current_user)
+    form = OrgUnitForm(obj=unit, kinds=(unit.kind,), parent_choices=_unit_choices(PARENT_KINDS))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            org_service.update_unit(current_user, unit.id, _unit_input(form))
+        except ValidationFailed as error:
+            apply_service_errors(form, error)
+        else:
+            flash(_("The changes to %(code)s were saved.", code=form.code.data), "success")
+            return redirect(url_for("main.org_unit", unit_id=unit.id))
+    if request.method == "POST":
+        status = 422
+    return render_template("admin/org_unit_form.html", form=form, unit=unit), status

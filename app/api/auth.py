@@ -1,0 +1,28 @@
+"""Bearer-token authentication for every API route except those marked public."""
+from __future__ import annotations
+
+from flask import g, request
+
+from app.api import bp
+from app.errors import api_error
+from app.services import auth as auth_service
+
+PUBLIC_ENDPOINTS = {"api.issue_token", "api.openapi_document"}
+
+
+def bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+@bp.before_request
+def authenticate():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    row = auth_service.resolve_token(bearer_token())
+    if row is None:
+        return api_error(401, "missing, expired or revoked token")
+    g.api_token = row
+    g.api_user = row.user
+    return None

@@ -1,0 +1,82 @@
+"""Flask commands: seed-reference, seed-demo, create-user."""
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import OrgUnit, Role, User
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(seed_reference_command)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_user_command)
+
+
+@click.command("seed-reference")
+def seed_reference_command():
+    """Add the ministry, 18 regional offices and 77 provincial offices (only those missing)."""
+    from app.services.org import seed_reference_tree
+
+    added = seed_reference_tree()
+    db.session.commit()
+    click.echo(f"Reference org tree: {added} units added.")
+
+
+def _demo_logins_file():
+    return current_app.instance_path + "/demo-logins.txt"
+
+
+@click.command("seed-demo")
+@click.option("--password", help="Password for every demo user (default: a new random one).")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+def seed_demo_command(password: str | None, if_empty: bool):
+    """Create demo cooperatives and one user per role; print how to sign in."""
+    from app.demo import DEMO_USERS, seed_demo
+
+    if if_empty and db.session.scalar(select(func.count(User.id))):
+        try:
+            with open(_demo_logins_file(), encoding="utf-8") as handle:
+                click.echo(handle.read())
+        except FileNotFoundError:
+            click.echo("Users exist already; run `flask seed-demo --password ...` to reset the demo passwords.")
+        return
+    password = password or secrets.token_urlsafe(9)
+    counts = seed_demo(password)
+    lines = ["", "KruDesk demo sign-ins (every user has the same password):", f"  password: {password}", ""]
+    lines += [f"  {username:<18} {role.value:<20} {unit}" for username, _n, role, unit in DEMO_USERS]
+    lines += ["", f"({counts['units']} units and {counts['users']} users added)", ""]
+    text = "\n".join(lines)
+    import os
+
+    os.makedirs(current_app.instance_path, exist_ok=True)
+    with open(_demo_logins_file(), "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(_demo_logins_file(), 0o600)
+    click.echo(text)
+
+
+@click.command("create-user")
+@click.option("--username", prompt=True)
+@click.option("--full-name", prompt=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), prompt=True)
+@click.option("--unit", "unit_code", prompt="Org unit code", help="e.g. MOE, REG-15, 50, COOP-CMI-01")
+@click.password_option()
+def create_user_command(username, full_name, role, unit_code, password):
+    """Create a user for a real deployment (the first administrator, say)."""
+    from app.services.errors import ValidationFailed
+    from app.services.users import UserInput, create_user
+
+    unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code))
+    if unit is None:
+        raise click.ClickException(f"No org unit with code {unit_code!r}; run `flask seed-reference` first?")
+    try:
+        user = create_user(None, UserInput(username=username, full_name=full_name, role=role,
+                                           org_unit_id=unit.id, password=password))
+    except ValidationFailed as error:
+        raise click.ClickException("; ".join(f"{k}: {v}" for k, v in error.fields.items())) from None
+    click.echo(f"Created {user.username} ({user.role}) at {unit.code}.")

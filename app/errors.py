@@ -1,0 +1,77 @@
+"""Error pages in Thai (or English), and JSON errors in the api-v1.md format for /api/ paths."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+from app.services.errors import ServiceError
+
+API_ERROR_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type",
+    422: "validation_error", 429: "too_many_requests", 500: "internal_error", 503: "unavailable",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def api_error(status: int, message: str, code: str | None = None, fields: dict | None = None):
+    body = {"error": {"code": code or API_ERROR_CODES.get(status, "error"), "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def _page_messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood. Please go back and try again.")),
+        403: (_("Not allowed"), _("Your role does not allow this page.")),
+        404: (_("Not found"), _("The page or record does not exist, or it is outside your area.")),
+        405: (_("Not allowed"), _("This address does not accept that kind of request.")),
+        413: (_("File too large"), _("The upload is larger than the system accepts.")),
+        500: (_("Something went wrong"),
+              _("The system could not finish this request. Nothing was saved. Please try again.")),
+    }
+
+
+def _render_page(status: int):
+    title, text = _page_messages().get(status, (_("Error"), _("The request could not be completed.")))
+    return render_template("errors/generic.html", status=status, title=title, text=text), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        if wants_json():
+            return api_error(400, error.description)
+        title, text = _("Form expired"), _("The form was open too long or came from elsewhere. "
+                                           "Please reload the page and submit again.")
+        return render_template("errors/generic.html", status=400, title=title, text=text), 400
+
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError):
+        db.session.rollback()
+        if wants_json():
+            return api_error(error.status, error.message or error.code, error.code, error.fields)
+        return _render_page(error.status)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if wants_json():
+            return api_error(error.code or 500, error.description or "")
+        return _render_page(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        if wants_json():
+            return api_error(500, "internal error")
+        return _render_page(500)

@@ -1,0 +1,90 @@
+"""Users, their API tokens and the login attempts used for throttling."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.clock import utcnow
+from app.models.org import OrgUnit
+
+
+class Role(str, enum.Enum):
+    """The roles of domain.md, "People and organisations"."""
+
+    COOPERATIVE_OFFICER = "cooperative_officer"
+    PROVINCIAL_OFFICER = "provincial_officer"
+    PROVINCIAL_APPROVER = "provincial_approver"
+    REGIONAL_APPROVER = "regional_approver"
+    MINISTRY_VIEWER = "ministry_viewer"
+    AUDITOR = "auditor"
+    ADMINISTRATOR = "administrator"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(32))
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    org_unit: Mapped[OrgUnit] = relationship(lazy="joined")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def scope_path(self) -> str:
+        return self.org_unit.path
+
+    @property
+    def user_role(self) -> Role:
+        return Role(self.role)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role}>"
+
+
+class ApiToken(db.Model):
+    """Bearer tokens for the JSON API. Only the SHA-256 of the token is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class LoginAttempt(db.Model):
+    """One row per login attempt (web or API), for throttling and for the audit of sign-ins."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    succeeded: Mapped[bool]
+    attempted_at: Mapped[datetime]
+
+    __table_args__ = (
+        Index("ix_login_attempts_username_time", "username", "attempted_at"),
+        Index("ix_login_attempts_address_time", "address", "attempted_at"),
+    )

@@ -1,0 +1,1 @@
+"""Every state change goes through here: validate → authorise → change → audit → commit once."""

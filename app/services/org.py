@@ -1,0 +1,187 @@
+"""The org tree: seeding the reference units and the administrators' changes to units."""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask_babel import gettext as _
+from sqlalchemy import String, func, literal, select, update
+
+from app.extensions import db
+from app.models import OrgUnit, UnitKind, User
+from app.models.org import ALLOWED_PARENT_KINDS
+from app.services import audit
+from app.services.errors import NotFound, ValidationFailed
+from app.services.permissions import require
+from app.services.scope import get_scoped_or_404
+
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference_data"
+MINISTRY_CODE = "MOE"
+MINISTRY_NAME = "สำนักงานปลัดกระทรวงศึกษาธิการ"
+MINISTRY_NAME_EN = "Office of the Permanent Secretary, Ministry of Education"
+BANGKOK_CODE = "10"
+
+
+def region_code(region_no: int) -> str:
+    return f"REG-{region_no:02d}"
+
+
+def province_office_name(province_name: str, province_code: str) -> str:
+    # Bangkok's office is สำนักงานศึกษาธิการกรุงเทพมหานคร (no จังหวัด: Bangkok is not a changwat).
+    if province_code == BANGKOK_CODE:
+        return f"สำนักงานศึกษาธิการ{province_name}"
+    return f"สำนักงานศึกษาธิการจังหวัด{province_name}"
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with open(REFERENCE_DIR / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _add_unit(parent: OrgUnit | None, **fields) -> OrgUnit:
+    unit = OrgUnit(parent=parent, **fields)
+    db.session.add(unit)
+    db.session.flush()  # the id makes the path
+    unit.path = (parent.path if parent else "/") + f"{unit.id}/"
+    return unit
+
+
+def seed_reference_tree() -> int:
+    """Insert the ministry, the 18 regional offices and the 77 provincial offices that are missing.
+
+    Idempotent, and it never overwrites a unit that exists: administrators' corrections stand.
+    Returns how many units were added. The caller commits.
+    """
+    existing = {code: unit for code, unit in db.session.execute(select(OrgUnit.code, OrgUnit)).all()}
+    added = 0
+    ministry = existing.get(MINISTRY_CODE)
+    if ministry is None:
+        ministry = _add_unit(None, code=MINISTRY_CODE, name=MINISTRY_NAME, name_en=MINISTRY_NAME_EN,
+                             kind=UnitKind.MINISTRY.value)
+        added += 1
+    regions: dict[int, OrgUnit] = {}
+    for row in _read_csv("regions.csv"):
+        number = int(row["region_no"])
+        code = region_code(number)
+        unit = existing.get(code)
+        if unit is None:
+            unit = _add_unit(ministry, code=code, name=row["name_th"],
+                             name_en=f"Regional Education Office {number}",
+                             kind=UnitKind.REGION.value, region_no=number)
+            added += 1
+        regions[number] = unit
+    for row in _read_csv("provinces.csv"):
+        if row["code"] in existing:
+            continue
+        number = int(row["region_no"]) if row["region_no"] else None
+        parent = regions[number] if number else ministry  # Bangkok: directly under the ministry
+        _add_unit(parent, code=row["code"], name=province_office_name(row["name_th"], row["code"]),
+                  name_en=row["name_en"], kind=UnitKind.PROVINCE.value,
+                  province_code=row["code"], region_no=number)
+        added += 1
+    return added
+
+
+@dataclass
+class UnitInput:
+    code: str
+    name: str
+    name_en: str | None
+    kind: str
+    parent_id: int | None
+    active: bool = True
+
+
+def _snapshot(unit: OrgUnit) -> dict:
+    return {"code": unit.code, "name": unit.name, "name_en": unit.name_en, "kind": unit.kind,
+            "parent_id": unit.parent_id, "active": unit.active, "path": unit.path}
+
+
+def _validate(data: UnitInput, actor: User, unit: OrgUnit | None = None) -> OrgUnit | None:
+    errors: dict[str, str] = {}
+    code = data.code.strip()
+    if not code:
+        errors["code"] = _("Enter a code.")
+    else:
+        clash = db.session.scalar(select(OrgUnit.id).where(func.lower(OrgUnit.code) == code.lower()))
+        if clash is not None and (unit is None or clash != unit.id):
+            errors["code"] = _("Another unit already uses this code.")
+    if not data.name.strip():
+        errors["name"] = _("Enter a name.")
+    try:
+        kind = UnitKind(data.kind)
+    except ValueError:
+        errors["kind"] = _("Choose a kind of unit.")
+        kind = None
+    parent = None
+    if data.parent_id is None:
+        if kind is not None and ALLOWED_PARENT_KINDS[kind]:
+            errors["parent_id"] = _("Choose the unit this one belongs to.")
+    else:
+        try:
+            parent = get_scoped_or_404(OrgUnit, data.parent_id, actor)
+        except NotFound:
+            errors["parent_id"] = _("Choose a unit inside your scope.")
+        if parent is not None and kind is not None and UnitKind(parent.kind) not in ALLOWED_PARENT_KINDS[kind]:
+            errors["parent_id"] = _("A unit of this kind cannot belong to that unit.")
+        if parent is not None and unit is not None and parent.path.startswith(unit.path):
+            errors["parent_id"] = _("A unit cannot belong to itself or to a unit below it.")
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), errors)
+    return parent
+
+
+def create_unit(actor: User, data: UnitInput) -> OrgUnit:
+    require(actor, "manage_org_units")
+    parent = _validate(data, actor)
+    unit = _add_unit(parent, code=data.code.strip(), name=data.name.strip(),
+                     name_en=(data.name_en or "").strip() or None, kind=data.kind,
+                     province_code=parent.province_code if parent else None,
+                     region_no=parent.region_no if parent else None, active=data.active)
+    audit.record("org_unit.create", actor=actor, object_type="org_unit", object_id=unit.id,
+                 org_path=unit.path, after=_snapshot(unit))
+    db.session.commit()
+    return unit
+
+
+def update_unit(actor: User, unit_id: int, data: UnitInput) -> OrgUnit:
+    require(actor, "manage_org_units")
+    unit = get_scoped_or_404(OrgUnit, unit_id, actor)
+    if unit.kind != data.kind:
+        raise ValidationFailed(_("Please correct the marked fields."),
+                               {"kind": _("The kind of an existing unit cannot change.")})
+    if unit.id == actor.org_unit_id and data.parent_id != unit.parent_id:
+        raise ValidationFailed(_("Please correct the marked fields."),
+                               {"parent_id": _("You cannot move the unit you belong to.")})
+    parent = _validate(data, actor, unit)
+    before = _snapshot(unit)
+    unit.code, unit.name = data.code.strip(), data.name.strip()
+    unit.name_en = (data.name_en or "").strip() or None
+    unit.active = data.active
+    if parent is not None and parent.id != unit.parent_id:
+        _move(unit, parent)
+    old, new = audit.changed_fields(before, _snapshot(unit))
+    if new:
+        audit.record("org_unit.update", actor=actor, object_type="org_unit", object_id=unit.id,
+                     org_path=unit.path, before=old, after=new)
+    db.session.commit()
+    return unit
+
+
+def _move(unit: OrgUnit, parent: OrgUnit) -> None:
+    """Re-hang a unit and rewrite the paths of its whole subtree in one statement."""
+    old_path = unit.path
+    new_path = parent.path + f"{unit.id}/"
+    unit.parent = parent
+    if parent.province_code:
+        unit.province_code = parent.province_code
+    unit.region_no = parent.region_no if unit.kind != UnitKind.REGION.value else unit.region_no
+    db.session.flush()
+    db.session.execute(
+        update(OrgUnit)
+        .where(OrgUnit.path.startswith(old_path, autoescape=True))
+        .values(path=literal(new_path, String).concat(func.substr(OrgUnit.path, len(old_path) + 1)))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire_all()

@@ -1,0 +1,37 @@
+"""What each role may do (domain.md, "Roles"). Scope is a separate check: see services/scope.py."""
+from __future__ import annotations
+
+from app.models import Role, UnitKind, User
+from app.services.errors import Forbidden
+
+ALL_ROLES = frozenset(Role)
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "view_org_units": ALL_ROLES,
+    "manage_users": frozenset({Role.ADMINISTRATOR}),
+    "manage_org_units": frozenset({Role.ADMINISTRATOR}),
+    "view_audit": frozenset({Role.AUDITOR, Role.ADMINISTRATOR}),
+}
+
+# The kinds of org unit each role may belong to: a cooperative officer works for a cooperative,
+# an approver for a province or region; viewers, auditors and administrators may sit higher.
+ROLE_UNIT_KINDS: dict[Role, frozenset[UnitKind]] = {
+    Role.COOPERATIVE_OFFICER: frozenset({UnitKind.COOPERATIVE}),
+    Role.PROVINCIAL_OFFICER: frozenset({UnitKind.PROVINCE, UnitKind.AREA_OFFICE}),
+    Role.PROVINCIAL_APPROVER: frozenset({UnitKind.PROVINCE}),
+    Role.REGIONAL_APPROVER: frozenset({UnitKind.REGION}),
+    Role.MINISTRY_VIEWER: frozenset({UnitKind.MINISTRY}),
+    Role.AUDITOR: frozenset({UnitKind.MINISTRY, UnitKind.REGION, UnitKind.PROVINCE}),
+    Role.ADMINISTRATOR: frozenset({UnitKind.MINISTRY, UnitKind.REGION, UnitKind.PROVINCE}),
+}
+
+
+def can(user: User | None, permission: str) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+        return False
+    return Role(user.role) in PERMISSIONS[permission]
+
+
+def require(user: User, permission: str) -> None:
+    if not can(user, permission):
+        raise Forbidden()

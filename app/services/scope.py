@@ -1,0 +1,48 @@
+"""The one place that decides what a user may see: their org unit and everything below it.
+
+Every object that belongs to an org unit carries that unit's materialised path ("/1/4/52/"); a user
+sees an object when the object's path starts with the user's own unit path (as Fineract scopes by
+office hierarchy). Views and API handlers build queries through `scoped()` and load single objects
+through `get_scoped_or_404()`; out-of-scope objects are reported as missing, never as forbidden.
+"""
+from __future__ import annotations
+
+from typing import TypeVar
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import InstrumentedAttribute
+
+from app.extensions import db
+from app.models import OrgUnit, User
+from app.services.errors import NotFound
+
+T = TypeVar("T")
+
+
+def scoped(stmt: Select, path_column: InstrumentedAttribute, user: User) -> Select:
+    """Restrict `stmt` to rows whose `path_column` lies in the user's subtree."""
+    return stmt.where(path_column.startswith(user.scope_path, autoescape=True))
+
+
+def in_scope(user: User, path: str) -> bool:
+    return path.startswith(user.scope_path)
+
+
+def get_scoped_or_404(model: type[T], object_id: int, user: User, path_column=None) -> T:
+    """Load one object by id inside the user's scope, or raise NotFound (never revealing it exists)."""
+    if path_column is None:
+        path_column = model.path
+    stmt = select(model).where(model.id == object_id)
+    if model is User:
+        stmt = stmt.join(User.org_unit)
+    obj = db.session.scalar(scoped(stmt, path_column, user))
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def units_in_scope(user: User, kinds: tuple[str, ...] | None = None) -> Select:
+    stmt = scoped(select(OrgUnit), OrgUnit.path, user)
+    if kinds:
+        stmt = stmt.where(OrgUnit.kind.in_(kinds))
+    return stmt.order_by(OrgUnit.path)

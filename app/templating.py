@@ -1,0 +1,40 @@
+"""Template filters and globals: Buddhist-Era dates, labels, role-driven menu checks."""
+from __future__ import annotations
+
+import json
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+from app.domain.thai_text import format_be_date, format_be_datetime
+from app.i18n import current_language
+from app.labels import AUDIT_ACTION_LABELS, ROLE_LABELS, UNIT_KIND_LABELS
+from app.services.permissions import can
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.add_template_filter(lambda d, style="long": format_be_date(d, style, current_language()), "be_date")
+    app.add_template_filter(lambda d: format_be_datetime(d, current_language()), "be_datetime")
+    app.add_template_filter(lambda code: ROLE_LABELS.get(code, code), "role_label")
+    app.add_template_filter(lambda code: UNIT_KIND_LABELS.get(code, code), "unit_kind_label")
+    app.add_template_filter(lambda code: AUDIT_ACTION_LABELS.get(code, code), "audit_action_label")
+    app.add_template_filter(
+        lambda value: "" if value is None else json.dumps(value, ensure_ascii=False, indent=1, default=str),
+        "pretty_json",
+    )
+
+    app.add_template_global(_page_url, "page_url")
+
+    @app.context_processor
+    def inject_helpers():
+        return {
+            "can": lambda permission: can(current_user, permission),
+            "current_language": current_language(),
+        }
+
+
+def _page_url(page: int) -> str:
+    """The current list URL with another page number, keeping every filter."""
+    args = request.args.to_dict()
+    args["page"] = page
+    return url_for(request.endpoint, **(request.view_args or {}), **args)

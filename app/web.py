@@ -1,0 +1,40 @@
+"""Small helpers shared by the HTML blueprints."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, request
+from flask_wtf import FlaskForm
+
+from app.extensions import db
+from app.services.errors import ServiceError
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only local paths may follow a sign-in or a language switch (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return fallback
+    return target
+
+
+def page_number() -> int:
+    value = request.args.get("page", "1")
+    return max(1, int(value)) if value.isdigit() and len(value) < 7 else 1
+
+
+def paginate(stmt):
+    return db.paginate(stmt, page=page_number(), per_page=current_app.config["LIST_PER_PAGE"],
+                       error_out=False, count=True)
+
+
+def apply_service_errors(form: FlaskForm, error: ServiceError) -> None:
+    """Show a service's field errors beside the fields the user typed into (nothing typed is lost)."""
+    for name, message in error.fields.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = list(field.errors) + [message]
+    if not error.fields and error.message:
+        form.form_errors.append(error.message)

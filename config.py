@@ -1,0 +1,132 @@
+"""Configuration classes for KruDesk.
+
+Pick one with KRUDESK_ENV (development, testing, production); create_app() takes the class directly.
+Domain settings that officers may change (floor, caps, rule amounts) live in the database, not here;
+this file holds deployment settings and security thresholds.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever prefix the operator wrote."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _persistent_dev_secret() -> str:
+    """A development secret kept in instance/ so sessions survive a restart; never used in production."""
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    APP_NAME = "KruDesk"
+    INSTANCE_PATH = INSTANCE_DIR  # the SQLite database, demo logins, uploads
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'krudesk.db'}"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Thai first; the English switch is kept in the session.
+    BABEL_DEFAULT_LOCALE = "th"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Bangkok"
+    LANGUAGES = ("th", "en")
+
+    # Session cookie: not readable by scripts, not sent cross-site on POST.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+
+    WTF_CSRF_TIME_LIMIT = None  # tie CSRF tokens to the session, not a clock: long forms must not expire
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+    # Login throttling: after LOGIN_MAX_FAILURES failures inside the window, for one username or one
+    # address, further attempts are refused until the oldest failure leaves the window.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+    PASSWORD_MIN_LENGTH = 10
+    PASSWORD_HASH_METHOD = "scrypt"
+
+    API_TOKEN_LIFETIME = timedelta(hours=12)
+    API_MAX_PER_PAGE = 200
+    LIST_PER_PAGE = 50
+
+    @classmethod
+    def init_app(cls, app) -> None:
+        """Finish the configuration from the environment at start-up (not at import)."""
+        if os.environ.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+        if os.environ.get("DATABASE_URL"):
+            app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False  # the debugger runs code from the browser; turn it on by hand if you need it
+
+    @classmethod
+    def init_app(cls, app) -> None:
+        super().init_app(app)
+        if not app.config.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = _persistent_dev_secret()
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-only-secret"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"  # tests name their own database (tests/conftest.py)
+
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing in tests only
+    WTF_CSRF_ENABLED = False  # tests/web/test_csrf.py turns it back on and checks every form
+
+    @classmethod
+    def init_app(cls, app) -> None:
+        # Tests choose their database with TEST_DATABASE_URL, never DATABASE_URL (which may be real data).
+        if os.environ.get("TEST_DATABASE_URL"):
+            app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["TEST_DATABASE_URL"])
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    @classmethod
+    def init_app(cls, app) -> None:
+        """Refuse to start without a secret key and a database named by the environment."""
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(
+                "Production configuration needs these environment variables: " + ", ".join(missing)
+            )
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+        app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    name = os.environ.get("KRUDESK_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"KRUDESK_ENV must be one of {', '.join(CONFIGS)}, not {name!r}") from None

@@ -1,0 +1,151 @@
+"""Route × role × in-scope/out-of-scope matrix over every endpoint in app.url_map (web and API).
+
+A new endpoint without an entry here fails test_every_endpoint_is_in_the_matrix.
+Out-of-scope objects answer 404 (never revealing they exist); roles without the permission get 403.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Role, User
+from tests.factories import unit_by_code
+from tests.helpers import api_token, login
+
+ROLE_USERS = {
+    Role.COOPERATIVE_OFFICER: "coop_officer",
+    Role.PROVINCIAL_OFFICER: "province_officer",
+    Role.PROVINCIAL_APPROVER: "province_approver",
+    Role.REGIONAL_APPROVER: "region_approver",
+    Role.MINISTRY_VIEWER: "ministry_viewer",
+    Role.AUDITOR: "auditor",
+    Role.ADMINISTRATOR: "admin",
+}
+ALL = frozenset(Role)
+ADMIN = frozenset({Role.ADMINISTRATOR})
+PUBLIC = "public"
+# The object that lies outside the Chiang Mai users' scope (a Khon Kaen cooperative and its officer).
+OTHER_UNIT, OTHER_USER = "COOP-KKN-01", "coop_officer2"
+
+
+@dataclass(frozen=True)
+class Entry:
+    roles: frozenset | str          # roles allowed, or PUBLIC
+    ok: frozenset = field(default=frozenset({200}))
+    obj: str | None = None          # "unit" or "user" when the URL names an object
+    signed_in_ok: frozenset | None = None  # for public pages that answer signed-in users differently
+
+
+def ok(*codes):
+    return frozenset(codes)
+
+
+MATRIX: dict[tuple[str, str], Entry] = {
+    ("static", "GET"): Entry(PUBLIC),
+    ("auth.login", "GET"): Entry(PUBLIC, signed_in_ok=ok(302)),
+    ("auth.login", "POST"): Entry(PUBLIC, ok=ok(422), signed_in_ok=ok(302)),
+    ("auth.logout", "POST"): Entry(ALL, ok=ok(302)),
+    ("main.index", "GET"): Entry(ALL),
+    ("main.org_units", "GET"): Entry(ALL),
+    ("main.org_unit", "GET"): Entry(ALL, obj="unit"),
+    ("main.set_language", "POST"): Entry(PUBLIC, ok=ok(302)),
+    ("audit.index", "GET"): Entry(frozenset({Role.AUDITOR, Role.ADMINISTRATOR})),
+    ("admin.users", "GET"): Entry(ADMIN),
+    ("admin.user_new", "GET"): Entry(ADMIN),
+    ("admin.user_new", "POST"): Entry(ADMIN, ok=ok(422)),
+    ("admin.user_edit", "GET"): Entry(ADMIN, obj="user"),
+    # an empty edit form keeps the stored values, so it saves (302) or is refused field by field (422)
+    ("admin.user_edit", "POST"): Entry(ADMIN, ok=ok(302, 422), obj="user"),
+    ("admin.user_password", "GET"): Entry(ADMIN, obj="user"),
+    ("admin.user_password", "POST"): Entry(ADMIN, ok=ok(422), obj="user"),
+    ("admin.user_deactivate", "POST"): Entry(ADMIN, ok=ok(302), obj="user"),
+    ("admin.user_activate", "POST"): Entry(ADMIN, ok=ok(302), obj="user"),
+    ("admin.org_unit_new", "GET"): Entry(ADMIN),
+    ("admin.org_unit_new", "POST"): Entry(ADMIN, ok=ok(422)),
+    ("admin.org_unit_edit", "GET"): Entry(ADMIN, obj="unit"),
+    ("admin.org_unit_edit", "POST"): Entry(ADMIN, ok=ok(302, 422), obj="unit"),
+    ("api.issue_token", "POST"): Entry(PUBLIC, ok=ok(400)),  # no body: malformed
+    ("api.revoke_token", "DELETE"): Entry(ALL, ok=ok(204)),
+    ("api.me", "GET"): Entry(ALL),
+    ("api.org_units", "GET"): Entry(ALL),
+    ("api.openapi_document", "GET"): Entry(PUBLIC),
+}
+
+
+def app_endpoints(app):
+    for rule in app.url_map.iter_rules():
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            yield rule.endpoint, method
+
+
+def test_every_endpoint_is_in_the_matrix(app):
+    missing = sorted(set(app_endpoints(app)) - set(MATRIX))
+    stale = sorted(set(MATRIX) - set(app_endpoints(app)))
+    assert missing == [], f"add these endpoints to MATRIX: {missing}"
+    assert stale == [], f"these MATRIX entries have no endpoint: {stale}"
+
+
+def _url(app, endpoint: str, obj_kind: str | None, obj_id: int | None) -> str:
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    url = rule.rule
+    if endpoint == "static":
+        return "/static/css/app.css"
+    if obj_kind:
+        url = url.replace("<int:unit_id>" if obj_kind == "unit" else "<int:user_id>", str(obj_id))
+    return url
+
+
+def _object_id(obj_kind: str, username: str | None, in_scope: bool) -> int:
+    if obj_kind == "unit":
+        if in_scope:
+            user = db.session.scalar(select(User).where(User.username == (username or "admin")))
+            return user.org_unit_id
+        return unit_by_code(OTHER_UNIT).id
+    name = (username or "admin") if in_scope else OTHER_USER
+    return db.session.scalar(select(User.id).where(User.username == name))
+
+
+def _covers(username: str, obj_kind: str) -> bool:
+    user = db.session.scalar(select(User).where(User.username == username))
+    other_path = unit_by_code(OTHER_UNIT).path
+    return other_path.startswith(user.org_unit.path)
+
+
+def _expected(entry: Entry, role: Role | None, in_scope: bool, username: str | None, api: bool) -> frozenset:
+    if entry.roles == PUBLIC:
+        return entry.signed_in_ok if (role and entry.signed_in_ok) else entry.ok
+    if role is None:
+        return ok(401) if api else ok(302)
+    if role not in entry.roles:
+        return ok(403)
+    if entry.obj and not in_scope and not _covers(username, entry.obj):
+        return ok(404)
+    return entry.ok
+
+
+CASES = [(key, role, in_scope) for key, entry in MATRIX.items()
+         for role in [None, *ROLE_USERS] for in_scope in ([True, False] if entry.obj else [True])]
+
+
+@pytest.mark.parametrize("key, role, in_scope", CASES,
+                         ids=[f"{k[0]}-{k[1]}-{r.value if r else 'anonymous'}-{'in' if s else 'out'}"
+                              for k, r, s in CASES])
+def test_route_role_scope(app, client, key, role, in_scope):
+    endpoint, method = key
+    entry = MATRIX[key]
+    username = ROLE_USERS[role] if role else None
+    api = endpoint.startswith("api.")
+    headers = {}
+    if username:
+        if api:
+            headers["Authorization"] = f"Bearer {api_token(client, username)}"
+        else:
+            assert login(client, username).status_code == 302
+    obj_id = _object_id(entry.obj, username, in_scope) if entry.obj else None
+    url = _url(app, endpoint, entry.obj, obj_id)
+    response = client.open(url, method=method, headers=headers, data={} if not api else None)
+    expected = _expected(entry, role, in_scope, username, api)
+    assert response.status_code in expected, (url, response.status_code, response.get_data(as_text=True)[:300])
