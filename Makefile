@@ -36,7 +36,7 @@ test-postgres:
 # After changing user-facing text: extract, merge into the Thai catalogue, translate, then compile.
 translations: setup
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --omit-header -o app/translations/messages.pot .
-	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --no-location --omit-header
+	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --omit-header
 	$(VENV)/bin/pybabel compile -d app/translations
 
 clean:
