@@ -51,13 +51,17 @@ def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
+    from app.debt.views import bp as debt_bp
     from app.extensions import csrf
     from app.main.views import bp as main_bp
+    from app.people.views import bp as people_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(audit_bp, url_prefix="/audit")
+    app.register_blueprint(debt_bp, url_prefix="/debt-cases")
+    app.register_blueprint(people_bp, url_prefix="/people")
     # The API authenticates with bearer tokens, never cookies, so cross-site request forgery cannot ride it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -33,4 +33,48 @@ AUDIT_ACTION_LABELS = {
     "user.reset_password": _l("Password reset"),
     "org_unit.create": _l("Unit created"),
     "org_unit.update": _l("Unit changed"),
+    "person.create": _l("Person registered"),
+    "person.update": _l("Person changed"),
+    "debt_case.create": _l("Debt case registered"),
+    "debt_case.update": _l("Debt case changed"),
+    "debt_plan.create": _l("Plan built"),
+    "debt_plan.delete": _l("Plan deleted"),
+    "setting.change": _l("Setting changed"),
+}
+
+STATUS_LABELS = {
+    "draft": _l("Draft"), "submitted": _l("Submitted"), "under_review": _l("Under provincial review"),
+    "returned": _l("Returned"), "approved": _l("Approved"), "rejected": _l("Rejected"),
+    "active": _l("Active (agreement signed)"), "closed": _l("Closed"),
+}
+
+# The colour groups the basic-education office reports (domain.md, Risk group).
+RISK_LABELS = {
+    "red": _l("Red: sued or under enforcement"), "orange": _l("Orange: below the 30 percent floor"),
+    "yellow": _l("Yellow: in debt, at or above the floor"), "green": _l("Green: no debt"),
+}
+
+CREDITOR_TYPE_LABELS = {
+    "cooperative": _l("Savings cooperative"), "gsb": _l("Government Savings Bank (ช.พ.ค.)"),
+    "ktb": _l("Krungthai Bank"), "ghb": _l("Government Housing Bank"), "other_bank": _l("Other bank"),
+    "government_fund": _l("Government fund"), "informal": _l("Informal lender"), "other": _l("Other"),
+}
+
+DEDUCTION_LABELS = {
+    "tax": _l("Income tax"), "gpf": _l("Government Pension Fund (กบข.)"), "social_security": _l("Social security"),
+    "funeral_welfare": _l("Funeral welfare (ช.พ.ค./ช.พ.ส.)"), "cooperative_shares": _l("Cooperative shares"),
+    "insurance": _l("Insurance premium"), "other": _l("Other"),
+}
+
+LEGAL_STATUS_LABELS = {
+    "normal": _l("Normal"), "overdue": _l("Overdue"), "npl": _l("NPL (over 90 days)"), "sued": _l("Sued"),
+    "enforced": _l("Under enforcement"),
+}
+
+METHOD_LABELS = {"annuity": _l("Equal instalments"), "equal_principal": _l("Equal principal")}
+
+WARNING_LABELS = {
+    "rate_above_old": _l("The new rate is above the rate of the debts it replaces."),
+    "still_below_floor": _l("After this plan the teacher still keeps less than the floor."),
+    "pro_rata_not_repayable": _l("A creditor's pro-rata share does not cover its monthly interest."),
 }

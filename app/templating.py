@@ -6,9 +6,16 @@ import json
 from flask import Flask, request, url_for
 from flask_login import current_user
 
+from decimal import Decimal
+
+from app.domain.money import format_money
+from app.domain.thai_id import format_citizen_id, mask_citizen_id
 from app.domain.thai_text import format_be_date, format_be_datetime
 from app.i18n import current_language
-from app.labels import AUDIT_ACTION_LABELS, ROLE_LABELS, UNIT_KIND_LABELS
+from app.labels import (
+    AUDIT_ACTION_LABELS, CREDITOR_TYPE_LABELS, DEDUCTION_LABELS, LEGAL_STATUS_LABELS, METHOD_LABELS, RISK_LABELS,
+    ROLE_LABELS, STATUS_LABELS, UNIT_KIND_LABELS, WARNING_LABELS,
+)
 from app.services.permissions import can
 
 
@@ -22,6 +29,16 @@ def register_template_helpers(app: Flask) -> None:
         lambda value: "" if value is None else json.dumps(value, ensure_ascii=False, indent=1, default=str),
         "pretty_json",
     )
+    app.add_template_filter(lambda value: "" if value in (None, "") else format_money(Decimal(str(value))), "baht")
+    app.add_template_filter(lambda value: "" if value in (None, "") else f"{Decimal(str(value)) * 100:.2f}%",
+                            "percent")
+    app.add_template_filter(mask_citizen_id, "masked_id")
+    app.add_template_filter(format_citizen_id, "full_id")
+    for name, labels in (("status_label", STATUS_LABELS), ("risk_label", RISK_LABELS),
+                         ("creditor_type_label", CREDITOR_TYPE_LABELS), ("deduction_label", DEDUCTION_LABELS),
+                         ("legal_status_label", LEGAL_STATUS_LABELS), ("warning_label", WARNING_LABELS),
+                         ("method_label", METHOD_LABELS)):
+        app.add_template_filter(lambda code, labels=labels: labels.get(code, code), name)
 
     app.add_template_global(_page_url, "page_url")
 

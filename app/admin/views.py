@@ -183,3 +183,47 @@ def org_unit_edit(unit_id: int):
     if request.method == "POST":
         status = 422
     return render_template("admin/org_unit_form.html", form=form, unit=unit), status
+
+
+# ---- settings ------------------------------------------------------------------------------------
+
+@bp.route("/settings")
+@permission_required("manage_settings")
+def settings():
+    from app.services import settings as settings_service
+
+    rows = [(key, definition, settings_service.value(key), settings_service.history(key)[:5])
+            for key, definition in settings_service.DEFINITIONS.items()]
+    return render_template("admin/settings.html", rows=rows, form=EmptyForm(), errors={}, typed={})
+
+
+@bp.route("/settings/<key>", methods=["POST"])
+@permission_required("manage_settings")
+def setting_change(key: str):
+    from datetime import date
+
+    from app.services import settings as settings_service
+
+    if key not in settings_service.DEFINITIONS:
+        from flask import abort
+
+        abort(404)
+    typed = {"value": request.form.get("value", ""), "effective_from": request.form.get("effective_from", ""),
+             "source": request.form.get("source", "")}
+    errors = {}
+    try:
+        effective_from = date.fromisoformat(typed["effective_from"]) if typed["effective_from"] else date.today()
+    except ValueError:
+        errors["effective_from"] = _("Enter a valid date.")
+    if not errors and EmptyForm().validate_on_submit():
+        try:
+            settings_service.set_value(current_user, key, typed["value"], effective_from, typed["source"][:300])
+        except ValidationFailed as error:
+            errors = error.fields
+        else:
+            flash(_("The setting was saved."), "success")
+            return redirect(url_for("admin.settings"))
+    rows = [(k, d, settings_service.value(k), settings_service.history(k)[:5])
+            for k, d in settings_service.DEFINITIONS.items()]
+    return render_template("admin/settings.html", rows=rows, form=EmptyForm(), errors={key: errors},
+                           typed={key: typed}), 422

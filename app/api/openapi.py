@@ -60,6 +60,67 @@ OPERATIONS: dict[str, dict] = {
             *PAGE_PARAMETERS],
         "responses": {"200": _json(_page_of("#/components/schemas/OrgUnit")), **_error_responses(401, 422)},
     },
+    "create_debt_case": {
+        "summary": "Register a teacher's debt case (a citizen ID on file links to the same person)",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "$ref": "#/components/schemas/DebtCaseInput"}}}},
+        "responses": {"201": _json({"$ref": "#/components/schemas/DebtCase"}, "created"),
+                      **_error_responses(400, 401, 403, 422)},
+    },
+    "list_debt_cases": {
+        "summary": "Debt cases in the caller's scope (citizen IDs masked)",
+        "parameters": [*({"name": n, "in": "query", "schema": {"type": "string"}} for n in
+                         ("status", "risk_group", "cooperative_code", "province_code", "q", "sort")),
+                       *PAGE_PARAMETERS],
+        "responses": {"200": _json(_page_of("#/components/schemas/DebtCaseListItem")), **_error_responses(401, 403)},
+    },
+    "get_debt_case": {
+        "summary": "One debt case with its affordability and plans",
+        "responses": {"200": _json({"$ref": "#/components/schemas/DebtCase"}), **_error_responses(401, 403, 404)},
+    },
+    "update_debt_case": {
+        "summary": "Change a draft or returned case; send the version you read",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "$ref": "#/components/schemas/DebtCasePatch"}}}},
+        "responses": {"200": _json({"$ref": "#/components/schemas/DebtCase"}),
+                      **_error_responses(400, 401, 403, 404, 409, 422)},
+    },
+    "create_debt_plan": {
+        "summary": "Build a restructuring plan (consolidate, reschedule, pro-rata)",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "$ref": "#/components/schemas/PlanInput"}}}},
+        "responses": {"201": _json({"$ref": "#/components/schemas/Plan"}, "created"),
+                      **_error_responses(400, 401, 403, 404, 409, 422)},
+    },
+    "get_debt_plan": {
+        "summary": "One plan",
+        "responses": {"200": _json({"$ref": "#/components/schemas/Plan"}), **_error_responses(401, 403, 404)},
+    },
+    "delete_debt_plan": {
+        "summary": "Delete a draft plan",
+        "responses": {"204": {"description": "deleted"}, **_error_responses(401, 403, 404, 409)},
+    },
+    "suggest_debt_plan": {
+        "summary": "The shortest consolidation term that meets the floor, or why none does",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["consolidate_debt_ids", "annual_rate"], "properties": {
+                "consolidate_debt_ids": {"type": "array", "items": {"type": "integer"}},
+                "annual_rate": {"type": "string"}, "method": {"type": "string", "enum": ["annuity", "equal_principal"]}}}}}},
+        "responses": {"200": _json({"type": "object", "required": ["feasible"], "properties": {
+            "feasible": {"type": "boolean"}, "term_months": {"type": "integer"}, "monthly_payment": {"type": "string"},
+            "after": {"type": "object"}, "best_term_months": {"type": "integer"}, "best_ratio": {"type": ["string", "null"]},
+            "monthly_gap": {"type": ["string", "null"]}}}), **_error_responses(400, 401, 403, 404, 422)},
+    },
+    "debt_plan_schedule": {
+        "summary": "The whole repayment schedule of the new loan or of one rescheduled debt",
+        "parameters": [{"name": "part", "in": "query", "schema": {"type": "string"},
+                        "description": "new_loan or a debt id"}],
+        "responses": {"200": _json({"type": "object", "required": ["items"], "properties": {"items": {
+            "type": "array", "items": {"type": "object", "properties": {
+                "n": {"type": "integer"}, "payment": {"type": "string"}, "interest": {"type": "string"},
+                "principal": {"type": "string"}, "balance": {"type": "string"}}}}}}),
+            **_error_responses(401, 403, 404)},
+    },
     "openapi_document": {
         "summary": "This document",
         "security": [],
@@ -78,6 +139,69 @@ COMPONENTS = {
             "code": {"type": "string"}, "name": {"type": "string"}, "name_en": {"type": ["string", "null"]},
             "kind": {"type": "string"}, "parent_code": {"type": ["string", "null"]},
             "province_code": {"type": ["string", "null"]}}},
+        "Money": {"type": "string", "pattern": "^-?[0-9]+\\.[0-9]{2}$"},
+        "Teacher": {"type": "object", "required": ["citizen_id", "title", "first_name", "last_name"], "properties": {
+            "citizen_id": {"type": "string"}, "title": {"type": "string"}, "first_name": {"type": "string"},
+            "last_name": {"type": "string"}, "birth_date": {"type": ["string", "null"], "format": "date"},
+            "position": {"type": ["string", "null"]}, "workplace": {"type": ["string", "null"]}}},
+        "Deduction": {"type": "object", "required": ["kind", "monthly_amount"], "properties": {
+            "kind": {"type": "string", "enum": ["tax", "gpf", "social_security", "funeral_welfare",
+                                               "cooperative_shares", "insurance", "other"]},
+            "label": {"type": ["string", "null"]}, "monthly_amount": {"type": "string"}}},
+        "Debt": {"type": "object", "required": ["creditor_name", "creditor_type", "outstanding", "annual_rate",
+                                                "monthly_payment", "remaining_months"], "properties": {
+            "id": {"type": "integer"}, "creditor_name": {"type": "string"},
+            "creditor_type": {"type": "string", "enum": ["cooperative", "gsb", "ktb", "ghb", "other_bank",
+                                                         "government_fund", "informal", "other"]},
+            "outstanding": {"type": "string"}, "annual_rate": {"type": "string"}, "monthly_payment": {"type": "string"},
+            "remaining_months": {"type": "integer", "minimum": 1, "maximum": 600},
+            "salary_deducted": {"type": "boolean"},
+            "legal_status": {"type": "string", "enum": ["normal", "overdue", "npl", "sued", "enforced"]},
+            "guarantors": {"type": ["string", "null"]}}},
+        "DebtCaseInput": {"type": "object", "required": ["teacher", "monthly_salary"], "properties": {
+            "teacher": {"$ref": "#/components/schemas/Teacher"}, "cooperative_code": {"type": "string"},
+            "monthly_salary": {"type": "string"}, "monthly_allowances": {"type": "string"},
+            "deductions": {"type": "array", "items": {"$ref": "#/components/schemas/Deduction"}},
+            "debts": {"type": "array", "items": {"$ref": "#/components/schemas/Debt"}}}},
+        "DebtCasePatch": {"type": "object", "required": ["version"], "properties": {
+            "version": {"type": "integer"}, "teacher": {"$ref": "#/components/schemas/Teacher"},
+            "cooperative_code": {"type": "string"}, "monthly_salary": {"type": "string"},
+            "monthly_allowances": {"type": "string"}, "chosen_plan_id": {"type": ["integer", "null"]},
+            "deductions": {"type": "array", "items": {"$ref": "#/components/schemas/Deduction"}},
+            "debts": {"type": "array", "items": {"$ref": "#/components/schemas/Debt"}}}},
+        "Affordability": {"type": "object", "properties": {k: {"type": "string"} for k in (
+            "receipts", "non_debt_deductions", "debt_service", "net", "base", "ratio", "floor", "shortfall")}},
+        "DebtCase": {"type": "object", "required": ["id", "reference", "status", "version", "teacher", "debts",
+                                                    "affordability", "risk_group", "plans"], "properties": {
+            "id": {"type": "integer"}, "reference": {"type": "string"}, "status": {"type": "string"},
+            "version": {"type": "integer"}, "cooperative_code": {"type": "string"},
+            "teacher": {"$ref": "#/components/schemas/Teacher"},
+            "debts": {"type": "array", "items": {"$ref": "#/components/schemas/Debt"}},
+            "deductions": {"type": "array", "items": {"$ref": "#/components/schemas/Deduction"}},
+            "affordability": {"$ref": "#/components/schemas/Affordability"},
+            "risk_group": {"type": "string", "enum": ["red", "orange", "yellow", "green"]},
+            "plans": {"type": "array", "items": {"$ref": "#/components/schemas/Plan"}},
+            "chosen_plan_id": {"type": ["integer", "null"]}}},
+        "DebtCaseListItem": {"type": "object", "required": ["id", "reference", "status", "teacher", "risk_group"],
+                             "properties": {"id": {"type": "integer"}, "reference": {"type": "string"},
+                                            "status": {"type": "string"}, "risk_group": {"type": "string"},
+                                            "teacher": {"type": "object"}, "ratio": {"type": "string"}}},
+        "LoanTerms": {"type": "object", "required": ["annual_rate", "term_months"], "properties": {
+            "annual_rate": {"type": "string"}, "term_months": {"type": "integer", "minimum": 1, "maximum": 600},
+            "method": {"type": "string", "enum": ["annuity", "equal_principal"]}}},
+        "PlanInput": {"type": "object", "properties": {
+            "label": {"type": "string"},
+            "consolidate": {"allOf": [{"$ref": "#/components/schemas/LoanTerms"}, {"type": "object", "required": ["debt_ids"],
+                            "properties": {"debt_ids": {"type": "array", "items": {"type": "integer"}}}}]},
+            "reschedule": {"type": "array", "items": {"allOf": [{"$ref": "#/components/schemas/LoanTerms"}, {
+                "type": "object", "required": ["debt_id"], "properties": {"debt_id": {"type": "integer"}}}]}},
+            "pro_rata": {"type": "object", "properties": {"debt_ids": {"type": "array", "items": {"type": "integer"}}}}}},
+        "Plan": {"type": "object", "required": ["id", "label", "before", "after", "interest_saved", "meets_floor",
+                                                "warnings"], "properties": {
+            "id": {"type": "integer"}, "label": {"type": "string"}, "new_loan": {"type": ["object", "null"]},
+            "rescheduled": {"type": "array"}, "before": {"type": "object"}, "after": {"type": "object"},
+            "interest_saved": {"type": "string"}, "meets_floor": {"type": "boolean"},
+            "warnings": {"type": "array", "items": {"type": "string"}}}},
         "Me": {"type": "object", "required": ["username", "role", "org_unit"], "properties": {
             "username": {"type": "string"}, "full_name": {"type": "string"}, "role": {"type": "string"},
             "org_unit": {"type": "object", "required": ["code", "name", "kind"], "properties": {

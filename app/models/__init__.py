@@ -1,6 +1,10 @@
 """SQLAlchemy models, one module per area. Importing this package registers every table."""
 from app.models.audit import AuditEvent
+from app.models.debt import CaseDeduction, Debt, DebtCase, DebtCaseStatus, DebtPlan
 from app.models.org import OrgUnit, UnitKind
+from app.models.people import Person
+from app.models.settings import SettingValue
 from app.models.users import ApiToken, LoginAttempt, Role, User
 
-__all__ = ["ApiToken", "AuditEvent", "LoginAttempt", "OrgUnit", "Role", "UnitKind", "User"]
+__all__ = ["ApiToken", "AuditEvent", "CaseDeduction", "Debt", "DebtCase", "DebtCaseStatus", "DebtPlan",
+           "LoginAttempt", "OrgUnit", "Person", "Role", "SettingValue", "UnitKind", "User"]

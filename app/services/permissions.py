@@ -11,6 +11,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "manage_users": frozenset({Role.ADMINISTRATOR}),
     "manage_org_units": frozenset({Role.ADMINISTRATOR}),
     "view_audit": frozenset({Role.AUDITOR, Role.ADMINISTRATOR}),
+    "manage_settings": frozenset({Role.ADMINISTRATOR}),
+    # Debt programme (domain.md, Roles): cooperatives enter cases; everyone in scope may read them.
+    "view_debt_cases": ALL_ROLES,
+    "edit_debt_cases": frozenset({Role.COOPERATIVE_OFFICER}),
+    "build_debt_plans": frozenset({Role.COOPERATIVE_OFFICER}),
+    "view_people": frozenset({Role.COOPERATIVE_OFFICER, Role.PROVINCIAL_OFFICER, Role.PROVINCIAL_APPROVER,
+                              Role.REGIONAL_APPROVER, Role.AUDITOR, Role.ADMINISTRATOR}),
 }
 
 # The kinds of org unit each role may belong to: a cooperative officer works for a cooperative,

@@ -26,6 +26,8 @@ ROLE_USERS = {
 }
 ALL = frozenset(Role)
 ADMIN = frozenset({Role.ADMINISTRATOR})
+COOP = frozenset({Role.COOPERATIVE_OFFICER})
+PEOPLE = ALL - {Role.MINISTRY_VIEWER}
 PUBLIC = "public"
 # The object that lies outside the Chiang Mai users' scope (a Khon Kaen cooperative and its officer).
 OTHER_UNIT, OTHER_USER = "COOP-KKN-01", "coop_officer2"
@@ -35,7 +37,7 @@ OTHER_UNIT, OTHER_USER = "COOP-KKN-01", "coop_officer2"
 class Entry:
     roles: frozenset | str          # roles allowed, or PUBLIC
     ok: frozenset = field(default=frozenset({200}))
-    obj: str | None = None          # "unit" or "user" when the URL names an object
+    obj: str | None = None          # what the URL names: unit, user, case, plan, person, setting
     signed_in_ok: frozenset | None = None  # for public pages that answer signed-in users differently
 
 
@@ -67,11 +69,37 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("admin.org_unit_new", "POST"): Entry(ADMIN, ok=ok(422)),
     ("admin.org_unit_edit", "GET"): Entry(ADMIN, obj="unit"),
     ("admin.org_unit_edit", "POST"): Entry(ADMIN, ok=ok(302, 422), obj="unit"),
+    ("admin.settings", "GET"): Entry(ADMIN),
+    ("admin.setting_change", "POST"): Entry(ADMIN, ok=ok(302, 422), obj="setting"),
+    ("debt.cases", "GET"): Entry(ALL),
+    ("debt.new_case", "GET"): Entry(COOP),
+    ("debt.new_case", "POST"): Entry(COOP, ok=ok(422)),
+    ("debt.case", "GET"): Entry(ALL, obj="case"),
+    ("debt.edit_case", "GET"): Entry(COOP, obj="case"),
+    ("debt.edit_case", "POST"): Entry(COOP, ok=ok(422), obj="case"),
+    ("debt.create_plan", "POST"): Entry(COOP, ok=ok(422), obj="case"),
+    ("debt.suggest", "POST"): Entry(ALL, ok=ok(422), obj="case"),
+    ("debt.choose_plan", "POST"): Entry(COOP, ok=ok(302), obj="plan"),
+    ("debt.delete_plan", "POST"): Entry(COOP, ok=ok(302), obj="plan"),
+    ("debt.schedule", "GET"): Entry(ALL, obj="plan"),
+    ("debt.schedule_csv", "GET"): Entry(ALL, obj="plan"),
+    ("debt.schedule_xlsx", "GET"): Entry(ALL, obj="plan"),
+    ("people.people", "GET"): Entry(PEOPLE),
+    ("people.person", "GET"): Entry(PEOPLE, obj="person"),
     ("api.issue_token", "POST"): Entry(PUBLIC, ok=ok(400)),  # no body: malformed
     ("api.revoke_token", "DELETE"): Entry(ALL, ok=ok(204)),
     ("api.me", "GET"): Entry(ALL),
     ("api.org_units", "GET"): Entry(ALL),
     ("api.openapi_document", "GET"): Entry(PUBLIC),
+    ("api.create_debt_case", "POST"): Entry(COOP, ok=ok(400)),
+    ("api.list_debt_cases", "GET"): Entry(ALL),
+    ("api.get_debt_case", "GET"): Entry(ALL, obj="case"),
+    ("api.update_debt_case", "PATCH"): Entry(COOP, ok=ok(400), obj="case"),
+    ("api.create_debt_plan", "POST"): Entry(COOP, ok=ok(400), obj="case"),
+    ("api.suggest_debt_plan", "POST"): Entry(ALL, ok=ok(400), obj="case"),
+    ("api.get_debt_plan", "GET"): Entry(ALL, obj="plan"),
+    ("api.delete_debt_plan", "DELETE"): Entry(COOP, ok=ok(204), obj="plan"),
+    ("api.debt_plan_schedule", "GET"): Entry(ALL, obj="plan"),
 }
 
 
@@ -88,24 +116,45 @@ def test_every_endpoint_is_in_the_matrix(app):
     assert stale == [], f"these MATRIX entries have no endpoint: {stale}"
 
 
-def _url(app, endpoint: str, obj_kind: str | None, obj_id: int | None) -> str:
-    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
-    url = rule.rule
+def _url(app, endpoint: str, values: dict) -> str:
     if endpoint == "static":
         return "/static/css/app.css"
-    if obj_kind:
-        url = url.replace("<int:unit_id>" if obj_kind == "unit" else "<int:user_id>", str(obj_id))
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    url = rule.rule
+    for name, value in values.items():
+        url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
     return url
 
 
-def _object_id(obj_kind: str, username: str | None, in_scope: bool) -> int:
+def _debt_case(username: str):
+    """A case with one plan in the user's cooperative, built through the services."""
+    from app.services import debt_cases, debt_plans
+    from app.services.debt_input import parse_case
+    from tests.api.test_debt_cases_api import SPEC_CASE
+
+    actor = db.session.scalar(select(User).where(User.username == username))
+    body = {**SPEC_CASE, "cooperative_code": actor.org_unit.code}
+    case = debt_cases.create_case(actor, parse_case(body))
+    plan = debt_plans.create_plan(actor, case.id, {"consolidate": {
+        "debt_ids": [case.debts[0].id], "annual_rate": "4.50", "term_months": 120}})
+    return case.id, plan.id, case.person_id
+
+
+def _values(obj_kind: str | None, username: str | None, in_scope: bool) -> dict:
+    if obj_kind is None:
+        return {}
+    if obj_kind == "setting":
+        return {"key": "affordability.floor"}
     if obj_kind == "unit":
         if in_scope:
             user = db.session.scalar(select(User).where(User.username == (username or "admin")))
-            return user.org_unit_id
-        return unit_by_code(OTHER_UNIT).id
-    name = (username or "admin") if in_scope else OTHER_USER
-    return db.session.scalar(select(User.id).where(User.username == name))
+            return {"unit_id": user.org_unit_id}
+        return {"unit_id": unit_by_code(OTHER_UNIT).id}
+    if obj_kind == "user":
+        name = (username or "admin") if in_scope else OTHER_USER
+        return {"user_id": db.session.scalar(select(User.id).where(User.username == name))}
+    case_id, plan_id, person_id = _debt_case("coop_officer" if in_scope else OTHER_USER)
+    return {"case_id": case_id, "plan_id": plan_id, "person_id": person_id}
 
 
 def _covers(username: str, obj_kind: str) -> bool:
@@ -121,7 +170,7 @@ def _expected(entry: Entry, role: Role | None, in_scope: bool, username: str | N
         return ok(401) if api else ok(302)
     if role not in entry.roles:
         return ok(403)
-    if entry.obj and not in_scope and not _covers(username, entry.obj):
+    if entry.obj and entry.obj != "setting" and not in_scope and not _covers(username, entry.obj):
         return ok(404)
     return entry.ok
 
@@ -144,8 +193,7 @@ def test_route_role_scope(app, client, key, role, in_scope):
             headers["Authorization"] = f"Bearer {api_token(client, username)}"
         else:
             assert login(client, username).status_code == 302
-    obj_id = _object_id(entry.obj, username, in_scope) if entry.obj else None
-    url = _url(app, endpoint, entry.obj, obj_id)
+    url = _url(app, endpoint, _values(entry.obj, username, in_scope))
     response = client.open(url, method=method, headers=headers, data={} if not api else None)
     expected = _expected(entry, role, in_scope, username, api)
     assert response.status_code in expected, (url, response.status_code, response.get_data(as_text=True)[:300])

@@ -1,0 +1,101 @@
+"""The debt-case form: repeatable rows of deductions and debts.
+
+The form posts flat names ("debts-2-annual_rate"); `form_to_payload` turns them into the API's JSON shape
+so that the web and the API go through the same parser (services/debt_input.py) and the same messages.
+Adding or removing a row re-renders the form from what was posted: nothing typed is lost.
+"""
+from __future__ import annotations
+
+import re
+
+from werkzeug.datastructures import MultiDict
+
+TEACHER_FIELDS = ("citizen_id", "title", "first_name", "last_name", "birth_date", "position", "workplace")
+DEDUCTION_FIELDS = ("kind", "label", "monthly_amount")
+DEBT_FIELDS = ("id", "creditor_name", "creditor_type", "outstanding", "annual_rate", "monthly_payment",
+               "remaining_months", "salary_deducted", "legal_status", "guarantors")
+TITLES = ("นาย", "นาง", "นางสาว", "ว่าที่ร้อยตรี", "ดร.")
+
+_ROW = re.compile(r"^(deductions|debts)-(\d{1,3})-(\w+)$")
+
+
+def _rows(form: MultiDict, group: str, fields: tuple[str, ...]) -> list[dict]:
+    found: dict[int, dict] = {}
+    for name in form:
+        match = _ROW.match(name)
+        if match and match.group(1) == group and match.group(3) in fields:
+            found.setdefault(int(match.group(2)), {})[match.group(3)] = form.get(name, "")
+    rows = []
+    for index in sorted(found):
+        row = found[index]
+        typed = {k: v for k, v in row.items() if k not in ("kind", "creditor_type", "legal_status", "salary_deducted")}
+        if any(str(v).strip() for v in typed.values()):  # a row left blank is not a row
+            rows.append(row)
+    return rows
+
+
+def form_to_payload(form: MultiDict) -> dict:
+    debts = _rows(form, "debts", DEBT_FIELDS)
+    for debt in debts:
+        debt["salary_deducted"] = debt.get("salary_deducted") == "y"
+        if not debt.get("id"):
+            debt.pop("id", None)
+    payload = {
+        "teacher": {name: form.get(f"teacher-{name}", "").strip() or None for name in TEACHER_FIELDS},
+        "monthly_salary": form.get("monthly_salary", "").strip(),
+        "monthly_allowances": form.get("monthly_allowances", "").strip() or "0",
+        "deductions": _rows(form, "deductions", DEDUCTION_FIELDS),
+        "debts": debts,
+    }
+    if form.get("cooperative_code"):
+        payload["cooperative_code"] = form["cooperative_code"]
+    if form.get("version", "").isdigit():
+        payload["version"] = int(form["version"])
+    return payload
+
+
+def case_to_payload(case) -> dict:
+    """A stored case in the form's shape, for the edit page."""
+    person = case.person
+    return {
+        "teacher": {"citizen_id": person.citizen_id, "title": person.title, "first_name": person.first_name,
+                    "last_name": person.last_name,
+                    "birth_date": person.birth_date.isoformat() if person.birth_date else "",
+                    "position": person.position or "", "workplace": person.workplace or ""},
+        "cooperative_code": case.cooperative.code,
+        "monthly_salary": str(case.monthly_salary), "monthly_allowances": str(case.monthly_allowances),
+        "deductions": [{"kind": d.kind, "label": d.label or "", "monthly_amount": str(d.monthly_amount)}
+                       for d in case.deductions],
+        "debts": [{"id": str(d.id), "creditor_name": d.creditor_name, "creditor_type": d.creditor_type,
+                   "outstanding": str(d.outstanding), "annual_rate": f"{d.annual_rate.normalize():f}",
+                   "monthly_payment": str(d.monthly_payment), "remaining_months": str(d.remaining_months),
+                   "salary_deducted": d.salary_deducted, "legal_status": d.legal_status,
+                   "guarantors": d.guarantors or ""} for d in case.debts],
+        "version": case.version,
+    }
+
+
+def blank_payload() -> dict:
+    return {"teacher": {}, "monthly_salary": "", "monthly_allowances": "",
+            "deductions": [{"kind": "tax"}, {"kind": "gpf"}], "debts": [{"salary_deducted": True}]}
+
+
+def apply_row_action(payload: dict, action: str) -> bool:
+    """Handle "add_debt", "remove_debt-3", ...; True when the action was a row change (no save)."""
+    if action == "add_debt":
+        payload["debts"].append({"salary_deducted": True})
+    elif action == "add_deduction":
+        payload["deductions"].append({"kind": "other"})
+    elif action.startswith(("remove_debt-", "remove_deduction-")):
+        group = "debts" if action.startswith("remove_debt-") else "deductions"
+        index = action.rsplit("-", 1)[1]
+        if index.isdigit() and int(index) < len(payload[group]):
+            payload[group].pop(int(index))
+    else:
+        return False
+    return True
+
+
+def error_name(path: str) -> str:
+    """"debts[0].annual_rate" → "debts-0-annual_rate" (the input's name in the form)."""
+    return re.sub(r"\[(\d+)\]\.", r"-\1-", path).replace("teacher.", "teacher-")

@@ -1,0 +1,269 @@
+"""Debt-case pages for cooperative officers and reviewers. Each view parses, calls one service, renders."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.forms import EmptyForm
+from app.auth.session import permission_required
+from app.debt.forms import (
+    TITLES, apply_row_action, blank_payload, case_to_payload, error_name, form_to_payload,
+)
+from app.domain.affordability import RISK_GROUPS, debt_weights
+from app.extensions import db
+from app.labels import CREDITOR_TYPE_LABELS, DEDUCTION_LABELS, LEGAL_STATUS_LABELS
+from app.models import UnitKind
+from app.models.debt import CREDITOR_TYPES, DEDUCTION_KINDS, LEGAL_STATUSES, DebtCaseStatus
+from app.services import debt_cases, debt_plans
+from app.services.debt_input import parse_case
+from app.services.errors import Conflict, ValidationFailed
+from app.services.permissions import can
+from app.services.plan_settings import plan_settings
+from app.services.scope import units_in_scope
+from app.web import paginate
+
+bp = Blueprint("debt", __name__)
+
+LIST_FILTERS = ("status", "risk_group", "cooperative_code", "province_code", "q", "sort")
+
+
+@bp.route("/")
+@permission_required("view_debt_cases")
+def cases():
+    args = {name: request.args.get(name, "").strip()[:100] for name in LIST_FILTERS}
+    stmt = debt_cases.search_cases(current_user, status=args["status"], risk_group=args["risk_group"],
+                                   cooperative_code=args["cooperative_code"], province_code=args["province_code"],
+                                   text=args["q"], sort=args["sort"] or "newest")
+    cooperatives = db.session.scalars(units_in_scope(current_user, (UnitKind.COOPERATIVE.value,))).all()
+    provinces = db.session.scalars(units_in_scope(current_user, (UnitKind.PROVINCE.value,))).all()
+    return render_template("debt/cases.html", page=paginate(stmt), args=args, statuses=[s.value for s in DebtCaseStatus],
+                           risk_groups=RISK_GROUPS, cooperatives=cooperatives, provinces=provinces)
+
+
+def _form_context(payload: dict, errors: dict, case=None) -> dict:
+    cooperatives = db.session.scalars(units_in_scope(current_user, (UnitKind.COOPERATIVE.value,))).all()
+    return {"payload": payload, "errors": {error_name(k): v for k, v in errors.items()}, "case": case,
+            "titles": TITLES, "deduction_kinds": DEDUCTION_KINDS, "creditor_types": CREDITOR_TYPES,
+            "legal_statuses": LEGAL_STATUSES, "cooperatives": cooperatives,
+            "deduction_labels": DEDUCTION_LABELS, "creditor_labels": CREDITOR_TYPE_LABELS,
+            "legal_labels": LEGAL_STATUS_LABELS}
+
+
+def _save(case_id: int | None):
+    """Shared by new and edit: row actions re-render, save validates through the API's parser."""
+    payload = form_to_payload(request.form)
+    action = request.form.get("action", "save")
+    case = debt_cases.get_case(current_user, case_id) if case_id else None
+    if apply_row_action(payload, action):
+        return render_template("debt/case_form.html", **_form_context(payload, {}, case))
+    try:
+        data = parse_case(payload, partial=case is not None)
+        saved = (debt_cases.update_case(current_user, case.id, data) if case
+                 else debt_cases.create_case(current_user, data))
+    except ValidationFailed as error:
+        flash(error.message, "danger")
+        return render_template("debt/case_form.html", **_form_context(payload, error.fields, case)), 422
+    except Conflict as error:
+        flash(error.message, "danger")
+        return render_template("debt/case_form.html", **_form_context(payload, {}, case)), 409
+    flash(_("Case %(ref)s was saved.", ref=saved.reference), "success")
+    return redirect(url_for("debt.case", case_id=saved.id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required("edit_debt_cases")
+def new_case():
+    if request.method == "POST":
+        return _save(None)
+    return render_template("debt/case_form.html", **_form_context(blank_payload(), {}))
+
+
+@bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
+@permission_required("edit_debt_cases")
+def edit_case(case_id: int):
+    if request.method == "POST":
+        return _save(case_id)
+    case = debt_cases.get_case(current_user, case_id)
+    if not case.editable:
+        flash(_("Only a draft or returned case can be changed."), "warning")
+        return redirect(url_for("debt.case", case_id=case.id))
+    return render_template("debt/case_form.html", **_form_context(case_to_payload(case), {}, case))
+
+
+def _plan_form_defaults(case) -> dict:
+    return {"label": "", "consolidate": [], "annual_rate": "", "term_months": "", "method": "annuity",
+            "reschedule_debt": "", "reschedule_rate": "", "reschedule_term": "", "reschedule_method": "annuity",
+            "pro_rata": []}
+
+
+def _render_case(case, plan_form=None, plan_errors=None, suggestion=None, status=200):
+    affordability = debt_cases.affordability_of(case)
+    weights = debt_weights({d.id: d.monthly_payment for d in case.debts})
+    debts_by_id = {d.id: d for d in case.debts}
+    return render_template(
+        "debt/case.html", case=case, a=affordability, weights=[(debts_by_id[k], share) for k, share in weights],
+        settings=plan_settings(), plan_form=plan_form or _plan_form_defaults(case), plan_errors=plan_errors or {},
+        suggestion=suggestion, action_form=EmptyForm(),
+        can_plan=can(current_user, "build_debt_plans") and case.editable,
+        can_edit=can(current_user, "edit_debt_cases") and case.editable), status
+
+
+@bp.route("/<int:case_id>")
+@permission_required("view_debt_cases")
+def case(case_id: int):
+    return _render_case(debt_cases.get_case(current_user, case_id))
+
+
+def _plan_payload(form) -> dict:
+    payload: dict = {"label": form.get("label", "")}
+    chosen = [int(v) for v in form.getlist("consolidate") if v.isdigit()]
+    if chosen:
+        payload["consolidate"] = {"debt_ids": chosen, "annual_rate": form.get("annual_rate", ""),
+                                  "term_months": _int_or_raw(form.get("term_months", "")),
+                                  "method": form.get("method", "annuity")}
+    if form.get("reschedule_debt", "").isdigit():
+        payload["reschedule"] = [{"debt_id": int(form["reschedule_debt"]),
+                                  "annual_rate": form.get("reschedule_rate", ""),
+                                  "term_months": _int_or_raw(form.get("reschedule_term", "")),
+                                  "method": form.get("reschedule_method", "annuity")}]
+    pro_rata = [int(v) for v in form.getlist("pro_rata") if v.isdigit()]
+    if pro_rata:
+        payload["pro_rata"] = {"debt_ids": pro_rata}
+    return payload
+
+
+def _int_or_raw(value: str):
+    return int(value) if value.strip().isdigit() else value
+
+
+def _plan_form_echo(form) -> dict:
+    echo = _plan_form_defaults(None)
+    for key in echo:
+        echo[key] = form.getlist(key) if key in ("consolidate", "pro_rata") else form.get(key, echo[key])
+    return echo
+
+
+@bp.route("/<int:case_id>/plans", methods=["POST"])
+@permission_required("build_debt_plans")
+def create_plan(case_id: int):
+    case = debt_cases.get_case(current_user, case_id)
+    try:
+        plan = debt_plans.create_plan(current_user, case.id, _plan_payload(request.form))
+    except (ValidationFailed, Conflict) as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        case = debt_cases.get_case(current_user, case_id)
+        return _render_case(case, _plan_form_echo(request.form), getattr(error, "fields", {}), status=422)
+    flash(_("Plan “%(label)s” was added.", label=plan.label), "success")
+    return redirect(url_for("debt.case", case_id=case.id, _anchor="plans"))
+
+
+@bp.route("/<int:case_id>/plans/suggest", methods=["POST"])
+@permission_required("view_debt_cases")
+def suggest(case_id: int):
+    case = debt_cases.get_case(current_user, case_id)
+    payload = {"consolidate_debt_ids": [int(v) for v in request.form.getlist("consolidate") if v.isdigit()],
+               "annual_rate": request.form.get("annual_rate", ""), "method": request.form.get("method", "annuity")}
+    echo = _plan_form_echo(request.form)
+    try:
+        suggestion = debt_plans.suggest(current_user, case.id, payload)
+    except ValidationFailed as error:
+        fields = {("consolidate" if k == "consolidate_debt_ids" else f"consolidate.{k}"): v
+                  for k, v in error.fields.items()}
+        return _render_case(case, echo, fields, status=422)
+    if suggestion["feasible"]:
+        echo["term_months"] = str(suggestion["term_months"])
+    return _render_case(case, echo, suggestion=suggestion)
+
+
+@bp.route("/<int:case_id>/plans/<int:plan_id>/choose", methods=["POST"])
+@permission_required("build_debt_plans")
+def choose_plan(case_id: int, plan_id: int):
+    if EmptyForm().validate_on_submit():
+        version = request.form.get("version", "")
+        try:
+            debt_plans.choose_plan(current_user, case_id, plan_id, int(version) if version.isdigit() else None)
+        except (Conflict, ValidationFailed) as error:
+            flash(error.message, "danger")
+        else:
+            flash(_("The plan was chosen for this case."), "success")
+    return redirect(url_for("debt.case", case_id=case_id, _anchor="plans"))
+
+
+@bp.route("/<int:case_id>/plans/<int:plan_id>/delete", methods=["POST"])
+@permission_required("build_debt_plans")
+def delete_plan(case_id: int, plan_id: int):
+    if EmptyForm().validate_on_submit():
+        try:
+            debt_plans.delete_plan(current_user, case_id, plan_id)
+        except Conflict as error:
+            flash(error.message, "danger")
+        else:
+            flash(_("The plan was deleted."), "success")
+    return redirect(url_for("debt.case", case_id=case_id, _anchor="plans"))
+
+
+# ---- schedules -----------------------------------------------------------------------------------
+
+SCHEDULE_HEADERS = ("n", "payment", "interest", "principal", "balance")
+
+
+def _schedule(case_id: int, plan_id: int):
+    part = request.args.get("part", "new_loan")
+    return part, debt_plans.schedule_for(current_user, case_id, plan_id, part)
+
+
+@bp.route("/<int:case_id>/plans/<int:plan_id>/schedule")
+@permission_required("view_debt_cases")
+def schedule(case_id: int, plan_id: int):
+    case = debt_cases.get_case(current_user, case_id)
+    part, sched = _schedule(case_id, plan_id)
+    plan = debt_cases.plan_for(case, plan_id)
+    return render_template("debt/schedule.html", case=case, plan=plan, part=part, schedule=sched)
+
+
+def _schedule_rows(sched):
+    for i in sched.instalments:
+        yield [i.n, i.payment, i.interest, i.principal, i.balance]
+
+
+def _thai_headers():
+    return [_("Instalment"), _("Payment"), _("Interest"), _("Principal"), _("Balance")]
+
+
+@bp.route("/<int:case_id>/plans/<int:plan_id>/schedule.csv")
+@permission_required("view_debt_cases")
+def schedule_csv(case_id: int, plan_id: int):
+    part, sched = _schedule(case_id, plan_id)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(_thai_headers())
+    writer.writerows([[n, f"{p:.2f}", f"{i:.2f}", f"{c:.2f}", f"{b:.2f}"] for n, p, i, c, b in _schedule_rows(sched)])
+    # UTF-8 with BOM so that Excel shows Thai headers correctly.
+    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="schedule-{case_id}-{plan_id}-{part}.csv"'})
+
+
+@bp.route("/<int:case_id>/plans/<int:plan_id>/schedule.xlsx")
+@permission_required("view_debt_cases")
+def schedule_xlsx(case_id: int, plan_id: int):
+    from openpyxl import Workbook
+
+    part, sched = _schedule(case_id, plan_id)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "schedule"
+    sheet.append(_thai_headers())
+    for n, p, i, c, b in _schedule_rows(sched):
+        sheet.append([n, p, i, c, b])
+    for column in "BCDE":
+        for cell in sheet[column][1:]:
+            cell.number_format = "#,##0.00"
+    out = io.BytesIO()
+    book.save(out)
+    return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="schedule-{case_id}-{plan_id}-{part}.xlsx"'})

@@ -1,0 +1,88 @@
+"""Money and rates as Decimal (domain.md, "Repayment maths": money is Decimal, never float).
+
+Every rounding of money in KruDesk happens here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
+
+SATANG = Decimal("0.01")
+MONEY_LIMIT = Decimal(10) ** 12  # a trillion baht: beyond any one teacher's debt
+RATE_LIMIT = Decimal(30)  # percent a year; issue 3: rates outside 0–30% are refused
+RATE_PLACES = Decimal("0.0001")
+
+
+class MoneyError(ValueError):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def to_money(value) -> Decimal:
+    """Round to the satang, half up (domain.md: interest is rounded to the satang, half-up)."""
+    return Decimal(value).quantize(SATANG, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class RoundingRule:
+    """How instalments are rounded: to the satang half-up by default; cooperatives may round up to
+    1, 10 or 100 baht (domain.md, "Repayment maths")."""
+
+    step: Decimal = SATANG
+    mode: str = "half_up"  # or "up"
+
+    def apply(self, amount: Decimal) -> Decimal:
+        units = Decimal(amount) / self.step
+        rounded = units.quantize(Decimal(1), rounding=ROUND_CEILING if self.mode == "up" else ROUND_HALF_UP)
+        return to_money(rounded * self.step)
+
+
+def _to_decimal(value) -> Decimal:
+    if isinstance(value, bool) or value is None:
+        raise MoneyError("not_a_number")
+    if isinstance(value, float):
+        value = repr(value)  # 45000.5 → "45000.5"; an exact decimal literal or it fails the places check
+    if isinstance(value, str):
+        value = value.strip().replace(",", "")
+        if not value:
+            raise MoneyError("not_a_number")
+    try:
+        number = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise MoneyError("not_a_number") from None
+    if not number.is_finite():
+        raise MoneyError("not_a_number")
+    return number
+
+
+def parse_money(value, *, allow_negative: bool = False) -> Decimal:
+    """An amount in baht from text or an exact number: "12,345.67", 45000, Decimal("1.5")."""
+    number = _to_decimal(value)
+    if number < 0 and not allow_negative:
+        raise MoneyError("negative")
+    if number.as_tuple().exponent < -2 and number != number.quantize(SATANG):
+        raise MoneyError("too_many_decimals")
+    if abs(number) >= MONEY_LIMIT:
+        raise MoneyError("too_large")
+    return number.quantize(SATANG)
+
+
+def parse_rate(value) -> Decimal:
+    """An annual rate in percent, 0 to 30, at most four decimals."""
+    number = _to_decimal(value)
+    if number < 0 or number > RATE_LIMIT:
+        raise MoneyError("out_of_range")
+    if number != number.quantize(RATE_PLACES):
+        raise MoneyError("too_many_decimals")
+    return number
+
+
+def format_money(amount: Decimal) -> str:
+    """12,345.67 — for pages and letters."""
+    return f"{to_money(amount):,.2f}"
+
+
+def money_str(amount: Decimal) -> str:
+    """12345.67 — the API's form (api-v1.md: money as strings with two decimals)."""
+    return f"{to_money(amount):.2f}"

@@ -1,0 +1,272 @@
+"""Restructuring plans and the term suggestion (domain.md, "Restructuring plan").
+
+A plan consolidates chosen debts into one new loan at a model cooperative, reschedules debts with
+their own creditors, or shares what the teacher can repay among creditors pro rata. Debts not touched
+keep their payments. Caps: the maximum term and the borrower's age at the last instalment.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_DOWN, Decimal
+
+from app.domain.affordability import Affordability, AffordabilitySettings, assess, risk_group
+from app.domain.money import RoundingRule, SATANG, money_str, to_money
+from app.domain.repayment import Schedule, build_schedule, first_payment, months_to_clear, remaining_interest
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class DebtFigures:
+    key: object
+    creditor_name: str
+    outstanding: Decimal
+    annual_rate: Decimal
+    monthly_payment: Decimal
+    remaining_months: int
+    legal_status: str = "normal"
+
+
+@dataclass(frozen=True)
+class CaseFigures:
+    salary: Decimal
+    allowances: Decimal
+    non_debt_deductions: Decimal
+    debts: tuple[DebtFigures, ...]
+    birth_date: date | None = None
+
+
+@dataclass(frozen=True)
+class LoanTerms:
+    annual_rate: Decimal
+    term_months: int
+    method: str = "annuity"
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    consolidate_keys: tuple = ()
+    consolidate_terms: LoanTerms | None = None
+    reschedule: tuple = ()  # ((key, LoanTerms), ...)
+    pro_rata_keys: tuple = ()
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    max_term_months: int = 360
+    max_age_at_end: int = 75
+    rounding: RoundingRule = field(default_factory=RoundingRule)
+    affordability: AffordabilitySettings = field(default_factory=AffordabilitySettings)
+
+
+class PlanRejected(ValueError):
+    def __init__(self, fields: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
+        self.fields = fields
+
+
+@dataclass(frozen=True)
+class Situation:
+    affordability: Affordability
+    risk_group: str
+    debt_service: Decimal
+    total_interest_remaining: Decimal
+
+    def as_dict(self) -> dict:
+        return {**self.affordability.as_dict(), "risk_group": self.risk_group,
+                "total_interest_remaining": money_str(self.total_interest_remaining)}
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    new_loan: Schedule | None
+    rescheduled: tuple  # ((key, Schedule), ...)
+    pro_rata: tuple  # ((key, payment, months), ...)
+    before: Situation
+    after: Situation
+    interest_saved: Decimal
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    feasible: bool
+    term_months: int | None = None
+    monthly_payment: Decimal | None = None
+    after: Situation | None = None
+    best_term_months: int | None = None
+    best_ratio: Decimal | None = None
+    monthly_gap: Decimal | None = None
+
+
+def _situation(case: CaseFigures, payments: list[Decimal], statuses: list[str], interest: Decimal,
+               settings: PlanSettings) -> Situation:
+    debt_service = sum(payments, ZERO)
+    result = assess(case.salary, case.allowances, case.non_debt_deductions, debt_service, settings.affordability)
+    return Situation(result, risk_group(statuses, bool(payments), result.meets_floor), to_money(debt_service),
+                     to_money(interest))
+
+
+def _debt_interest(debt: DebtFigures) -> Decimal:
+    return remaining_interest(debt.outstanding, debt.annual_rate, debt.monthly_payment, debt.remaining_months)
+
+
+def describe_situation(case: CaseFigures, settings: PlanSettings) -> Situation:
+    return _situation(case, [d.monthly_payment for d in case.debts], [d.legal_status for d in case.debts],
+                      sum((_debt_interest(d) for d in case.debts), ZERO), settings)
+
+
+def months_until_age_cap(birth_date: date | None, today: date, max_age: int) -> int | None:
+    """How many monthly instalments fit before the borrower turns max_age (None: no birth date)."""
+    if birth_date is None:
+        return None
+    months = (birth_date.year + max_age - today.year) * 12 + (birth_date.month - today.month)
+    if today.day > birth_date.day:
+        months -= 1  # this month's birthday date has passed: one month fewer until the birthday
+    return max(0, months)
+
+
+def _check_term(terms: LoanTerms, path: str, case: CaseFigures, settings: PlanSettings, today: date,
+                errors: dict) -> None:
+    if terms.term_months > settings.max_term_months:
+        errors[f"{path}.term_months"] = f"term_cap: at most {settings.max_term_months} months"
+        return
+    allowed = months_until_age_cap(case.birth_date, today, settings.max_age_at_end)
+    if allowed is not None and terms.term_months > allowed:
+        errors[f"{path}.term_months"] = f"age_cap: at most {allowed} months before age {settings.max_age_at_end}"
+
+
+def _weighted_rate(debts: list[DebtFigures]) -> Decimal:
+    total = sum((d.outstanding for d in debts), ZERO)
+    return sum((d.outstanding * d.annual_rate for d in debts), ZERO) / total if total else ZERO
+
+
+def _pro_rata_shares(amount: Decimal, debts: list[DebtFigures]) -> dict:
+    """Share `amount` in proportion to what each is owed, to the satang; the remainder goes to the
+    largest debt so that the shares sum exactly to the amount."""
+    total = sum((d.outstanding for d in debts), ZERO)
+    shares = {d.key: (amount * d.outstanding / total).quantize(SATANG, rounding=ROUND_DOWN) for d in debts}
+    largest = max(debts, key=lambda d: d.outstanding).key
+    shares[largest] += amount - sum(shares.values(), ZERO)
+    return shares
+
+
+def evaluate_plan(case: CaseFigures, spec: PlanSpec, settings: PlanSettings, today: date) -> PlanResult:
+    debts = {d.key: d for d in case.debts}
+    errors: dict[str, str] = {}
+    if spec.consolidate_terms is not None or spec.consolidate_keys:
+        if not spec.consolidate_keys:
+            errors["consolidate.debt_ids"] = "no debts to consolidate"
+        for key in spec.consolidate_keys:
+            if key not in debts:
+                errors["consolidate.debt_ids"] = f"unknown debt {key}"
+        if spec.consolidate_terms is not None:
+            _check_term(spec.consolidate_terms, "consolidate", case, settings, today, errors)
+    touched = set(spec.consolidate_keys)
+    for i, (key, terms) in enumerate(spec.reschedule):
+        if key not in debts:
+            errors[f"reschedule[{i}].debt_id"] = f"unknown debt {key}"
+        elif key in touched:
+            errors[f"reschedule[{i}].debt_id"] = "debt already in another part of the plan"
+        touched.add(key)
+        _check_term(terms, f"reschedule[{i}]", case, settings, today, errors)
+    for key in spec.pro_rata_keys:
+        if key not in debts:
+            errors["pro_rata.debt_ids"] = f"unknown debt {key}"
+        elif key in touched:
+            errors["pro_rata.debt_ids"] = "debt already in another part of the plan"
+    if errors:
+        raise PlanRejected(errors)
+
+    warnings: list[str] = []
+    payments, statuses, interest = [], [], ZERO
+    new_loan = None
+    if spec.consolidate_keys:
+        merged = [debts[k] for k in spec.consolidate_keys]
+        terms = spec.consolidate_terms
+        new_loan = build_schedule(sum((d.outstanding for d in merged), ZERO), terms.annual_rate,
+                                  terms.term_months, terms.method, settings.rounding)
+        payments.append(new_loan.first_payment)
+        interest += new_loan.total_interest
+        statuses.append("normal")  # the model cooperative's new loan starts in good standing
+        if terms.annual_rate > _weighted_rate(merged):
+            warnings.append("rate_above_old")
+    rescheduled = []
+    for key, terms in spec.reschedule:
+        debt = debts[key]
+        schedule = build_schedule(debt.outstanding, terms.annual_rate, terms.term_months, terms.method,
+                                  settings.rounding)
+        rescheduled.append((key, schedule))
+        payments.append(schedule.first_payment)
+        interest += schedule.total_interest
+        statuses.append(debt.legal_status)
+        if terms.annual_rate > debt.annual_rate and "rate_above_old" not in warnings:
+            warnings.append("rate_above_old")
+    untouched = [d for d in case.debts if d.key not in touched and d.key not in spec.pro_rata_keys]
+    for debt in untouched:
+        payments.append(debt.monthly_payment)
+        interest += _debt_interest(debt)
+        statuses.append(debt.legal_status)
+    pro_rata = []
+    if spec.pro_rata_keys:
+        shared = [debts[k] for k in spec.pro_rata_keys]
+        floor_view = assess(case.salary, case.allowances, case.non_debt_deductions, ZERO, settings.affordability)
+        # Income above the floor, less what the other debts already take (domain.md: pro-rata option).
+        repayable = max(ZERO, to_money(floor_view.net - settings.affordability.floor * floor_view.base)
+                        - sum(payments, ZERO))
+        for key, share in _pro_rata_shares(repayable, shared).items():
+            debt = debts[key]
+            cleared = months_to_clear(debt.outstanding, debt.annual_rate, share) if share > 0 else None
+            if cleared is None:
+                warnings.append("pro_rata_not_repayable") if "pro_rata_not_repayable" not in warnings else None
+                months, debt_interest = 0, _debt_interest(debt)
+            else:
+                months, debt_interest = cleared
+            pro_rata.append((key, share, months))
+            payments.append(share)
+            interest += debt_interest
+            statuses.append(debt.legal_status)
+    before = describe_situation(case, settings)
+    after = _situation(case, payments, statuses, interest, settings)
+    if not after.affordability.meets_floor:
+        warnings.append("still_below_floor")
+    return PlanResult(new_loan=new_loan, rescheduled=tuple(rescheduled), pro_rata=tuple(pro_rata), before=before,
+                      after=after, interest_saved=to_money(before.total_interest_remaining - after.total_interest_remaining),
+                      warnings=tuple(warnings))
+
+
+def suggest_term(case: CaseFigures, consolidate_keys, annual_rate: Decimal, method: str, settings: PlanSettings,
+                 today: date) -> Suggestion:
+    """The shortest consolidation term that meets the floor, by binary search: instalments fall as the
+    term grows. If none does within the caps, the best reachable ratio and the monthly amount missing."""
+    debts = {d.key: d for d in case.debts}
+    merged = [debts[k] for k in consolidate_keys]
+    principal = sum((d.outstanding for d in merged), ZERO)
+    others = sum((d.monthly_payment for d in case.debts if d.key not in set(consolidate_keys)), ZERO)
+    longest = settings.max_term_months
+    by_age = months_until_age_cap(case.birth_date, today, settings.max_age_at_end)
+    if by_age is not None:
+        longest = min(longest, by_age)
+
+    def verdict(months: int) -> Affordability:
+        payment = first_payment(principal, annual_rate, months, method, settings.rounding)
+        return assess(case.salary, case.allowances, case.non_debt_deductions, others + payment, settings.affordability)
+
+    if longest < 1 or principal <= 0:
+        current = describe_situation(case, settings).affordability
+        return Suggestion(feasible=False, best_term_months=0, best_ratio=current.ratio, monthly_gap=current.shortfall)
+    best = verdict(longest)
+    if not best.meets_floor:
+        return Suggestion(feasible=False, best_term_months=longest, best_ratio=best.ratio, monthly_gap=best.shortfall)
+    low, high = 1, longest  # verdict(high) meets the floor
+    while low < high:
+        middle = (low + high) // 2
+        if verdict(middle).meets_floor:
+            high = middle
+        else:
+            low = middle + 1
+    spec = PlanSpec(consolidate_keys=tuple(consolidate_keys),
+                    consolidate_terms=LoanTerms(annual_rate=annual_rate, term_months=low, method=method))
+    result = evaluate_plan(case, spec, settings, today)
+    return Suggestion(feasible=True, term_months=low, monthly_payment=result.new_loan.first_payment, after=result.after)

@@ -1,0 +1,149 @@
+"""Repayment maths (domain.md, "Repayment maths"): equal instalments (คงยอด, annuity) and equal
+principal (คงต้น). Decimal throughout; each month's interest is balance·r rounded to the satang half-up;
+the instalment is rounded by a RoundingRule; the last instalment takes whatever remains, so the
+principal paid sums exactly to the loan and the final balance is exactly 0.00.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from app.domain.money import RoundingRule, to_money
+
+METHODS = ("annuity", "equal_principal")
+MAX_TERM = 600
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Instalment:
+    n: int
+    payment: Decimal
+    interest: Decimal
+    principal: Decimal
+    balance: Decimal
+
+
+@dataclass(frozen=True)
+class Schedule:
+    method: str
+    principal: Decimal
+    annual_rate: Decimal
+    term_months: int
+    instalments: tuple[Instalment, ...]
+
+    @property
+    def first_payment(self) -> Decimal:
+        return self.instalments[0].payment
+
+    @property
+    def total_interest(self) -> Decimal:
+        return sum((i.interest for i in self.instalments), ZERO)
+
+    @property
+    def total_paid(self) -> Decimal:
+        return sum((i.payment for i in self.instalments), ZERO)
+
+    @property
+    def months(self) -> int:
+        return len(self.instalments)
+
+
+def monthly_rate(annual_rate_percent: Decimal) -> Decimal:
+    """r = annual rate / 12, the rate given in percent a year."""
+    return Decimal(annual_rate_percent) / Decimal(1200)
+
+
+def _exact_annuity(principal: Decimal, r: Decimal, months: int) -> Decimal:
+    """payment = P·r / (1 − (1+r)^−n); with r = 0, P/n."""
+    if r == 0:
+        return principal / months
+    return principal * r / (1 - (1 + r) ** -months)
+
+
+def _check(principal: Decimal, months: int, method: str) -> None:
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}")
+    if not 1 <= months <= MAX_TERM:
+        raise ValueError(f"term must be 1 to {MAX_TERM} months")
+    if principal <= 0:
+        raise ValueError("principal must be above zero")
+
+
+def _level_part(principal: Decimal, r: Decimal, months: int, method: str, rounding: RoundingRule) -> Decimal:
+    """The rounded fixed part: the whole instalment (annuity) or the principal part (equal principal)."""
+    if method == "annuity":
+        return rounding.apply(_exact_annuity(principal, r, months))
+    return rounding.apply(principal / months)
+
+
+def first_payment(principal: Decimal, annual_rate: Decimal, term_months: int, method: str = "annuity",
+                  rounding: RoundingRule = RoundingRule()) -> Decimal:
+    """The first instalment, without building the schedule (the same figure build_schedule starts with)."""
+    _check(principal, term_months, method)
+    r = monthly_rate(annual_rate)
+    interest = to_money(principal * r)
+    level = _level_part(principal, r, term_months, method, rounding)
+    principal_part = level - interest if method == "annuity" else level
+    if term_months == 1 or principal_part >= principal:
+        return principal + interest
+    return principal_part + interest
+
+
+def build_schedule(principal: Decimal, annual_rate: Decimal, term_months: int, method: str = "annuity",
+                   rounding: RoundingRule = RoundingRule()) -> Schedule:
+    principal = to_money(principal)
+    _check(principal, term_months, method)
+    r = monthly_rate(annual_rate)
+    level = _level_part(principal, r, term_months, method, rounding)
+    balance = principal
+    rows = []
+    for n in range(1, term_months + 1):
+        interest = to_money(balance * r)
+        part = level - interest if method == "annuity" else level
+        if n == term_months or part >= balance:
+            # The last instalment (or one that rounding made large enough) clears what remains.
+            rows.append(Instalment(n, balance + interest, interest, balance, ZERO))
+            break
+        balance -= part
+        rows.append(Instalment(n, part + interest, interest, part, balance))
+    return Schedule(method=method, principal=principal, annual_rate=Decimal(annual_rate),
+                    term_months=term_months, instalments=tuple(rows))
+
+
+def remaining_interest(outstanding: Decimal, annual_rate: Decimal, monthly_payment: Decimal,
+                       remaining_months: int | None) -> Decimal:
+    """Interest still to pay on an existing debt at its current payment: monthly interest on the
+    declining balance until it is cleared, the last of `remaining_months` clearing whatever is left."""
+    r = monthly_rate(annual_rate)
+    balance = to_money(outstanding)
+    limit = remaining_months if remaining_months else MAX_TERM
+    total = ZERO
+    for n in range(1, limit + 1):
+        if balance <= 0:
+            break
+        interest = to_money(balance * r)
+        total += interest
+        part = monthly_payment - interest
+        if n == limit or part >= balance:
+            break
+        balance -= part
+    return total
+
+
+def months_to_clear(outstanding: Decimal, annual_rate: Decimal, monthly_payment: Decimal) -> tuple[int, Decimal] | None:
+    """(months, interest) to clear a debt paying `monthly_payment`; None when the payment does not cover
+    the first month's interest or the debt would run past MAX_TERM months."""
+    r = monthly_rate(annual_rate)
+    balance = to_money(outstanding)
+    total = ZERO
+    for n in range(1, MAX_TERM + 1):
+        interest = to_money(balance * r)
+        part = monthly_payment - interest
+        if part <= 0:
+            return None
+        total += interest
+        if part >= balance:
+            return n, total
+        balance -= part
+    return None

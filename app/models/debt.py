@@ -1,0 +1,139 @@
+"""Debt cases: the teacher's monthly income, deductions and debts, and the restructuring plans."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.clock import utcnow
+from app.models.org import OrgUnit
+from app.models.people import Person
+
+MONEY = Numeric(14, 2)
+RATE = Numeric(7, 4)
+RATIO = Numeric(9, 4)
+
+
+class DebtCaseStatus(str, enum.Enum):
+    """domain.md, Workflow: draft → submitted → under review → approved | returned | rejected → active → closed."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    UNDER_REVIEW = "under_review"
+    RETURNED = "returned"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+EDITABLE_STATUSES = (DebtCaseStatus.DRAFT.value, DebtCaseStatus.RETURNED.value)
+
+DEDUCTION_KINDS = ("tax", "gpf", "social_security", "funeral_welfare", "cooperative_shares", "insurance", "other")
+CREDITOR_TYPES = ("cooperative", "gsb", "ktb", "ghb", "other_bank", "government_fund", "informal", "other")
+LEGAL_STATUSES = ("normal", "overdue", "npl", "sued", "enforced")
+
+
+class DebtCase(db.Model):
+    __tablename__ = "debt_cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(32), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default=DebtCaseStatus.DRAFT.value)
+    version: Mapped[int] = mapped_column(default=1)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    # The cooperative's path, copied so that scoped lists need no join (services/scope.py).
+    org_path: Mapped[str] = mapped_column(String(255))
+    province_code: Mapped[str | None] = mapped_column(String(2))
+    monthly_salary: Mapped[Decimal] = mapped_column(MONEY)
+    monthly_allowances: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    # Figures derived from the rows below, kept in step by services/debt_cases.py for lists and reports.
+    non_debt_deductions: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    debt_service: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    total_outstanding: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    net_income: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    ratio: Mapped[Decimal] = mapped_column(RATIO, default=Decimal("0"))
+    meets_floor: Mapped[bool] = mapped_column(Boolean, default=True)
+    risk_group: Mapped[str] = mapped_column(String(10), default="green")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    person: Mapped[Person] = relationship(lazy="joined")
+    cooperative: Mapped[OrgUnit] = relationship(lazy="joined")
+    deductions: Mapped[list[CaseDeduction]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseDeduction.position")
+    debts: Mapped[list[Debt]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Debt.position")
+    plans: Mapped[list[DebtPlan]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="DebtPlan.id")
+
+    __table_args__ = (
+        Index("ix_debt_cases_org_path", "org_path"),
+        Index("ix_debt_cases_status", "status"),
+        Index("ix_debt_cases_risk_group", "risk_group"),
+    )
+
+    @property
+    def editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def chosen_plan(self) -> DebtPlan | None:
+        return next((plan for plan in self.plans if plan.chosen), None)
+
+
+class CaseDeduction(db.Model):
+    __tablename__ = "debt_case_deductions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("debt_cases.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str | None] = mapped_column(String(200))
+    monthly_amount: Mapped[Decimal] = mapped_column(MONEY)
+
+    case: Mapped[DebtCase] = relationship(back_populates="deductions")
+
+
+class Debt(db.Model):
+    __tablename__ = "debts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("debt_cases.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    creditor_name: Mapped[str] = mapped_column(String(200))
+    creditor_type: Mapped[str] = mapped_column(String(32))
+    outstanding: Mapped[Decimal] = mapped_column(MONEY)
+    annual_rate: Mapped[Decimal] = mapped_column(RATE)
+    monthly_payment: Mapped[Decimal] = mapped_column(MONEY)
+    remaining_months: Mapped[int]
+    salary_deducted: Mapped[bool] = mapped_column(Boolean, default=True)
+    legal_status: Mapped[str] = mapped_column(String(16), default="normal")
+    guarantors: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[DebtCase] = relationship(back_populates="debts")
+
+
+class DebtPlan(db.Model):
+    """A restructuring plan: what the officer asked for (spec) and what it works out to (result)."""
+
+    __tablename__ = "debt_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("debt_cases.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    spec: Mapped[dict] = mapped_column(JSON)
+    result: Mapped[dict] = mapped_column(JSON)
+    interest_saved: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    meets_floor: Mapped[bool] = mapped_column(Boolean, default=False)
+    chosen: Mapped[bool] = mapped_column(Boolean, default=False)  # at most one per case (services)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[DebtCase] = relationship(back_populates="plans")

@@ -1,0 +1,267 @@
+"""Debt cases: register, edit, and keep the 30% analysis of each case current.
+
+Every change: validate (debt_input.parse_case) → authorise (role + scope) → change → recompute →
+audit → commit once.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.domain.affordability import assess, risk_group
+from app.domain.planner import CaseFigures, DebtFigures
+from app.domain.thai_text import be_year
+from app.extensions import db
+from app.models import CaseDeduction, Debt, DebtCase, DebtPlan, OrgUnit, Person, UnitKind, User
+from app.models.debt import EDITABLE_STATUSES
+from app.services import audit
+from app.services.debt_input import CaseInput, TeacherInput
+from app.services.errors import Conflict, NotFound, ValidationFailed
+from app.services.permissions import require
+from app.services.plan_settings import plan_settings
+from app.services.scope import get_scoped_or_404, scoped
+
+
+def get_case(actor: User, case_id: int) -> DebtCase:
+    """The one loader for a debt case: permission to read, then scope (404 outside it)."""
+    require(actor, "view_debt_cases")
+    return get_scoped_or_404(DebtCase, case_id, actor, DebtCase.org_path)
+
+
+def cases_query(actor: User):
+    require(actor, "view_debt_cases")
+    return scoped(select(DebtCase), DebtCase.org_path, actor)
+
+
+# ---- figures -------------------------------------------------------------------------------------
+
+def case_figures(case: DebtCase) -> CaseFigures:
+    return CaseFigures(
+        salary=case.monthly_salary,
+        allowances=case.monthly_allowances,
+        non_debt_deductions=sum((d.monthly_amount for d in case.deductions), Decimal("0")),
+        debts=tuple(DebtFigures(key=d.id, creditor_name=d.creditor_name, outstanding=d.outstanding,
+                                annual_rate=d.annual_rate, monthly_payment=d.monthly_payment,
+                                remaining_months=d.remaining_months, legal_status=d.legal_status)
+                    for d in case.debts),
+        birth_date=case.person.birth_date,
+    )
+
+
+def affordability_of(case: DebtCase):
+    settings = plan_settings()
+    figures = case_figures(case)
+    debt_service = sum((d.monthly_payment for d in case.debts), Decimal("0"))
+    return assess(figures.salary, figures.allowances, figures.non_debt_deductions, debt_service,
+                  settings.affordability)
+
+
+def refresh_figures(case: DebtCase) -> None:
+    """Keep the stored summary (used by lists, filters and reports) equal to the rows."""
+    result = affordability_of(case)
+    case.non_debt_deductions = result.non_debt_deductions
+    case.debt_service = result.debt_service
+    case.net_income = result.net
+    case.ratio = result.ratio
+    case.meets_floor = result.meets_floor
+    case.total_outstanding = sum((d.outstanding for d in case.debts), Decimal("0"))
+    case.risk_group = risk_group([d.legal_status for d in case.debts], bool(case.debts), result.meets_floor)
+
+
+# ---- snapshots for the audit trail ---------------------------------------------------------------
+
+def snapshot(case: DebtCase) -> dict:
+    return {
+        "status": case.status, "cooperative": case.cooperative.code, "citizen_id": case.person.citizen_id,
+        "monthly_salary": str(case.monthly_salary), "monthly_allowances": str(case.monthly_allowances),
+        "deductions": [[d.kind, d.label, str(d.monthly_amount)] for d in case.deductions],
+        "debts": [[d.id, d.creditor_name, d.creditor_type, str(d.outstanding), str(d.annual_rate),
+                   str(d.monthly_payment), d.remaining_months, d.legal_status] for d in case.debts],
+        "chosen_plan_id": case.chosen_plan.id if case.chosen_plan else None,
+    }
+
+
+# ---- people --------------------------------------------------------------------------------------
+
+def _person_for(actor: User, teacher: TeacherInput) -> Person:
+    """One person per citizen ID across both programmes: reuse the record, update what was typed."""
+    person = db.session.scalar(select(Person).where(Person.citizen_id == teacher.citizen_id))
+    if person is None:
+        person = Person(citizen_id=teacher.citizen_id)
+        db.session.add(person)
+        before = None
+    else:
+        before = _person_snapshot(person)
+    for name in ("title", "first_name", "last_name", "birth_date", "position", "workplace"):
+        setattr(person, name, getattr(teacher, name))
+    db.session.flush()
+    after = _person_snapshot(person)
+    if before != after:
+        old, new = audit.changed_fields(before or {}, after)
+        audit.record("person.create" if before is None else "person.update", actor=actor,
+                     object_type="person", object_id=person.id, before=old or None, after=new)
+    return person
+
+
+def _person_snapshot(person: Person) -> dict:
+    return {"title": person.title, "first_name": person.first_name, "last_name": person.last_name,
+            "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+            "position": person.position, "workplace": person.workplace}
+
+
+def _cooperative_for(actor: User, code: str | None) -> OrgUnit:
+    if code is None:
+        if actor.org_unit.kind == UnitKind.COOPERATIVE.value:
+            return actor.org_unit
+        raise ValidationFailed(_("Please correct the marked fields."),
+                               {"cooperative_code": _("This field is required.")})
+    unit = db.session.scalar(scoped(select(OrgUnit).where(OrgUnit.code == code), OrgUnit.path, actor))
+    if unit is None or unit.kind != UnitKind.COOPERATIVE.value:
+        raise ValidationFailed(_("Please correct the marked fields."),
+                               {"cooperative_code": _("No cooperative with this code in your area.")})
+    return unit
+
+
+# ---- rows ----------------------------------------------------------------------------------------
+
+def _apply_rows(case: DebtCase, data: CaseInput) -> set[int]:
+    """Replace deductions; update debts by id, add new ones, drop missing ones. Returns dropped debt ids."""
+    if data.deductions is not None:
+        case.deductions = [CaseDeduction(position=i, kind=d.kind, label=d.label, monthly_amount=d.monthly_amount)
+                           for i, d in enumerate(data.deductions)]
+    dropped: set[int] = set()
+    if data.debts is not None:
+        existing = {d.id: d for d in case.debts}
+        unknown = [i for i, d in enumerate(data.debts) if d.id is not None and d.id not in existing]
+        if unknown:
+            raise ValidationFailed(_("Please correct the marked fields."),
+                                   {f"debts[{i}].id": _("This debt is not part of the case.") for i in unknown})
+        rows = []
+        for i, item in enumerate(data.debts):
+            debt = existing.get(item.id) if item.id is not None else None
+            if debt is None:
+                debt = Debt()
+            for name in ("creditor_name", "creditor_type", "outstanding", "annual_rate", "monthly_payment",
+                         "remaining_months", "salary_deducted", "legal_status", "guarantors"):
+                setattr(debt, name, getattr(item, name))
+            debt.position = i
+            rows.append(debt)
+        kept = {d.id for d in rows if d.id is not None}
+        dropped = set(existing) - kept
+        case.debts = rows
+    return dropped
+
+
+# ---- create and update ---------------------------------------------------------------------------
+
+def create_case(actor: User, data: CaseInput) -> DebtCase:
+    require(actor, "edit_debt_cases")
+    cooperative = _cooperative_for(actor, data.cooperative_code)
+    person = _person_for(actor, data.teacher)
+    case = DebtCase(person=person, cooperative=cooperative, org_path=cooperative.path,
+                    province_code=cooperative.province_code, monthly_salary=data.monthly_salary,
+                    monthly_allowances=data.monthly_allowances or Decimal("0"), created_by_id=actor.id)
+    db.session.add(case)
+    _apply_rows(case, data)
+    db.session.flush()
+    case.reference = f"DC{be_year(date.today())}-{case.id:06d}"
+    refresh_figures(case)
+    audit.record("debt_case.create", actor=actor, object_type="debt_case", object_id=case.id,
+                 org_path=case.org_path, after=snapshot(case))
+    db.session.commit()
+    return case
+
+
+def check_version(case: DebtCase, version: int | None) -> None:
+    """Optimistic locking: a change based on an old read is refused, never silently merged."""
+    if version is not None and version != case.version:
+        raise Conflict(_("Someone else changed this case after you opened it (version %(theirs)d, yours "
+                         "%(yours)d). Your input is kept below; reload to see their change.",
+                         theirs=case.version, yours=version), {"version": str(case.version)})
+
+
+def update_case(actor: User, case_id: int, data: CaseInput) -> DebtCase:
+    case = get_case(actor, case_id)
+    require(actor, "edit_debt_cases")
+    check_version(case, data.version)
+    if case.status not in EDITABLE_STATUSES:
+        raise Conflict(_("Only a draft or returned case can be changed."))
+    before = snapshot(case)
+    if data.teacher is not None:
+        case.person = _person_for(actor, data.teacher)
+    if "cooperative_code" in data.present:
+        cooperative = _cooperative_for(actor, data.cooperative_code)
+        case.cooperative, case.org_path, case.province_code = cooperative, cooperative.path, cooperative.province_code
+    if data.monthly_salary is not None:
+        case.monthly_salary = data.monthly_salary
+    if data.monthly_allowances is not None:
+        case.monthly_allowances = data.monthly_allowances
+    dropped = _apply_rows(case, data)
+    db.session.flush()
+    refresh_figures(case)
+    from app.services import debt_plans
+
+    debt_plans.after_case_change(actor, case, dropped)
+    if "chosen_plan_id" in data.present:
+        debt_plans.mark_chosen(case, data.chosen_plan_id)
+    after = snapshot(case)
+    old, new = audit.changed_fields(before, after)
+    if new:
+        case.version += 1
+        audit.record("debt_case.update", actor=actor, object_type="debt_case", object_id=case.id,
+                     org_path=case.org_path, before=old, after=new)
+    db.session.commit()
+    return case
+
+
+SORTS = {
+    "newest": (DebtCase.id.desc(),),
+    "oldest": (DebtCase.id.asc(),),
+    "ratio": (DebtCase.ratio.asc(), DebtCase.id.asc()),
+    "debt": (DebtCase.total_outstanding.desc(), DebtCase.id.desc()),
+    "name": (Person.first_name.asc(), Person.last_name.asc(), DebtCase.id.asc()),
+}
+
+
+def search_cases(actor: User, *, status: str = "", risk_group: str = "", cooperative_code: str = "",
+                 province_code: str = "", text: str = "", sort: str = "newest"):
+    """The case list for web and API: scoped first, then filtered; text matches citizen ID or name."""
+    from app.domain.thai_id import normalise_citizen_id
+
+    stmt = cases_query(actor).join(DebtCase.person)
+    if status:
+        stmt = stmt.where(DebtCase.status == status)
+    if risk_group:
+        stmt = stmt.where(DebtCase.risk_group == risk_group)
+    if cooperative_code:
+        stmt = stmt.join(OrgUnit, DebtCase.cooperative_id == OrgUnit.id).where(OrgUnit.code == cooperative_code)
+    if province_code:
+        stmt = stmt.where(DebtCase.province_code == province_code)
+    text = " ".join(text.split())[:100]
+    if text:
+        digits = normalise_citizen_id(text)
+        if digits.isdigit():
+            stmt = stmt.where(Person.citizen_id.startswith(digits, autoescape=True))
+        else:
+            words = text.split(" ", 1)
+            if len(words) == 2:
+                stmt = stmt.where(Person.first_name.startswith(words[0], autoescape=True),
+                                  Person.last_name.startswith(words[1], autoescape=True))
+            else:
+                stmt = stmt.where((Person.first_name.startswith(text, autoescape=True))
+                                  | (Person.last_name.startswith(text, autoescape=True)))
+    return stmt.order_by(*SORTS.get(sort, SORTS["newest"]))
+
+
+def count_in_scope(actor: User) -> int:
+    return db.session.scalar(scoped(select(func.count(DebtCase.id)), DebtCase.org_path, actor))
+
+
+def plan_for(case: DebtCase, plan_id: int) -> DebtPlan:
+    plan = next((p for p in case.plans if p.id == plan_id), None)
+    if plan is None:
+        raise NotFound()
+    return plan

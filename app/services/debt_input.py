@@ -1,0 +1,292 @@
+"""Reading a debt case from a request (API JSON or the web form, which is turned into the same shape).
+
+One parser for both, so the web and the API refuse the same things with the same field-level messages.
+Field paths follow api-v1.md: "teacher.citizen_id", "debts[0].annual_rate".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+
+from app.domain.money import MoneyError, parse_money, parse_rate
+from app.domain.thai_id import is_valid_citizen_id, normalise_citizen_id
+from app.models.debt import CREDITOR_TYPES, DEDUCTION_KINDS, LEGAL_STATUSES
+from app.services.errors import ValidationFailed
+
+MAX_DEBTS = 50
+MAX_DEDUCTIONS = 30
+TERM_RANGE = (1, 600)  # months; issue 3: terms outside 1–600 months are refused
+
+
+@dataclass
+class TeacherInput:
+    citizen_id: str
+    title: str
+    first_name: str
+    last_name: str
+    birth_date: date | None
+    position: str | None
+    workplace: str | None
+
+
+@dataclass
+class DeductionInput:
+    kind: str
+    label: str | None
+    monthly_amount: Decimal
+
+
+@dataclass
+class DebtInput:
+    id: int | None
+    creditor_name: str
+    creditor_type: str
+    outstanding: Decimal
+    annual_rate: Decimal
+    monthly_payment: Decimal
+    remaining_months: int
+    salary_deducted: bool
+    legal_status: str
+    guarantors: str | None = None
+
+
+@dataclass
+class CaseInput:
+    """Only the keys present in the request are set (PATCH changes just those)."""
+
+    present: set[str] = field(default_factory=set)
+    teacher: TeacherInput | None = None
+    cooperative_code: str | None = None
+    monthly_salary: Decimal | None = None
+    monthly_allowances: Decimal | None = None
+    deductions: list[DeductionInput] | None = None
+    debts: list[DebtInput] | None = None
+    version: int | None = None
+    chosen_plan_id: int | None = None
+
+
+def money_message(error: MoneyError) -> str:
+    return {
+        "negative": _("Enter an amount of zero or more."),
+        "too_many_decimals": _("Use at most two decimals (satang)."),
+        "too_large": _("The amount is too large."),
+        "out_of_range": _("Enter a rate from 0 to 30 percent a year."),
+    }.get(error.code, _("Enter a number, e.g. 12500.00."))
+
+
+class _Reader:
+    """Collects every bad field instead of stopping at the first."""
+
+    def __init__(self):
+        self.errors: dict[str, str] = {}
+
+    def text(self, data: dict, key: str, path: str, *, required=True, max_length=200) -> str | None:
+        raw = data.get(key)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if required:
+                self.errors[path] = _("This field is required.")
+            return None
+        if not isinstance(raw, str):
+            self.errors[path] = _("Enter text.")
+            return None
+        cleaned = " ".join(raw.split())  # control characters and runs of spaces become one space
+        if len(cleaned) > max_length:
+            self.errors[path] = _("Use at most %(n)d characters.", n=max_length)
+            return None
+        return cleaned
+
+    def money(self, data: dict, key: str, path: str, *, required=True, positive=False) -> Decimal | None:
+        raw = data.get(key)
+        if raw is None or raw == "":
+            if required:
+                self.errors[path] = _("This field is required.")
+            return None
+        try:
+            amount = parse_money(raw)
+        except MoneyError as error:
+            self.errors[path] = money_message(error)
+            return None
+        if positive and amount <= 0:
+            self.errors[path] = _("Enter an amount above zero.")
+            return None
+        return amount
+
+    def rate(self, data: dict, key: str, path: str) -> Decimal | None:
+        raw = data.get(key)
+        if raw is None or raw == "":
+            self.errors[path] = _("This field is required.")
+            return None
+        try:
+            return parse_rate(raw)
+        except MoneyError as error:
+            self.errors[path] = money_message(error) if error.code != "too_many_decimals" else _(
+                "Use at most four decimals.")
+            return None
+
+    def integer(self, data: dict, key: str, path: str, low: int, high: int) -> int | None:
+        raw = data.get(key)
+        if isinstance(raw, bool) or raw is None or raw == "":
+            self.errors[path] = _("This field is required.")
+            return None
+        try:
+            number = int(str(raw).strip()) if not isinstance(raw, float) or raw.is_integer() else None
+        except ValueError:
+            number = None
+        if number is None:
+            self.errors[path] = _("Enter a whole number.")
+            return None
+        if not low <= number <= high:
+            self.errors[path] = _("Enter a whole number from %(low)d to %(high)d.", low=low, high=high)
+            return None
+        return number
+
+    def choice(self, data: dict, key: str, path: str, options, default=None) -> str | None:
+        raw = data.get(key, default)
+        if raw not in options:
+            self.errors[path] = _("Choose one of: %(options)s.", options=", ".join(options))
+            return None
+        return raw
+
+    def boolean(self, data: dict, key: str, default: bool) -> bool:
+        raw = data.get(key, default)
+        if isinstance(raw, str):
+            return raw.lower() in ("1", "true", "y", "yes", "on")
+        return bool(raw)
+
+    def day(self, data: dict, key: str, path: str, *, required=False) -> date | None:
+        raw = data.get(key)
+        if raw in (None, ""):
+            if required:
+                self.errors[path] = _("This field is required.")
+            return None
+        try:
+            value = date.fromisoformat(str(raw))
+        except ValueError:
+            self.errors[path] = _("Enter a date as YYYY-MM-DD (Common Era).")
+            return None
+        if value > date.today():
+            self.errors[path] = _("The date cannot be in the future.")
+            return None
+        if value.year < 1900:
+            self.errors[path] = _("Enter a date after 1900.")
+            return None
+        return value
+
+
+def _teacher(reader: _Reader, data) -> TeacherInput | None:
+    if not isinstance(data, dict):
+        reader.errors["teacher"] = _("Enter the teacher's details.")
+        return None
+    citizen_id = data.get("citizen_id")
+    cid = normalise_citizen_id(citizen_id) if isinstance(citizen_id, str) else ""
+    if not cid:
+        reader.errors["teacher.citizen_id"] = _("This field is required.")
+    elif not is_valid_citizen_id(cid):
+        reader.errors["teacher.citizen_id"] = _("This is not a valid 13-digit citizen ID (check digit).")
+    return TeacherInput(
+        citizen_id=cid,
+        title=reader.text(data, "title", "teacher.title", max_length=40),
+        first_name=reader.text(data, "first_name", "teacher.first_name", max_length=100),
+        last_name=reader.text(data, "last_name", "teacher.last_name", max_length=100),
+        birth_date=reader.day(data, "birth_date", "teacher.birth_date"),
+        position=reader.text(data, "position", "teacher.position", required=False),
+        workplace=reader.text(data, "workplace", "teacher.workplace", required=False),
+    )
+
+
+def _deductions(reader: _Reader, rows) -> list[DeductionInput]:
+    if not isinstance(rows, list):
+        reader.errors["deductions"] = _("Enter a list of deductions.")
+        return []
+    if len(rows) > MAX_DEDUCTIONS:
+        reader.errors["deductions"] = _("At most %(n)d rows.", n=MAX_DEDUCTIONS)
+        return []
+    parsed = []
+    for i, row in enumerate(rows):
+        path = f"deductions[{i}]"
+        if not isinstance(row, dict):
+            reader.errors[path] = _("Enter the deduction's kind and amount.")
+            continue
+        kind = reader.choice(row, "kind", f"{path}.kind", DEDUCTION_KINDS)
+        label = reader.text(row, "label", f"{path}.label", required=(kind == "other"))
+        amount = reader.money(row, "monthly_amount", f"{path}.monthly_amount")
+        parsed.append(DeductionInput(kind=kind, label=label, monthly_amount=amount))
+    return parsed
+
+
+def _debts(reader: _Reader, rows) -> list[DebtInput]:
+    if not isinstance(rows, list):
+        reader.errors["debts"] = _("Enter a list of debts.")
+        return []
+    if len(rows) > MAX_DEBTS:
+        reader.errors["debts"] = _("At most %(n)d rows.", n=MAX_DEBTS)
+        return []
+    parsed: list[DebtInput] = []
+    seen: dict[tuple, int] = {}
+    for i, row in enumerate(rows):
+        path = f"debts[{i}]"
+        if not isinstance(row, dict):
+            reader.errors[path] = _("Enter the debt's creditor and amounts.")
+            continue
+        raw_id = row.get("id")
+        debt = DebtInput(
+            id=raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else (
+                int(raw_id) if isinstance(raw_id, str) and raw_id.isdigit() else None),
+            creditor_name=reader.text(row, "creditor_name", f"{path}.creditor_name"),
+            creditor_type=reader.choice(row, "creditor_type", f"{path}.creditor_type", CREDITOR_TYPES),
+            outstanding=reader.money(row, "outstanding", f"{path}.outstanding", positive=True),
+            annual_rate=reader.rate(row, "annual_rate", f"{path}.annual_rate"),
+            monthly_payment=reader.money(row, "monthly_payment", f"{path}.monthly_payment"),
+            remaining_months=reader.integer(row, "remaining_months", f"{path}.remaining_months", *TERM_RANGE),
+            salary_deducted=reader.boolean(row, "salary_deducted", True),
+            legal_status=reader.choice(row, "legal_status", f"{path}.legal_status", LEGAL_STATUSES, "normal"),
+            guarantors=reader.text(row, "guarantors", f"{path}.guarantors", required=False, max_length=500),
+        )
+        # The same debt typed twice would double the debt service: refuse the repeat, name the first.
+        if debt.creditor_name and debt.outstanding is not None:
+            key = (debt.creditor_name.casefold(), debt.outstanding, debt.monthly_payment)
+            if key in seen:
+                reader.errors[f"{path}.creditor_name"] = _(
+                    "This debt repeats row %(row)d (same creditor and amounts).", row=seen[key] + 1)
+            else:
+                seen[key] = i
+        parsed.append(debt)
+    return parsed
+
+
+def parse_case(data, *, partial: bool = False) -> CaseInput:
+    """Parse and check a debt case; raise ValidationFailed listing every bad field."""
+    if not isinstance(data, dict):
+        raise ValidationFailed(_("Please correct the marked fields."), {"": _("Send a JSON object.")})
+    reader = _Reader()
+    result = CaseInput(present={k for k in data if k in {
+        "teacher", "cooperative_code", "monthly_salary", "monthly_allowances", "deductions", "debts",
+        "chosen_plan_id"}})
+    required = {"teacher", "monthly_salary"} if not partial else set()
+    for key in required - set(data):
+        reader.errors[key] = _("This field is required.")
+    if "teacher" in data:
+        result.teacher = _teacher(reader, data["teacher"])
+    if "cooperative_code" in data:
+        result.cooperative_code = reader.text(data, "cooperative_code", "cooperative_code", max_length=32)
+    if "monthly_salary" in data:
+        result.monthly_salary = reader.money(data, "monthly_salary", "monthly_salary", positive=True)
+    if "monthly_allowances" in data:
+        result.monthly_allowances = reader.money(data, "monthly_allowances", "monthly_allowances",
+                                                 required=False) or Decimal("0")
+    if "deductions" in data:
+        result.deductions = _deductions(reader, data["deductions"])
+    if "debts" in data:
+        result.debts = _debts(reader, data["debts"])
+    if "chosen_plan_id" in data and data["chosen_plan_id"] is not None:
+        result.chosen_plan_id = reader.integer(data, "chosen_plan_id", "chosen_plan_id", 1, 2**31 - 1)
+    if "version" in data:
+        result.version = reader.integer(data, "version", "version", 1, 2**31 - 1)
+    elif partial:
+        reader.errors["version"] = _("Send the version you last read, so that no one's change is lost.")
+    if reader.errors:
+        raise ValidationFailed(_("Please correct the marked fields."), reader.errors)
+    return result

@@ -1,0 +1,284 @@
+"""Restructuring plans: build, compare, choose, suggest a term, and read schedules (domain.md,
+"Restructuring plan"). The arithmetic is app/domain/planner.py; this module parses, authorises,
+stores and audits."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+
+from app.domain.money import MoneyError, money_str, parse_rate
+from app.domain.planner import LoanTerms, PlanRejected, PlanSpec, evaluate_plan, suggest_term
+from app.domain.repayment import METHODS, Schedule, build_schedule
+from app.extensions import db
+from app.models import DebtCase, DebtPlan, User
+from app.services import audit
+from app.services.debt_cases import case_figures, get_case, plan_for
+from app.services.debt_input import TERM_RANGE, money_message
+from app.services.errors import Conflict, NotFound, ValidationFailed
+from app.services.permissions import require
+from app.services.plan_settings import plan_settings
+
+MAX_PLANS_PER_CASE = 20
+
+
+# ---- reading a plan request ----------------------------------------------------------------------
+
+def _ids(raw, path: str, errors: dict) -> tuple[int, ...]:
+    if not isinstance(raw, list) or not raw or not all(isinstance(i, int) and not isinstance(i, bool) for i in raw):
+        errors[path] = _("Choose at least one debt.")
+        return ()
+    if len(set(raw)) != len(raw):
+        errors[path] = _("A debt is listed twice.")
+    return tuple(raw)
+
+
+def _terms(raw: dict, path: str, errors: dict, *, need_term: bool = True) -> LoanTerms | None:
+    try:
+        rate = parse_rate(raw.get("annual_rate"))
+    except MoneyError as error:
+        errors[f"{path}.annual_rate"] = money_message(error) if error.code != "not_a_number" else _(
+            "Enter a rate from 0 to 30 percent a year.")
+        rate = None
+    term = raw.get("term_months")
+    if need_term and (isinstance(term, bool) or not isinstance(term, int) or not TERM_RANGE[0] <= term <= TERM_RANGE[1]):
+        if isinstance(term, str) and term.strip().isdigit() and TERM_RANGE[0] <= int(term) <= TERM_RANGE[1]:
+            term = int(term)
+        else:
+            errors[f"{path}.term_months"] = _("Enter a whole number from %(low)d to %(high)d.",
+                                              low=TERM_RANGE[0], high=TERM_RANGE[1])
+            term = None
+    method = raw.get("method", "annuity")
+    if method not in METHODS:
+        errors[f"{path}.method"] = _("Choose one of: %(options)s.", options=", ".join(METHODS))
+    if rate is None or (need_term and term is None) or method not in METHODS:
+        return None
+    return LoanTerms(annual_rate=rate, term_months=term if need_term else 0, method=method)
+
+
+def parse_plan(data) -> tuple[str, PlanSpec]:
+    if not isinstance(data, dict):
+        raise ValidationFailed(_("Please correct the marked fields."), {"": _("Send a JSON object.")})
+    errors: dict[str, str] = {}
+    label = data.get("label")
+    if not isinstance(label, str) or not label.strip():
+        label = _("Plan")
+    label = " ".join(label.split())[:200]
+    consolidate_keys, consolidate_terms, reschedule, pro_rata = (), None, [], ()
+    if data.get("consolidate") is not None:
+        part = data["consolidate"]
+        if not isinstance(part, dict):
+            errors["consolidate"] = _("Describe the consolidation.")
+        else:
+            consolidate_keys = _ids(part.get("debt_ids"), "consolidate.debt_ids", errors)
+            consolidate_terms = _terms(part, "consolidate", errors)
+    if data.get("reschedule") is not None:
+        rows = data["reschedule"]
+        if not isinstance(rows, list):
+            errors["reschedule"] = _("Describe each rescheduled debt.")
+            rows = []
+        for i, row in enumerate(rows):
+            path = f"reschedule[{i}]"
+            if not isinstance(row, dict) or isinstance(row.get("debt_id"), bool) or not isinstance(row.get("debt_id"), int):
+                errors[f"{path}.debt_id"] = _("Choose the debt to reschedule.")
+                continue
+            terms = _terms(row, path, errors)
+            if terms:
+                reschedule.append((row["debt_id"], terms))
+    if data.get("pro_rata") is not None:
+        part = data["pro_rata"]
+        pro_rata = _ids(part.get("debt_ids") if isinstance(part, dict) else None, "pro_rata.debt_ids", errors)
+    if not errors and not (consolidate_keys or reschedule or pro_rata):
+        errors["consolidate"] = _("A plan needs a consolidation, a rescheduled debt or a pro-rata share.")
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), errors)
+    return label, PlanSpec(consolidate_keys=consolidate_keys, consolidate_terms=consolidate_terms,
+                           reschedule=tuple(reschedule), pro_rata_keys=pro_rata)
+
+
+def spec_to_json(spec: PlanSpec) -> dict:
+    def terms(t: LoanTerms) -> dict:
+        return {"annual_rate": str(t.annual_rate), "term_months": t.term_months, "method": t.method}
+
+    body: dict = {}
+    if spec.consolidate_keys:
+        body["consolidate"] = {"debt_ids": list(spec.consolidate_keys), **terms(spec.consolidate_terms)}
+    if spec.reschedule:
+        body["reschedule"] = [{"debt_id": key, **terms(t)} for key, t in spec.reschedule]
+    if spec.pro_rata_keys:
+        body["pro_rata"] = {"debt_ids": list(spec.pro_rata_keys)}
+    return body
+
+
+def spec_from_json(body: dict) -> PlanSpec:
+    def terms(part: dict) -> LoanTerms:
+        return LoanTerms(annual_rate=Decimal(part["annual_rate"]), term_months=part["term_months"],
+                         method=part["method"])
+
+    consolidate = body.get("consolidate")
+    return PlanSpec(
+        consolidate_keys=tuple(consolidate["debt_ids"]) if consolidate else (),
+        consolidate_terms=terms(consolidate) if consolidate else None,
+        reschedule=tuple((row["debt_id"], terms(row)) for row in body.get("reschedule", [])),
+        pro_rata_keys=tuple(body.get("pro_rata", {}).get("debt_ids", [])),
+    )
+
+
+# ---- the result as the API shows it ------------------------------------------------------------------
+
+def _schedule_summary(schedule: Schedule) -> dict:
+    return {"principal": money_str(schedule.principal), "annual_rate": str(schedule.annual_rate),
+            "term_months": schedule.term_months, "method": schedule.method,
+            "monthly_payment": money_str(schedule.first_payment), "total_interest": money_str(schedule.total_interest),
+            "months": schedule.months}
+
+
+def result_to_json(result) -> dict:
+    return {
+        "new_loan": _schedule_summary(result.new_loan) if result.new_loan else None,
+        "rescheduled": [{"debt_id": key, **_schedule_summary(s)} for key, s in result.rescheduled],
+        "pro_rata": [{"debt_id": key, "monthly_payment": money_str(payment), "months": months}
+                     for key, payment, months in result.pro_rata],
+        "before": result.before.as_dict(),
+        "after": result.after.as_dict(),
+        "interest_saved": money_str(result.interest_saved),
+        "meets_floor": result.after.affordability.meets_floor,
+        "warnings": list(result.warnings),
+    }
+
+
+PLAN_FIELD_MESSAGES = {
+    "term_cap": lambda s: _("The term is longer than the cap of %(n)d months.", n=s.max_term_months),
+    "age_cap": lambda s: _("The borrower would be older than %(n)d at the last instalment.", n=s.max_age_at_end),
+}
+
+
+def _rejection(error: PlanRejected, settings) -> ValidationFailed:
+    fields = {}
+    for path, reason in error.fields.items():
+        code = next((c for c in PLAN_FIELD_MESSAGES if str(reason).startswith(c)), None)
+        fields[path] = PLAN_FIELD_MESSAGES[code](settings) if code else _("Check this value: %(reason)s",
+                                                                            reason=reason)
+    return ValidationFailed(_("The plan breaks a rule: %(rules)s", rules="; ".join(fields.values())), fields)
+
+
+def _evaluate(case: DebtCase, spec: PlanSpec):
+    settings = plan_settings()
+    try:
+        return evaluate_plan(case_figures(case), spec, settings, date.today())
+    except PlanRejected as error:
+        raise _rejection(error, settings) from None
+
+
+# ---- services ------------------------------------------------------------------------------------
+
+def create_plan(actor: User, case_id: int, data) -> DebtPlan:
+    case = get_case(actor, case_id)
+    require(actor, "build_debt_plans")
+    if not case.editable:
+        raise Conflict(_("Plans can be added only while the case is a draft or returned."))
+    if len(case.plans) >= MAX_PLANS_PER_CASE:
+        raise ValidationFailed(_("A case can hold at most %(n)d plans; delete one first.", n=MAX_PLANS_PER_CASE))
+    label, spec = parse_plan(data)
+    result = _evaluate(case, spec)
+    plan = DebtPlan(case=case, label=label, spec=spec_to_json(spec), result=result_to_json(result),
+                    interest_saved=result.interest_saved, meets_floor=result.after.affordability.meets_floor,
+                    created_by_id=actor.id)
+    db.session.add(plan)
+    db.session.flush()
+    audit.record("debt_plan.create", actor=actor, object_type="debt_plan", object_id=plan.id,
+                 org_path=case.org_path, after={"case_id": case.id, "label": label, "spec": plan.spec,
+                                                "interest_saved": plan.result["interest_saved"]})
+    db.session.commit()
+    return plan
+
+
+def delete_plan(actor: User, case_id: int, plan_id: int) -> None:
+    case = get_case(actor, case_id)
+    require(actor, "build_debt_plans")
+    if not case.editable:
+        raise Conflict(_("Plans can be removed only while the case is a draft or returned."))
+    plan = plan_for(case, plan_id)
+    audit.record("debt_plan.delete", actor=actor, object_type="debt_plan", object_id=plan.id,
+                 org_path=case.org_path, before={"label": plan.label, "spec": plan.spec})
+    case.plans.remove(plan)
+    db.session.commit()
+
+
+def choose_plan(actor: User, case_id: int, plan_id: int | None, version: int | None) -> DebtCase:
+    from app.services.debt_cases import update_case
+    from app.services.debt_input import CaseInput
+
+    return update_case(actor, case_id, CaseInput(present={"chosen_plan_id"}, chosen_plan_id=plan_id,
+                                                 version=version))
+
+
+def mark_chosen(case: DebtCase, plan_id: int | None) -> None:
+    if plan_id is not None:
+        plan_for(case, plan_id)  # 404 when the plan is not this case's
+    for plan in case.plans:
+        plan.chosen = plan.id == plan_id
+
+
+def after_case_change(actor: User, case: DebtCase, dropped_debt_ids: set[int]) -> None:
+    """Figures changed: recompute every plan; plans that name a removed debt, or that now break a cap,
+    are deleted with an audit record (they can be rebuilt from the new figures)."""
+    for plan in list(case.plans):
+        spec = spec_from_json(plan.spec)
+        named = set(spec.consolidate_keys) | {k for k, _t in spec.reschedule} | set(spec.pro_rata_keys)
+        reason = "debt_removed" if named & dropped_debt_ids else None
+        if reason is None:
+            try:
+                result = _evaluate(case, spec)
+            except ValidationFailed:
+                reason = "rule_broken"
+            else:
+                plan.result = result_to_json(result)
+                plan.interest_saved = result.interest_saved
+                plan.meets_floor = result.after.affordability.meets_floor
+                continue
+        audit.record("debt_plan.delete", actor=actor, object_type="debt_plan", object_id=plan.id,
+                     org_path=case.org_path, before={"label": plan.label, "reason": reason})
+        case.plans.remove(plan)
+
+
+def suggest(actor: User, case_id: int, data) -> dict:
+    case = get_case(actor, case_id)
+    if not isinstance(data, dict):
+        raise ValidationFailed(_("Please correct the marked fields."), {"": _("Send a JSON object.")})
+    errors: dict[str, str] = {}
+    keys = _ids(data.get("consolidate_debt_ids"), "consolidate_debt_ids", errors)
+    terms = _terms(data, "", errors, need_term=False)
+    errors = {k.lstrip("."): v for k, v in errors.items()}
+    known = {d.id for d in case.debts}
+    for key in keys:
+        if key not in known:
+            errors["consolidate_debt_ids"] = _("This debt is not part of the case.")
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), errors)
+    settings = plan_settings()
+    found = suggest_term(case_figures(case), keys, terms.annual_rate, terms.method, settings, date.today())
+    if found.feasible:
+        return {"feasible": True, "term_months": found.term_months, "monthly_payment": money_str(found.monthly_payment),
+                "after": found.after.as_dict()}
+    return {"feasible": False, "best_term_months": found.best_term_months,
+            "best_ratio": f"{found.best_ratio:.4f}" if found.best_ratio is not None else None,
+            "monthly_gap": money_str(found.monthly_gap) if found.monthly_gap is not None else None}
+
+
+def schedule_for(actor: User, case_id: int, plan_id: int, part: str) -> Schedule:
+    """The whole schedule of the new loan (part="new_loan") or of one rescheduled debt (part=<debt id>)."""
+    case = get_case(actor, case_id)
+    plan = plan_for(case, plan_id)
+    spec = spec_from_json(plan.spec)
+    rounding = plan_settings().rounding
+    debts = {d.id: d for d in case.debts}
+    if part == "new_loan" and spec.consolidate_terms:
+        principal = sum((debts[k].outstanding for k in spec.consolidate_keys), Decimal("0"))
+        t = spec.consolidate_terms
+        return build_schedule(principal, t.annual_rate, t.term_months, t.method, rounding)
+    for key, t in spec.reschedule:
+        if part == str(key):
+            return build_schedule(debts[key].outstanding, t.annual_rate, t.term_months, t.method, rounding)
+    raise NotFound(_("This plan has no such part."))

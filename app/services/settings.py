@@ -1,0 +1,114 @@
+"""Settings with effective dates (domain.md: "Every amount, rate and limit is data with an effective date,
+editable by an administrator and audited"). A value applies from its effective date until a later one."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import SettingValue, User
+from app.services import audit
+from app.services.errors import ValidationFailed
+from app.services.permissions import require
+
+
+@dataclass(frozen=True)
+class SettingDefinition:
+    default: str
+    label: object
+    source: str
+    choices: tuple[str, ...] = ()
+    kind: str = "decimal"  # decimal, integer, choice, optional_decimal
+
+
+DEFINITIONS: dict[str, SettingDefinition] = {
+    "affordability.floor": SettingDefinition(
+        "0.30", _l("Share of salary a teacher must keep (floor)"),
+        "ระเบียบกระทรวงศึกษาธิการว่าด้วยการหักเงินเดือน พ.ศ. 2551 ข้อ 7(5); มติ ครม. 19 ธ.ค. 2566"),
+    "affordability.base": SettingDefinition(
+        "salary", _l("Base of the ratio"), "domain.md, The 30% rule", choices=("salary", "receipts"),
+        kind="choice"),
+    "affordability.absolute_minimum": SettingDefinition(
+        "", _l("Absolute minimum net income in baht (blank: off)"), "domain.md, The 30% rule",
+        kind="optional_decimal"),
+    "plan.max_term_months": SettingDefinition(
+        "360", _l("Longest term of a restructured loan (months)"), "domain.md, Restructuring plan", kind="integer"),
+    "plan.max_age_at_end": SettingDefinition(
+        "75", _l("Highest age of the borrower at the last instalment"), "domain.md, Restructuring plan",
+        kind="integer"),
+    "repayment.rounding_step": SettingDefinition(
+        "0.01", _l("Round instalments to (baht)"), "domain.md, Repayment maths",
+        choices=("0.01", "1", "10", "100"), kind="choice"),
+    "repayment.rounding_mode": SettingDefinition(
+        "half_up", _l("Rounding of instalments"), "domain.md, Repayment maths", choices=("half_up", "up"),
+        kind="choice"),
+    "approval.regional_threshold": SettingDefinition(
+        "3000000.00", _l("Consolidated principal above which a regional approval is needed (baht)"),
+        "domain.md, Workflow"),
+}
+
+
+def value(key: str, on: date | None = None) -> str:
+    """The value of `key` in force on `on` (today by default)."""
+    on = on or date.today()
+    row = db.session.scalar(
+        select(SettingValue.value).where(SettingValue.key == key, SettingValue.effective_from <= on)
+        .order_by(SettingValue.effective_from.desc(), SettingValue.id.desc()).limit(1))
+    return DEFINITIONS[key].default if row is None else row
+
+
+def values(on: date | None = None) -> dict[str, str]:
+    return {key: value(key, on) for key in DEFINITIONS}
+
+
+def history(key: str) -> list[SettingValue]:
+    return list(db.session.scalars(select(SettingValue).where(SettingValue.key == key)
+                                   .order_by(SettingValue.effective_from.desc(), SettingValue.id.desc())))
+
+
+def _check(key: str, raw: str) -> str:
+    definition = DEFINITIONS[key]
+    raw = (raw or "").strip()
+    if definition.kind == "choice":
+        if raw not in definition.choices:
+            raise ValidationFailed(_("Please correct the marked fields."), {"value": _("Choose one of the options.")})
+        return raw
+    if definition.kind == "optional_decimal" and raw == "":
+        return ""
+    try:
+        number = Decimal(raw)
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(_("Please correct the marked fields."), {"value": _("Enter a number.")}) from None
+    if not number.is_finite() or number < 0:
+        raise ValidationFailed(_("Please correct the marked fields."), {"value": _("Enter a number of zero or more.")})
+    if definition.kind == "integer":
+        if number != number.to_integral_value() or not 1 <= number <= 1200:
+            raise ValidationFailed(_("Please correct the marked fields."),
+                                   {"value": _("Enter a whole number from 1 to 1200.")})
+        return str(int(number))
+    if key == "affordability.floor" and number > 1:
+        raise ValidationFailed(_("Please correct the marked fields."),
+                               {"value": _("Enter a share between 0 and 1, e.g. 0.30.")})
+    return str(number)
+
+
+def set_value(actor: User, key: str, raw: str, effective_from: date, source: str | None) -> SettingValue:
+    require(actor, "manage_settings")
+    if key not in DEFINITIONS:
+        raise ValidationFailed(_("Please correct the marked fields."), {"key": _("Unknown setting.")})
+    checked = _check(key, raw)
+    before = value(key, effective_from)
+    row = SettingValue(key=key, value=checked, effective_from=effective_from, source=(source or None),
+                       created_by_id=actor.id)
+    db.session.add(row)
+    db.session.flush()
+    audit.record("setting.change", actor=actor, object_type="setting", object_id=key,
+                 before={"value": before}, after={"value": checked, "effective_from": effective_from.isoformat(),
+                                                  "source": source})
+    db.session.commit()
+    return row
