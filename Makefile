@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres setup translations clean
+.PHONY: run test test-postgres bench setup translations clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -32,6 +32,10 @@ test: setup
 # The same suite against a PostgreSQL server (CI uses the machine's: user postgres, database test).
 test-postgres:
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(MAKE) test
+
+# Benchmarks (not timed tests): prints a table of medians against the issues' targets.
+bench: setup
+	$(PY) -m bench.bench_debt
 
 # After changing user-facing text: extract, merge into the Thai catalogue, translate, then compile.
 translations: setup

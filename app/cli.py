@@ -36,7 +36,7 @@ def _demo_logins_file():
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
 def seed_demo_command(password: str | None, if_empty: bool):
     """Create demo cooperatives and one user per role; print how to sign in."""
-    from app.demo import DEMO_USERS, seed_demo
+    from app.demo import DEMO_USERS, seed_demo, seed_demo_cases
 
     if if_empty and db.session.scalar(select(func.count(User.id))):
         try:
@@ -47,9 +47,10 @@ def seed_demo_command(password: str | None, if_empty: bool):
         return
     password = password or secrets.token_urlsafe(9)
     counts = seed_demo(password)
+    counts["cases"] = seed_demo_cases()
     lines = ["", "KruDesk demo sign-ins (every user has the same password):", f"  password: {password}", ""]
     lines += [f"  {username:<18} {role.value:<20} {unit}" for username, _n, role, unit in DEMO_USERS]
-    lines += ["", f"({counts['units']} units and {counts['users']} users added)", ""]
+    lines += ["", f"({counts['units']} units, {counts['users']} users and {counts['cases']} debt cases added)", ""]
     text = "\n".join(lines)
     import os
 

@@ -64,3 +64,61 @@ def seed_demo(password: str) -> dict[str, int]:
             user.active = True
     db.session.commit()
     return {"units": added_units, "users": added_users}
+
+
+# Demo teachers (fictional people; citizen IDs pass the checksum but belong to no one known).
+DEMO_CASES = [
+    ("coop_officer", {
+        "teacher": {"citizen_id": "1101700230708", "title": "นาง", "first_name": "สมศรี", "last_name": "ใจดี",
+                    "birth_date": "1975-04-01", "position": "ครู ชำนาญการพิเศษ", "workplace": "โรงเรียนบ้านหนองผึ้ง"},
+        "monthly_salary": "45000.00", "monthly_allowances": "3500.00",
+        "deductions": [{"kind": "tax", "monthly_amount": "1200.00"}, {"kind": "gpf", "monthly_amount": "1350.00"},
+                       {"kind": "other", "label": "ประกันชีวิต", "monthly_amount": "800.00"}],
+        "debts": [{"creditor_name": "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "creditor_type": "cooperative",
+                   "outstanding": "1850000.00", "annual_rate": "5.75", "monthly_payment": "21500.00",
+                   "remaining_months": 132, "legal_status": "normal"},
+                  {"creditor_name": "ธนาคารออมสิน (ช.พ.ค.)", "creditor_type": "gsb", "outstanding": "600000.00",
+                   "annual_rate": "6.90", "monthly_payment": "9000.00", "remaining_months": 96, "legal_status": "normal"},
+                  {"creditor_name": "ธนาคารกรุงไทย", "creditor_type": "ktb", "outstanding": "150000.00",
+                   "annual_rate": "7.12", "monthly_payment": "4500.00", "remaining_months": 40,
+                   "legal_status": "overdue"}],
+    }),
+    ("coop_officer", {
+        "teacher": {"citizen_id": "3100100123451", "title": "นาย", "first_name": "วิชัย", "last_name": "สุขสวัสดิ์",
+                    "birth_date": "1968-09-12", "position": "ครู ชำนาญการ", "workplace": "โรงเรียนสันทรายวิทยาคม"},
+        "monthly_salary": "38000.00", "monthly_allowances": "3500.00",
+        "deductions": [{"kind": "tax", "monthly_amount": "600.00"}, {"kind": "gpf", "monthly_amount": "1140.00"}],
+        "debts": [{"creditor_name": "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "creditor_type": "cooperative",
+                   "outstanding": "980000.00", "annual_rate": "5.75", "monthly_payment": "15000.00",
+                   "remaining_months": 84, "legal_status": "normal"},
+                  {"creditor_name": "บริษัทบัตรเครดิต", "creditor_type": "other", "outstanding": "85000.00",
+                   "annual_rate": "16.00", "monthly_payment": "6000.00", "remaining_months": 18, "legal_status": "sued"}],
+    }),
+    ("coop_officer2", {
+        "teacher": {"citizen_id": "1409900123454", "title": "นางสาว", "first_name": "กัลยา", "last_name": "มั่นคง",
+                    "birth_date": "1982-02-20", "position": "ครู", "workplace": "โรงเรียนบ้านโนนสะอาด"},
+        "monthly_salary": "29000.00", "monthly_allowances": "0",
+        "deductions": [{"kind": "gpf", "monthly_amount": "870.00"}],
+        "debts": [{"creditor_name": "สหกรณ์ออมทรัพย์ครูขอนแก่น จำกัด", "creditor_type": "cooperative",
+                   "outstanding": "450000.00", "annual_rate": "5.50", "monthly_payment": "7000.00",
+                   "remaining_months": 90, "legal_status": "normal"}],
+    }),
+]
+
+
+def seed_demo_cases() -> int:
+    """A few debt cases so the demo has something to look at; only where a cooperative has none. Commits."""
+    from app.models import DebtCase
+    from app.services.debt_cases import create_case
+    from app.services.debt_input import parse_case
+
+    added = 0
+    for username, body in DEMO_CASES:
+        officer = db.session.scalar(select(User).where(User.username == username))
+        exists = db.session.scalar(select(DebtCase.id).where(
+            DebtCase.cooperative_id == officer.org_unit_id,
+            DebtCase.person.has(citizen_id=body["teacher"]["citizen_id"])))
+        if exists is None:
+            create_case(officer, parse_case(body))
+            added += 1
+    return added

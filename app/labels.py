@@ -54,6 +54,8 @@ RISK_LABELS = {
     "yellow": _l("Yellow: in debt, at or above the floor"), "green": _l("Green: no debt"),
 }
 
+RISK_SHORT_LABELS = {"red": _l("red"), "orange": _l("orange"), "yellow": _l("yellow"), "green": _l("green")}
+
 CREDITOR_TYPE_LABELS = {
     "cooperative": _l("Savings cooperative"), "gsb": _l("Government Savings Bank (ช.พ.ค.)"),
     "ktb": _l("Krungthai Bank"), "ghb": _l("Government Housing Bank"), "other_bank": _l("Other bank"),

@@ -8,13 +8,13 @@ from flask_login import current_user
 
 from decimal import Decimal
 
-from app.domain.money import format_money
+from app.domain.money import format_money, rate_str
 from app.domain.thai_id import format_citizen_id, mask_citizen_id
 from app.domain.thai_text import format_be_date, format_be_datetime
 from app.i18n import current_language
 from app.labels import (
     AUDIT_ACTION_LABELS, CREDITOR_TYPE_LABELS, DEDUCTION_LABELS, LEGAL_STATUS_LABELS, METHOD_LABELS, RISK_LABELS,
-    ROLE_LABELS, STATUS_LABELS, UNIT_KIND_LABELS, WARNING_LABELS,
+    RISK_SHORT_LABELS, ROLE_LABELS, STATUS_LABELS, UNIT_KIND_LABELS, WARNING_LABELS,
 )
 from app.services.permissions import can
 
@@ -33,11 +33,12 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(lambda value: "" if value in (None, "") else f"{Decimal(str(value)) * 100:.2f}%",
                             "percent")
     app.add_template_filter(mask_citizen_id, "masked_id")
+    app.add_template_filter(rate_str, "rate")
     app.add_template_filter(format_citizen_id, "full_id")
     for name, labels in (("status_label", STATUS_LABELS), ("risk_label", RISK_LABELS),
                          ("creditor_type_label", CREDITOR_TYPE_LABELS), ("deduction_label", DEDUCTION_LABELS),
                          ("legal_status_label", LEGAL_STATUS_LABELS), ("warning_label", WARNING_LABELS),
-                         ("method_label", METHOD_LABELS)):
+                         ("method_label", METHOD_LABELS), ("risk_short", RISK_SHORT_LABELS)):
         app.add_template_filter(lambda code, labels=labels: labels.get(code, code), name)
 
     app.add_template_global(_page_url, "page_url")

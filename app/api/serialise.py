@@ -1,16 +1,8 @@
 """Debt cases as the API shows them (api-v1.md, "Debt cases")."""
 from __future__ import annotations
 
-from decimal import Decimal
-
-from app.domain.money import money_str
+from app.domain.money import money_str, rate_str
 from app.models import DebtCase, DebtPlan
-
-
-def rate_str(rate: Decimal) -> str:
-    """Percent a year with two decimals, or up to four when the rate has them ("5.75", "5.1234")."""
-    two = rate.quantize(Decimal("0.01"))
-    return str(two) if two == rate else f"{rate.normalize():f}"
 
 
 def teacher_json(case: DebtCase, *, full_id: bool = True) -> dict:

@@ -10,6 +10,8 @@ import re
 
 from werkzeug.datastructures import MultiDict
 
+from app.domain.money import rate_str
+
 TEACHER_FIELDS = ("citizen_id", "title", "first_name", "last_name", "birth_date", "position", "workplace")
 DEDUCTION_FIELDS = ("kind", "label", "monthly_amount")
 DEBT_FIELDS = ("id", "creditor_name", "creditor_type", "outstanding", "annual_rate", "monthly_payment",
@@ -67,7 +69,7 @@ def case_to_payload(case) -> dict:
         "deductions": [{"kind": d.kind, "label": d.label or "", "monthly_amount": str(d.monthly_amount)}
                        for d in case.deductions],
         "debts": [{"id": str(d.id), "creditor_name": d.creditor_name, "creditor_type": d.creditor_type,
-                   "outstanding": str(d.outstanding), "annual_rate": f"{d.annual_rate.normalize():f}",
+                   "outstanding": str(d.outstanding), "annual_rate": rate_str(d.annual_rate),
                    "monthly_payment": str(d.monthly_payment), "remaining_months": str(d.remaining_months),
                    "salary_deducted": d.salary_deducted, "legal_status": d.legal_status,
                    "guarantors": d.guarantors or ""} for d in case.debts],

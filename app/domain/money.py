@@ -86,3 +86,10 @@ def format_money(amount: Decimal) -> str:
 def money_str(amount: Decimal) -> str:
     """12345.67 — the API's form (api-v1.md: money as strings with two decimals)."""
     return f"{to_money(amount):.2f}"
+
+
+def rate_str(rate: Decimal) -> str:
+    """Percent a year with two decimals, or up to four when the rate has them ("6.90", "5.1234")."""
+    rate = Decimal(rate)
+    two = rate.quantize(Decimal("0.01"))
+    return str(two) if two == rate else f"{rate.normalize():f}"

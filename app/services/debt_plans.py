@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 from app.domain.money import MoneyError, money_str, parse_rate
 from app.domain.planner import LoanTerms, PlanRejected, PlanSpec, evaluate_plan, suggest_term
 from app.domain.repayment import METHODS, Schedule, build_schedule
+from sqlalchemy import func, select
+
 from app.extensions import db
 from app.models import DebtCase, DebtPlan, User
 from app.services import audit
@@ -178,11 +180,11 @@ def create_plan(actor: User, case_id: int, data) -> DebtPlan:
     require(actor, "build_debt_plans")
     if not case.editable:
         raise Conflict(_("Plans can be added only while the case is a draft or returned."))
-    if len(case.plans) >= MAX_PLANS_PER_CASE:
+    if db.session.scalar(select(func.count(DebtPlan.id)).where(DebtPlan.case_id == case.id)) >= MAX_PLANS_PER_CASE:
         raise ValidationFailed(_("A case can hold at most %(n)d plans; delete one first.", n=MAX_PLANS_PER_CASE))
     label, spec = parse_plan(data)
     result = _evaluate(case, spec)
-    plan = DebtPlan(case=case, label=label, spec=spec_to_json(spec), result=result_to_json(result),
+    plan = DebtPlan(case_id=case.id, label=label, spec=spec_to_json(spec), result=result_to_json(result),
                     interest_saved=result.interest_saved, meets_floor=result.after.affordability.meets_floor,
                     created_by_id=actor.id)
     db.session.add(plan)

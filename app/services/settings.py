@@ -63,7 +63,16 @@ def value(key: str, on: date | None = None) -> str:
 
 
 def values(on: date | None = None) -> dict[str, str]:
-    return {key: value(key, on) for key in DEFINITIONS}
+    """Every setting in force on `on`, in one query (the plan service reads them on each request)."""
+    on = on or date.today()
+    current = {key: definition.default for key, definition in DEFINITIONS.items()}
+    rows = db.session.execute(
+        select(SettingValue.key, SettingValue.value).where(SettingValue.effective_from <= on)
+        .order_by(SettingValue.effective_from, SettingValue.id)).all()
+    for key, stored in rows:  # later rows win
+        if key in current:
+            current[key] = stored
+    return current
 
 
 def history(key: str) -> list[SettingValue]:

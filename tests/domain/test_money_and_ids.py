@@ -1,0 +1,82 @@
+from decimal import Decimal as D
+
+import pytest
+
+from app.domain.money import MoneyError, RoundingRule, format_money, money_str, parse_money, parse_rate
+from app.domain.thai_id import format_citizen_id, is_valid_citizen_id, mask_citizen_id, normalise_citizen_id
+
+
+@pytest.mark.parametrize("text, valid", [
+    ("1101700230708", True),          # domain.md's example
+    ("1-1017-00230-70-8", True),      # as printed on the card
+    ("3100100123451", True),
+    ("1101700230709", False),         # wrong check digit
+    ("110170023070", False),          # 12 digits
+    ("11017002307081", False),        # 14 digits
+    ("110170023070x", False),
+    ("๑๑๐๑๗๐๐๒๓๐๗๐๘", False),       # Thai digits are not accepted as an ID
+    ("", False),
+])
+def test_citizen_id_checksum(text, valid):
+    assert is_valid_citizen_id(text) is valid
+
+
+def test_checksum_by_hand():
+    # 1101700230708: Σ d_i·(14−i) = 1·13+1·12+0·11+1·10+7·9+0·8+0·7+2·6+3·5+0·4+7·3+0·2 = 146;
+    # 146 mod 11 = 3; (11 − 3) mod 10 = 8 = the last digit.
+    digits = [1, 1, 0, 1, 7, 0, 0, 2, 3, 0, 7, 0]
+    assert sum(d * (13 - i) for i, d in enumerate(digits)) == 146
+    assert is_valid_citizen_id("1101700230708")
+
+
+def test_formats_and_masks():
+    assert normalise_citizen_id(" 1-1017-00230-70-8 ") == "1101700230708"
+    assert format_citizen_id("1101700230708") == "1-1017-00230-70-8"
+    assert mask_citizen_id("1101700230708") == "1-1017-xxxxx-70-8"
+
+
+@pytest.mark.parametrize("given, expected", [
+    ("12345.67", D("12345.67")), ("12,345.67", D("12345.67")), (" 45000 ", D("45000.00")),
+    (45000, D("45000.00")), (45000.5, D("45000.50")), (D("1.1"), D("1.10")), ("0", D("0.00")),
+])
+def test_parse_money(given, expected):
+    assert parse_money(given) == expected
+
+
+@pytest.mark.parametrize("given, code", [
+    ("-1", "negative"), ("12.345", "too_many_decimals"), ("abc", "not_a_number"), ("NaN", "not_a_number"),
+    ("Infinity", "not_a_number"), (True, "not_a_number"), (None, "not_a_number"), ("", "not_a_number"),
+    ("1000000000000", "too_large"), (0.001, "too_many_decimals"),
+])
+def test_parse_money_refuses(given, code):
+    with pytest.raises(MoneyError) as error:
+        parse_money(given)
+    assert error.value.code == code
+
+
+@pytest.mark.parametrize("given, expected", [("5.75", D("5.75")), ("0", D("0")), ("30", D("30")), (5.64, D("5.64")),
+                                             ("4.1234", D("4.1234"))])
+def test_parse_rate(given, expected):
+    assert parse_rate(given) == expected
+
+
+@pytest.mark.parametrize("given, code", [("30.01", "out_of_range"), ("-0.5", "out_of_range"),
+                                         ("4.12345", "too_many_decimals"), ("x", "not_a_number")])
+def test_parse_rate_refuses(given, code):
+    with pytest.raises(MoneyError) as error:
+        parse_rate(given)
+    assert error.value.code == code
+
+
+@pytest.mark.parametrize("step, mode, amount, expected", [
+    ("0.01", "half_up", "8606.6432", "8606.64"), ("0.01", "half_up", "0.005", "0.01"),
+    ("1", "up", "8606.01", "8607.00"), ("10", "up", "8606.64", "8610.00"), ("100", "up", "8600.00", "8600.00"),
+    ("100", "up", "8600.01", "8700.00"), ("100", "half_up", "8650.00", "8700.00"),
+])
+def test_rounding_rule(step, mode, amount, expected):
+    assert RoundingRule(D(step), mode).apply(D(amount)) == D(expected)
+
+
+def test_money_text():
+    assert format_money(D("1234567.5")) == "1,234,567.50"
+    assert money_str(D("45000")) == "45000.00"
