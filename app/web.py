@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import current_app, flash, redirect, render_template, request
 from flask_wtf import FlaskForm
 
 from app.extensions import db
-from app.services.errors import ServiceError
+from app.services.errors import ServiceError, ValidationFailed
 
 
 def safe_next(target: str | None, fallback: str) -> str:
@@ -38,3 +38,22 @@ def apply_service_errors(form: FlaskForm, error: ServiceError) -> None:
             field.errors = list(field.errors) + [message]
     if not error.fields and error.message:
         form.form_errors.append(error.message)
+
+
+def submit_form(form: FlaskForm, save, success, template: str, **context):
+    """The one shape of a form page: GET shows it; a valid POST calls the service; a service refusal
+    shows its field errors beside what the user typed (422); success flashes and redirects.
+
+    `save()` calls the service and returns what it saved; `success(saved)` gives (message, url)."""
+    if form.validate_on_submit():
+        try:
+            saved = save()
+        except ValidationFailed as error:
+            db.session.rollback()
+            apply_service_errors(form, error)
+        else:
+            message, url = success(saved)
+            flash(message, "success")
+            return redirect(url)
+    status = 422 if request.method == "POST" else 200
+    return render_template(template, form=form, **context), status

@@ -14,7 +14,7 @@ from app.services import org as org_service
 from app.services import users as user_service
 from app.services.errors import ValidationFailed
 from app.services.scope import get_scoped_or_404, scoped, units_in_scope
-from app.web import apply_service_errors, paginate
+from app.web import paginate, submit_form
 
 bp = Blueprint("admin", __name__)
 
@@ -56,19 +56,11 @@ def _user_input(form, **extra) -> user_service.UserInput:
 @permission_required("manage_users")
 def user_new():
     form = UserCreateForm(unit_choices=_unit_choices())
-    status = 200
-    if form.validate_on_submit():
-        try:
-            user = user_service.create_user(
-                current_user, _user_input(form, username=form.username.data, password=form.password.data))
-        except ValidationFailed as error:
-            apply_service_errors(form, error)
-        else:
-            flash(_("User %(username)s was created.", username=user.username), "success")
-            return redirect(url_for("admin.users"))
-    if request.method == "POST":
-        status = 422
-    return render_template("admin/user_form.html", form=form, user=None), status
+    return submit_form(
+        form, lambda: user_service.create_user(
+            current_user, _user_input(form, username=form.username.data, password=form.password.data)),
+        lambda user: (_("User %(username)s was created.", username=user.username), url_for("admin.users")),
+        "admin/user_form.html", user=None)
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
@@ -76,18 +68,10 @@ def user_new():
 def user_edit(user_id: int):
     user = get_scoped_or_404(User, user_id, current_user, OrgUnit.path)
     form = UserEditForm(obj=user, unit_choices=_unit_choices())
-    status = 200
-    if form.validate_on_submit():
-        try:
-            user_service.update_user(current_user, user.id, _user_input(form))
-        except ValidationFailed as error:
-            apply_service_errors(form, error)
-        else:
-            flash(_("The changes to %(username)s were saved.", username=user.username), "success")
-            return redirect(url_for("admin.users"))
-    if request.method == "POST":
-        status = 422
-    return render_template("admin/user_form.html", form=form, user=user), status
+    return submit_form(
+        form, lambda: user_service.update_user(current_user, user.id, _user_input(form)),
+        lambda saved: (_("The changes to %(username)s were saved.", username=saved.username), url_for("admin.users")),
+        "admin/user_form.html", user=user)
 
 
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
@@ -95,18 +79,10 @@ def user_edit(user_id: int):
 def user_password(user_id: int):
     user = get_scoped_or_404(User, user_id, current_user, OrgUnit.path)
     form = PasswordResetForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            user_service.reset_password(current_user, user.id, form.password.data)
-        except ValidationFailed as error:
-            apply_service_errors(form, error)
-        else:
-            flash(_("A new password was set for %(username)s.", username=user.username), "success")
-            return redirect(url_for("admin.users"))
-    if request.method == "POST":
-        status = 422
-    return render_template("admin/user_password.html", form=form, user=user), status
+    return submit_form(
+        form, lambda: user_service.reset_password(current_user, user.id, form.password.data),
+        lambda saved: (_("A new password was set for %(username)s.", username=saved.username), url_for("admin.users")),
+        "admin/user_password.html", user=user)
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
@@ -152,18 +128,10 @@ def org_unit_new():
     form = OrgUnitForm(kinds=CREATABLE_KINDS, parent_choices=_unit_choices((UnitKind.PROVINCE.value,)))
     if request.method == "GET" and request.args.get("parent", "").isdigit():
         form.parent_id.data = int(request.args["parent"])
-    status = 200
-    if form.validate_on_submit():
-        try:
-            unit = org_service.create_unit(current_user, _unit_input(form))
-        except ValidationFailed as error:
-            apply_service_errors(form, error)
-        else:
-            flash(_("Unit %(code)s was created.", code=unit.code), "success")
-            return redirect(url_for("main.org_unit", unit_id=unit.id))
-    if request.method == "POST":
-        status = 422
-    return render_template("admin/org_unit_form.html", form=form, unit=None), status
+    return submit_form(
+        form, lambda: org_service.create_unit(current_user, _unit_input(form)),
+        lambda unit: (_("Unit %(code)s was created.", code=unit.code), url_for("main.org_unit", unit_id=unit.id)),
+        "admin/org_unit_form.html", unit=None)
 
 
 @bp.route("/org-units/<int:unit_id>/edit", methods=["GET", "POST"])
@@ -171,18 +139,11 @@ def org_unit_new():
 def org_unit_edit(unit_id: int):
     unit = get_scoped_or_404(OrgUnit, unit_id, current_user)
     form = OrgUnitForm(obj=unit, kinds=(unit.kind,), parent_choices=_unit_choices(PARENT_KINDS))
-    status = 200
-    if form.validate_on_submit():
-        try:
-            org_service.update_unit(current_user, unit.id, _unit_input(form))
-        except ValidationFailed as error:
-            apply_service_errors(form, error)
-        else:
-            flash(_("The changes to %(code)s were saved.", code=form.code.data), "success")
-            return redirect(url_for("main.org_unit", unit_id=unit.id))
-    if request.method == "POST":
-        status = 422
-    return render_template("admin/org_unit_form.html", form=form, unit=unit), status
+    return submit_form(
+        form, lambda: org_service.update_unit(current_user, unit.id, _unit_input(form)),
+        lambda saved: (_("The changes to %(code)s were saved.", code=saved.code),
+                       url_for("main.org_unit", unit_id=saved.id)),
+        "admin/org_unit_form.html", unit=unit)
 
 
 # ---- settings ------------------------------------------------------------------------------------
