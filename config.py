@@ -33,6 +33,14 @@ def _persistent_dev_secret() -> str:
     return path.read_text().strip()
 
 
+def _mail_from_environment(app) -> None:
+    for name in ("MAIL_SERVER", "MAIL_FROM"):
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    if os.environ.get("MAIL_PORT", "").isdigit():
+        app.config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
+
+
 class Config:
     APP_NAME = "KruDesk"
     INSTANCE_PATH = INSTANCE_DIR  # the SQLite database, demo logins, uploads
@@ -63,6 +71,11 @@ class Config:
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_HASH_METHOD = "scrypt"
 
+    # E-mail to the next actor of a case; without MAIL_SERVER, notices stay in the app and are logged.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_FROM = "krudesk@localhost"
+
     API_TOKEN_LIFETIME = timedelta(hours=12)
     API_MAX_PER_PAGE = 200
     LIST_PER_PAGE = 50
@@ -74,6 +87,7 @@ class Config:
             app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
         if os.environ.get("DATABASE_URL"):
             app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+        _mail_from_environment(app)
 
 
 class DevelopmentConfig(Config):
@@ -115,6 +129,7 @@ class ProductionConfig(Config):
             )
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
         app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+        _mail_from_environment(app)
 
 
 CONFIGS = {

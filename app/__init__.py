@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
     from app.api import bp as api_bp
+    from app.approvals.views import bp as approvals_bp
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.debt.views import bp as debt_bp
@@ -62,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp, url_prefix="/audit")
     app.register_blueprint(debt_bp, url_prefix="/debt-cases")
     app.register_blueprint(people_bp, url_prefix="/people")
+    app.register_blueprint(approvals_bp)
     # The API authenticates with bearer tokens, never cookies, so cross-site request forgery cannot ride it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

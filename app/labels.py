@@ -40,10 +40,17 @@ AUDIT_ACTION_LABELS = {
     "debt_plan.create": _l("Plan built"),
     "debt_plan.delete": _l("Plan deleted"),
     "setting.change": _l("Setting changed"),
+    "debt_case.submit": _l("Debt case submitted"),
+    "debt_case.approve": _l("Debt case approved"),
+    "debt_case.return": _l("Debt case returned"),
+    "debt_case.reject": _l("Debt case rejected"),
+    "debt_case.activate": _l("Debt case activated"),
+    "debt_case.close": _l("Debt case closed"),
 }
 
 STATUS_LABELS = {
-    "draft": _l("Draft"), "submitted": _l("Submitted"), "under_review": _l("Under provincial review"),
+    "draft": _l("Draft"), "submitted": _l("Submitted, awaiting provincial approval"),
+    "awaiting_regional": _l("Awaiting regional approval"),
     "returned": _l("Returned"), "approved": _l("Approved"), "rejected": _l("Rejected"),
     "active": _l("Active (agreement signed)"), "closed": _l("Closed"),
 }
@@ -79,4 +86,9 @@ WARNING_LABELS = {
     "rate_above_old": _l("The new rate is above the rate of the debts it replaces."),
     "still_below_floor": _l("After this plan the teacher still keeps less than the floor."),
     "pro_rata_not_repayable": _l("A creditor's pro-rata share does not cover its monthly interest."),
+}
+
+ACTION_LABELS = {
+    "submit": _l("Submit for approval"), "approve": _l("Approve"), "return": _l("Return for correction"),
+    "reject": _l("Reject"), "activate": _l("Agreement signed: activate"), "close": _l("Close the case"),
 }

@@ -13,7 +13,7 @@ from app.domain.thai_id import format_citizen_id, mask_citizen_id
 from app.domain.thai_text import format_be_date, format_be_datetime
 from app.i18n import current_language
 from app.labels import (
-    AUDIT_ACTION_LABELS, CREDITOR_TYPE_LABELS, DEDUCTION_LABELS, LEGAL_STATUS_LABELS, METHOD_LABELS, RISK_LABELS,
+    ACTION_LABELS, AUDIT_ACTION_LABELS, CREDITOR_TYPE_LABELS, DEDUCTION_LABELS, LEGAL_STATUS_LABELS, METHOD_LABELS, RISK_LABELS,
     RISK_SHORT_LABELS, ROLE_LABELS, STATUS_LABELS, UNIT_KIND_LABELS, WARNING_LABELS,
 )
 from app.services.permissions import can
@@ -38,7 +38,8 @@ def register_template_helpers(app: Flask) -> None:
     for name, labels in (("status_label", STATUS_LABELS), ("risk_label", RISK_LABELS),
                          ("creditor_type_label", CREDITOR_TYPE_LABELS), ("deduction_label", DEDUCTION_LABELS),
                          ("legal_status_label", LEGAL_STATUS_LABELS), ("warning_label", WARNING_LABELS),
-                         ("method_label", METHOD_LABELS), ("risk_short", RISK_SHORT_LABELS)):
+                         ("method_label", METHOD_LABELS), ("risk_short", RISK_SHORT_LABELS),
+                         ("action_label", ACTION_LABELS)):
         app.add_template_filter(lambda code, labels=labels: labels.get(code, code), name)
 
     app.add_template_global(_page_url, "page_url")
@@ -46,9 +47,24 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def inject_helpers():
         return {
+            "menu_counts": _menu_counts,
             "can": lambda permission: can(current_user, permission),
             "current_language": current_language(),
         }
+
+
+def _menu_counts() -> dict:
+    """Badges in the menu: cases waiting for me and unread notices (two counts per page)."""
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.services import notify, workflow
+
+    if not current_user.is_authenticated:
+        return {}
+    waiting = workflow.inbox_query(current_user)
+    inbox = db.session.scalar(select(func.count()).select_from(waiting.order_by(None).subquery())) if waiting is not None else 0
+    return {"has_inbox": waiting is not None, "inbox": inbox, "notices": notify.unread_count(current_user)}
 
 
 def _page_url(page: int) -> str:

@@ -8,7 +8,7 @@ from app.api.helpers import api_user, json_body, paged, require_permission
 from app.api.openapi import documented
 from app.api.serialise import case_json, case_list_item, plan_json
 from app.domain.money import money_str
-from app.services import debt_cases, debt_plans
+from app.services import debt_cases, debt_plans, workflow
 from app.services.debt_input import parse_case
 
 
@@ -98,3 +98,34 @@ def debt_plan_schedule(case_id: int, plan_id: int):
     return jsonify({"part": request.args.get("part", "new_loan"), "items": [
         {"n": i.n, "payment": money_str(i.payment), "interest": money_str(i.interest),
          "principal": money_str(i.principal), "balance": money_str(i.balance)} for i in schedule.instalments]})
+
+
+@bp.route("/debt-cases/<int:case_id>/transitions", methods=["POST"])
+@documented("debt_case_transition")
+def debt_case_transition(case_id: int):
+    debt_cases.get_case(api_user(), case_id)  # 404 outside the scope before anything else is said
+    body = json_body()
+    plan_id = body.get("plan_id")
+    version = body.get("version")
+    request_ = workflow.TransitionRequest(
+        action=str(body.get("action", "")), comment=body.get("comment") if isinstance(body.get("comment"), str) else None,
+        version=version if isinstance(version, int) and not isinstance(version, bool) else None,
+        plan_id=plan_id if isinstance(plan_id, int) and not isinstance(plan_id, bool) else None,
+        resolution_no=body.get("resolution_no") if isinstance(body.get("resolution_no"), str) else None)
+    case = workflow.transition_debt_case(api_user(), case_id, request_)
+    return _case_response(case)
+
+
+def transition_json(row) -> dict:
+    return {"id": row.id, "action": row.action, "from": row.from_state, "to": row.to_state,
+            "actor": row.actor_username, "role": row.actor_role, "comment": row.comment,
+            "resolution_no": row.resolution_no, "at": row.occurred_at.replace(microsecond=0).isoformat() + "Z"}
+
+
+@bp.route("/debt-cases/<int:case_id>/history", methods=["GET"])
+@documented("debt_case_history")
+def debt_case_history(case_id: int):
+    case = debt_cases.get_case(api_user(), case_id)
+    snapshot = workflow.latest_snapshot("debt", case.id)
+    return jsonify({"items": [transition_json(row) for row in workflow.history("debt", case.id)],
+                    "snapshot_sha256": snapshot.sha256 if snapshot else None})

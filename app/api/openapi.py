@@ -121,6 +121,21 @@ OPERATIONS: dict[str, dict] = {
                 "principal": {"type": "string"}, "balance": {"type": "string"}}}}}}),
             **_error_responses(401, 403, 404)},
     },
+    "debt_case_transition": {
+        "summary": "Move a debt case: submit, approve, return, reject, activate, close",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["action"], "properties": {
+                "action": {"type": "string", "enum": ["submit", "approve", "return", "reject", "activate", "close"]},
+                "comment": {"type": "string"}, "plan_id": {"type": "integer"}, "version": {"type": "integer"}}}}}},
+        "responses": {"200": _json({"$ref": "#/components/schemas/DebtCase"}),
+                      **_error_responses(400, 401, 403, 404, 409, 422)},
+    },
+    "debt_case_history": {
+        "summary": "Every transition of a debt case, oldest first, and the approval snapshot's hash",
+        "responses": {"200": _json({"type": "object", "required": ["items"], "properties": {
+            "items": {"type": "array", "items": {"type": "object"}},
+            "snapshot_sha256": {"type": ["string", "null"]}}}), **_error_responses(401, 403, 404)},
+    },
     "openapi_document": {
         "summary": "This document",
         "security": [],

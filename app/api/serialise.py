@@ -38,6 +38,7 @@ def case_json(case: DebtCase, affordability) -> dict:
         "risk_group": case.risk_group,
         "plans": [plan_json(p) for p in case.plans],
         "chosen_plan_id": chosen.id if chosen else None,
+        "status_since": case.status_since.replace(microsecond=0).isoformat() + "Z",
         "created_at": case.created_at.replace(microsecond=0).isoformat() + "Z",
         "updated_at": case.updated_at.replace(microsecond=0).isoformat() + "Z",
     }

@@ -15,12 +15,12 @@ from app.debt.forms import (
 )
 from app.domain.affordability import RISK_GROUPS, debt_weights
 from app.extensions import db
-from app.labels import CREDITOR_TYPE_LABELS, DEDUCTION_LABELS, LEGAL_STATUS_LABELS
+from app.labels import CREDITOR_TYPE_LABELS, DEDUCTION_LABELS, LEGAL_STATUS_LABELS, STATUS_LABELS
 from app.models import UnitKind
 from app.models.debt import CREDITOR_TYPES, DEDUCTION_KINDS, LEGAL_STATUSES, DebtCaseStatus
-from app.services import debt_cases, debt_plans
+from app.services import debt_cases, debt_plans, workflow
 from app.services.debt_input import parse_case
-from app.services.errors import Conflict, ValidationFailed
+from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.permissions import can
 from app.services.plan_settings import plan_settings
 from app.services.scope import units_in_scope
@@ -100,7 +100,7 @@ def _plan_form_defaults(case) -> dict:
             "pro_rata": []}
 
 
-def _render_case(case, plan_form=None, plan_errors=None, suggestion=None, status=200):
+def _render_case(case, plan_form=None, plan_errors=None, suggestion=None, status=200, transition_form=None):
     affordability = debt_cases.affordability_of(case)
     weights = debt_weights({d.id: d.monthly_payment for d in case.debts})
     debts_by_id = {d.id: d for d in case.debts}
@@ -108,6 +108,8 @@ def _render_case(case, plan_form=None, plan_errors=None, suggestion=None, status
         "debt/case.html", case=case, a=affordability, weights=[(debts_by_id[k], share) for k, share in weights],
         settings=plan_settings(), plan_form=plan_form or _plan_form_defaults(case), plan_errors=plan_errors or {},
         suggestion=suggestion, action_form=EmptyForm(),
+        history=workflow.history("debt", case.id), snapshot=workflow.latest_snapshot("debt", case.id),
+        actions=workflow.available_actions(current_user, case), transition_form=transition_form or {},
         can_plan=can(current_user, "build_debt_plans") and case.editable,
         can_edit=can(current_user, "edit_debt_cases") and case.editable), status
 
@@ -267,3 +269,23 @@ def schedule_xlsx(case_id: int, plan_id: int):
     book.save(out)
     return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="schedule-{case_id}-{plan_id}-{part}.xlsx"'})
+
+
+@bp.route("/<int:case_id>/transitions", methods=["POST"])
+@permission_required("view_debt_cases")
+def transition(case_id: int):
+    """Submit, approve, return, reject, activate, close: what the engine allows is decided there."""
+    case = debt_cases.get_case(current_user, case_id)
+    form = request.form
+    typed = {"action": form.get("action", ""), "comment": form.get("comment", ""), "version": form.get("version", "")}
+    try:
+        workflow.transition_debt_case(current_user, case.id, workflow.TransitionRequest(
+            action=typed["action"], comment=typed["comment"],
+            version=int(typed["version"]) if typed["version"].isdigit() else None))
+    except (ValidationFailed, Conflict, Forbidden) as error:
+        db.session.rollback()
+        flash(error.message or _("This action is not possible."), "danger")
+        status = {ValidationFailed: 422, Conflict: 409, Forbidden: 403}[type(error)]
+        return _render_case(debt_cases.get_case(current_user, case_id), status=status, transition_form=typed)
+    flash(_("Done: the case is now “%(status)s”.", status=STATUS_LABELS.get(case.status, case.status)), "success")
+    return redirect(url_for("debt.case", case_id=case.id, _anchor="workflow"))

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from app.domain.money import money_str, to_money
+from app.domain.money import SATANG, money_str, to_money
 
 RATIO_PLACES = Decimal("0.0001")
 RISK_GROUPS = ("red", "orange", "yellow", "green")
@@ -62,7 +62,10 @@ def assess(salary: Decimal, allowances: Decimal, non_debt_deductions: Decimal, d
         receipts=to_money(receipts), non_debt_deductions=to_money(non_debt_deductions),
         debt_service=to_money(debt_service), net=to_money(net), base=to_money(base), ratio=ratio,
         floor=settings.floor.quantize(RATIO_PLACES), meets_floor=meets,
-        shortfall=to_money(max([Decimal(0), *gaps])),
+        # shortfall = max(0, floor·base − net) (domain.md, "The 30% rule"), rounded UP to the satang so that
+        # paying it restores the floor and it is never 0.00 while the floor is missed (floor·base may have
+        # more than two decimals, e.g. 0.30 × 45,000.05 = 13,500.015).
+        shortfall=max([Decimal(0), *gaps]).quantize(SATANG, rounding=ROUND_CEILING),
     )
 
 

@@ -11,6 +11,10 @@ SATANG = Decimal("0.01")
 MONEY_LIMIT = Decimal(10) ** 12  # a trillion baht: beyond any one teacher's debt
 RATE_LIMIT = Decimal(30)  # percent a year; issue 3: rates outside 0–30% are refused
 RATE_PLACES = Decimal("0.0001")
+# Instalment rounding: "to the satang, half-up" by default; "cooperatives may round up to 1, 10 or 100 baht"
+# (domain.md, "Repayment maths").
+ROUNDING_STEPS = (SATANG, Decimal(1), Decimal(10), Decimal(100))
+ROUNDING_MODES = ("half_up", "up")
 
 
 class MoneyError(ValueError):
@@ -31,6 +35,12 @@ class RoundingRule:
 
     step: Decimal = SATANG
     mode: str = "half_up"  # or "up"
+
+    def __post_init__(self):
+        step = Decimal(self.step)
+        if step not in ROUNDING_STEPS or self.mode not in ROUNDING_MODES:
+            raise ValueError("rounding: step 0.01, 1, 10 or 100 baht; mode half_up or up (domain.md, Repayment maths)")
+        object.__setattr__(self, "step", step)
 
     def apply(self, amount: Decimal) -> Decimal:
         units = Decimal(amount) / self.step
@@ -61,11 +71,11 @@ def parse_money(value, *, allow_negative: bool = False) -> Decimal:
     number = _to_decimal(value)
     if number < 0 and not allow_negative:
         raise MoneyError("negative")
-    if number.as_tuple().exponent < -2 and number != number.quantize(SATANG):
-        raise MoneyError("too_many_decimals")
-    if abs(number) >= MONEY_LIMIT:
+    if abs(number) >= MONEY_LIMIT:  # checked first: quantizing a huge number would overflow the context
         raise MoneyError("too_large")
-    return number.quantize(SATANG)
+    if number != number.quantize(SATANG):
+        raise MoneyError("too_many_decimals")
+    return number.quantize(SATANG) + 0  # "+ 0" turns -0.00 into 0.00
 
 
 def parse_rate(value) -> Decimal:
@@ -80,12 +90,12 @@ def parse_rate(value) -> Decimal:
 
 def format_money(amount: Decimal) -> str:
     """12,345.67 — for pages and letters."""
-    return f"{to_money(amount):,.2f}"
+    return f"{to_money(amount) + 0:,.2f}"  # "+ 0": never print -0.00
 
 
 def money_str(amount: Decimal) -> str:
     """12345.67 — the API's form (api-v1.md: money as strings with two decimals)."""
-    return f"{to_money(amount):.2f}"
+    return f"{to_money(amount) + 0:.2f}"  # "+ 0": never print -0.00
 
 
 def rate_str(rate: Decimal) -> str:

@@ -6,13 +6,16 @@ keep their payments. Caps: the maximum term and the borrower's age at the last i
 """
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_FLOOR, Decimal
 
 from app.domain.affordability import Affordability, AffordabilitySettings, assess, risk_group
 from app.domain.money import RoundingRule, SATANG, money_str, to_money
-from app.domain.repayment import Schedule, build_schedule, first_payment, months_to_clear, remaining_interest
+from app.domain.repayment import (
+    MAX_TERM, METHODS, Schedule, build_schedule, first_payment, months_to_clear, remaining_interest,
+)
 
 ZERO = Decimal("0.00")
 
@@ -117,18 +120,33 @@ def describe_situation(case: CaseFigures, settings: PlanSettings) -> Situation:
                       sum((_debt_interest(d) for d in case.debts), ZERO), settings)
 
 
+def _add_months(day: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's end (31 Jan + 1 month = 28/29 Feb)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
 def months_until_age_cap(birth_date: date | None, today: date, max_age: int) -> int | None:
-    """How many monthly instalments fit before the borrower turns max_age (None: no birth date)."""
+    """How many monthly instalments (instalment k falls on today + k months) fit on or before the day the
+    borrower turns max_age: the age cap at the last instalment (domain.md, "Restructuring plan"; default 75).
+    None when the birth date is unknown."""
     if birth_date is None:
         return None
-    months = (birth_date.year + max_age - today.year) * 12 + (birth_date.month - today.month)
-    if today.day > birth_date.day:
-        months -= 1  # this month's birthday date has passed: one month fewer until the birthday
+    cap_day = _add_months(birth_date, 12 * max_age)  # born 29 Feb: the cap falls on 28 Feb in common years
+    months = (cap_day.year - today.year) * 12 + (cap_day.month - today.month)
+    if _add_months(today, months) > cap_day:
+        months -= 1
     return max(0, months)
 
 
 def _check_term(terms: LoanTerms, path: str, case: CaseFigures, settings: PlanSettings, today: date,
                 errors: dict) -> None:
+    if terms.method not in METHODS:  # the two methods of domain.md, "Repayment maths"
+        errors[f"{path}.method"] = f"unknown method {terms.method!r}: one of {', '.join(METHODS)}"
+    if terms.term_months < 1:
+        errors[f"{path}.term_months"] = "term_min: at least 1 month"
+        return
     if terms.term_months > settings.max_term_months:
         errors[f"{path}.term_months"] = f"term_cap: at most {settings.max_term_months} months"
         return
@@ -146,22 +164,42 @@ def _pro_rata_shares(amount: Decimal, debts: list[DebtFigures]) -> dict:
     """Share `amount` in proportion to what each is owed, to the satang; the remainder goes to the
     largest debt so that the shares sum exactly to the amount."""
     total = sum((d.outstanding for d in debts), ZERO)
+    if total <= 0:
+        return {d.key: ZERO for d in debts}
     shares = {d.key: (amount * d.outstanding / total).quantize(SATANG, rounding=ROUND_DOWN) for d in debts}
     largest = max(debts, key=lambda d: d.outstanding).key
     shares[largest] += amount - sum(shares.values(), ZERO)
     return shares
 
 
-def evaluate_plan(case: CaseFigures, spec: PlanSpec, settings: PlanSettings, today: date) -> PlanResult:
+def _check_key_list(keys, path: str, debts: dict, errors: dict) -> None:
+    """Every key names a debt of the case, once."""
+    for key in keys:
+        if key not in debts:
+            errors[path] = f"unknown debt {key}"
+    if len(set(keys)) != len(keys):
+        errors.setdefault(path, "a debt is listed twice")
+
+
+def _check_consolidation(keys, debts: dict, errors: dict) -> None:
+    """A consolidation needs debts, each known, listed once, and something outstanding to refinance."""
+    if not keys:
+        errors["consolidate.debt_ids"] = "no debts to consolidate"
+        return
+    _check_key_list(keys, "consolidate.debt_ids", debts, errors)
+    if "consolidate.debt_ids" not in errors and sum((debts[k].outstanding for k in keys), ZERO) <= 0:
+        errors["consolidate.debt_ids"] = "nothing outstanding to consolidate"
+
+
+def _check_spec(case: CaseFigures, spec: PlanSpec, settings: PlanSettings, today: date) -> None:
+    """Raise PlanRejected naming every field that breaks a rule (caps: domain.md, "Restructuring plan")."""
     debts = {d.key: d for d in case.debts}
     errors: dict[str, str] = {}
     if spec.consolidate_terms is not None or spec.consolidate_keys:
-        if not spec.consolidate_keys:
-            errors["consolidate.debt_ids"] = "no debts to consolidate"
-        for key in spec.consolidate_keys:
-            if key not in debts:
-                errors["consolidate.debt_ids"] = f"unknown debt {key}"
-        if spec.consolidate_terms is not None:
+        _check_consolidation(tuple(spec.consolidate_keys), debts, errors)
+        if spec.consolidate_terms is None:
+            errors["consolidate.term_months"] = "the new loan needs a rate and a term"
+        else:
             _check_term(spec.consolidate_terms, "consolidate", case, settings, today, errors)
     touched = set(spec.consolidate_keys)
     for i, (key, terms) in enumerate(spec.reschedule):
@@ -169,15 +207,34 @@ def evaluate_plan(case: CaseFigures, spec: PlanSpec, settings: PlanSettings, tod
             errors[f"reschedule[{i}].debt_id"] = f"unknown debt {key}"
         elif key in touched:
             errors[f"reschedule[{i}].debt_id"] = "debt already in another part of the plan"
+        elif debts[key].outstanding <= 0:
+            errors[f"reschedule[{i}].debt_id"] = "nothing outstanding to reschedule"
         touched.add(key)
         _check_term(terms, f"reschedule[{i}]", case, settings, today, errors)
-    for key in spec.pro_rata_keys:
-        if key not in debts:
-            errors["pro_rata.debt_ids"] = f"unknown debt {key}"
-        elif key in touched:
-            errors["pro_rata.debt_ids"] = "debt already in another part of the plan"
+    _check_key_list(tuple(spec.pro_rata_keys), "pro_rata.debt_ids", debts, errors)
+    if touched & set(spec.pro_rata_keys):
+        errors.setdefault("pro_rata.debt_ids", "debt already in another part of the plan")
     if errors:
         raise PlanRejected(errors)
+
+
+def _repayable_above_floor(case: CaseFigures, settings: PlanSettings) -> Decimal:
+    """Income the 30% rule leaves for debts: (receipts − non-debt deductions) − floor·base, and no more than
+    leaves the absolute minimum where one is set (domain.md, "The 30% rule"); rounded DOWN to the satang
+    so that paying it all still meets the floor."""
+    rule = settings.affordability
+    view = assess(case.salary, case.allowances, case.non_debt_deductions, ZERO, rule)
+    available = case.salary + case.allowances - case.non_debt_deductions
+    room = available - rule.floor * view.base
+    if rule.absolute_minimum is not None:
+        room = min(room, available - rule.absolute_minimum)
+    return max(ZERO, room.quantize(SATANG, rounding=ROUND_FLOOR))
+
+
+def evaluate_plan(case: CaseFigures, spec: PlanSpec, settings: PlanSettings, today: date) -> PlanResult:
+    _check_spec(case, spec, settings, today)
+    debts = {d.key: d for d in case.debts}
+    touched = set(spec.consolidate_keys) | {key for key, _terms in spec.reschedule}
 
     warnings: list[str] = []
     payments, statuses, interest = [], [], ZERO
@@ -211,15 +268,14 @@ def evaluate_plan(case: CaseFigures, spec: PlanSpec, settings: PlanSettings, tod
     pro_rata = []
     if spec.pro_rata_keys:
         shared = [debts[k] for k in spec.pro_rata_keys]
-        floor_view = assess(case.salary, case.allowances, case.non_debt_deductions, ZERO, settings.affordability)
-        # Income above the floor, less what the other debts already take (domain.md: pro-rata option).
-        repayable = max(ZERO, to_money(floor_view.net - settings.affordability.floor * floor_view.base)
-                        - sum(payments, ZERO))
+        # Income above the floor, less what the debts outside the pro-rata share already take.
+        repayable = max(ZERO, _repayable_above_floor(case, settings) - sum(payments, ZERO))
         for key, share in _pro_rata_shares(repayable, shared).items():
             debt = debts[key]
             cleared = months_to_clear(debt.outstanding, debt.annual_rate, share) if share > 0 else None
-            if cleared is None:
-                warnings.append("pro_rata_not_repayable") if "pro_rata_not_repayable" not in warnings else None
+            if cleared is None:  # the share does not exceed the monthly interest: the debt never clears
+                if "pro_rata_not_repayable" not in warnings:
+                    warnings.append("pro_rata_not_repayable")
                 months, debt_interest = 0, _debt_interest(debt)
             else:
                 months, debt_interest = cleared
@@ -241,10 +297,14 @@ def suggest_term(case: CaseFigures, consolidate_keys, annual_rate: Decimal, meth
     """The shortest consolidation term that meets the floor, by binary search: instalments fall as the
     term grows. If none does within the caps, the best reachable ratio and the monthly amount missing."""
     debts = {d.key: d for d in case.debts}
+    errors: dict[str, str] = {}
+    _check_consolidation(tuple(consolidate_keys), debts, errors)
+    if errors:
+        raise PlanRejected(errors)
     merged = [debts[k] for k in consolidate_keys]
     principal = sum((d.outstanding for d in merged), ZERO)
     others = sum((d.monthly_payment for d in case.debts if d.key not in set(consolidate_keys)), ZERO)
-    longest = settings.max_term_months
+    longest = min(settings.max_term_months, MAX_TERM)  # the maximum term cap (default 360)
     by_age = months_until_age_cap(case.birth_date, today, settings.max_age_at_end)
     if by_age is not None:
         longest = min(longest, by_age)

@@ -54,6 +54,13 @@ def monthly_rate(annual_rate_percent: Decimal) -> Decimal:
     return Decimal(annual_rate_percent) / Decimal(1200)
 
 
+def monthly_interest(balance: Decimal, annual_rate: Decimal) -> Decimal:
+    """One month's interest: balance·r rounded to the satang half-up (domain.md, "Repayment maths").
+    Computed as balance × rate / 1200 so that the product is exact before the one division: with r
+    rounded first (7.12/1200 = 0.0059333…), 15,075.00 would give 89.44 where the exact 89.445 rounds to 89.45."""
+    return to_money(balance * Decimal(annual_rate) / Decimal(1200))
+
+
 def _exact_annuity(principal: Decimal, r: Decimal, months: int) -> Decimal:
     """payment = P·r / (1 − (1+r)^−n); with r = 0, P/n."""
     if r == 0:
@@ -80,9 +87,10 @@ def _level_part(principal: Decimal, r: Decimal, months: int, method: str, roundi
 def first_payment(principal: Decimal, annual_rate: Decimal, term_months: int, method: str = "annuity",
                   rounding: RoundingRule = RoundingRule()) -> Decimal:
     """The first instalment, without building the schedule (the same figure build_schedule starts with)."""
+    principal = to_money(principal)  # as build_schedule does, so the two always agree
     _check(principal, term_months, method)
     r = monthly_rate(annual_rate)
-    interest = to_money(principal * r)
+    interest = monthly_interest(principal, annual_rate)
     level = _level_part(principal, r, term_months, method, rounding)
     principal_part = level - interest if method == "annuity" else level
     if term_months == 1 or principal_part >= principal:
@@ -99,7 +107,7 @@ def build_schedule(principal: Decimal, annual_rate: Decimal, term_months: int, m
     balance = principal
     rows = []
     for n in range(1, term_months + 1):
-        interest = to_money(balance * r)
+        interest = monthly_interest(balance, annual_rate)
         part = level - interest if method == "annuity" else level
         if n == term_months or part >= balance:
             # The last instalment (or one that rounding made large enough) clears what remains.
@@ -115,14 +123,13 @@ def remaining_interest(outstanding: Decimal, annual_rate: Decimal, monthly_payme
                        remaining_months: int | None) -> Decimal:
     """Interest still to pay on an existing debt at its current payment: monthly interest on the
     declining balance until it is cleared, the last of `remaining_months` clearing whatever is left."""
-    r = monthly_rate(annual_rate)
     balance = to_money(outstanding)
     limit = remaining_months if remaining_months else MAX_TERM
     total = ZERO
     for n in range(1, limit + 1):
         if balance <= 0:
             break
-        interest = to_money(balance * r)
+        interest = monthly_interest(balance, annual_rate)
         total += interest
         part = monthly_payment - interest
         if n == limit or part >= balance:
@@ -134,11 +141,10 @@ def remaining_interest(outstanding: Decimal, annual_rate: Decimal, monthly_payme
 def months_to_clear(outstanding: Decimal, annual_rate: Decimal, monthly_payment: Decimal) -> tuple[int, Decimal] | None:
     """(months, interest) to clear a debt paying `monthly_payment`; None when the payment does not cover
     the first month's interest or the debt would run past MAX_TERM months."""
-    r = monthly_rate(annual_rate)
     balance = to_money(outstanding)
     total = ZERO
     for n in range(1, MAX_TERM + 1):
-        interest = to_money(balance * r)
+        interest = monthly_interest(balance, annual_rate)
         part = monthly_payment - interest
         if part <= 0:
             return None

@@ -5,6 +5,7 @@ from app.models.org import OrgUnit, UnitKind
 from app.models.people import Person
 from app.models.settings import SettingValue
 from app.models.users import ApiToken, LoginAttempt, Role, User
+from app.models.workflow import CaseSnapshot, CaseTransition, Notification
 
-__all__ = ["ApiToken", "AuditEvent", "CaseDeduction", "Debt", "DebtCase", "DebtCaseStatus", "DebtPlan",
+__all__ = ["ApiToken", "AuditEvent", "CaseDeduction", "CaseSnapshot", "CaseTransition", "Notification", "Debt", "DebtCase", "DebtCaseStatus", "DebtPlan",
            "LoginAttempt", "OrgUnit", "Person", "Role", "SettingValue", "UnitKind", "User"]

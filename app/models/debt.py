@@ -19,11 +19,12 @@ RATIO = Numeric(9, 4)
 
 
 class DebtCaseStatus(str, enum.Enum):
-    """domain.md, Workflow: draft → submitted → under review → approved | returned | rejected → active → closed."""
+    """domain.md, Workflow (the transitions are app/domain/workflow.py): draft → submitted → approved, or
+awaiting_regional → approved above the regional threshold | returned | rejected; approved → active → closed."""
 
     DRAFT = "draft"
     SUBMITTED = "submitted"
-    UNDER_REVIEW = "under_review"
+    AWAITING_REGIONAL = "awaiting_regional"
     RETURNED = "returned"
     APPROVED = "approved"
     REJECTED = "rejected"
@@ -61,6 +62,9 @@ class DebtCase(db.Model):
     meets_floor: Mapped[bool] = mapped_column(Boolean, default=True)
     risk_group: Mapped[str] = mapped_column(String(10), default="green")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # When the case entered its current state: the inbox counts days waiting from here.
+    status_since: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -80,3 +80,39 @@ def test_rounding_rule(step, mode, amount, expected):
 def test_money_text():
     assert format_money(D("1234567.5")) == "1,234,567.50"
     assert money_str(D("45000")) == "45000.00"
+
+
+def test_huge_amounts_with_decimals_are_too_large_not_a_crash():
+    # 29 digits before the point: quantizing to the satang would exceed Decimal's 28-digit context
+    with pytest.raises(MoneyError) as error:
+        parse_money("12345678901234567890123456789.123")
+    assert error.value.code == "too_large"
+
+
+def test_the_largest_amount_below_a_trillion_is_accepted():
+    assert parse_money("999,999,999,999.99") == D("999999999999.99")
+
+
+def test_floats_that_are_short_decimals_are_accepted():
+    assert parse_money(0.1) == D("0.10") and parse_money(45000.5) == D("45000.50")
+    with pytest.raises(MoneyError) as error:
+        parse_money(float("nan"))
+    assert error.value.code == "not_a_number"
+
+
+def test_negative_zero_is_never_shown():
+    assert money_str(parse_money("-0", allow_negative=True)) == "0.00"
+    assert money_str(D("-0.001")) == "0.00" and format_money(D("-0.004")) == "0.00"
+    assert money_str(D("-1.005")) == "-1.01"  # half-up, away from zero
+
+
+@pytest.mark.parametrize("step, mode", [(D("5"), "up"), (D("0.1"), "half_up"), (D("1"), "down"), (D("100"), "")])
+def test_rounding_rule_refuses_steps_and_modes_outside_the_rule(step, mode):
+    # domain.md: to the satang half-up by default; cooperatives may round up to 1, 10 or 100 baht
+    with pytest.raises(ValueError):
+        RoundingRule(step, mode)
+
+
+def test_formatting_accepts_a_printed_id():
+    assert format_citizen_id("1 1017 00230 70 8") == "1-1017-00230-70-8"
+    assert mask_citizen_id("1-1017-00230-70-8") == "1-1017-xxxxx-70-8"

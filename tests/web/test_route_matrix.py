@@ -84,6 +84,10 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("debt.schedule", "GET"): Entry(ALL, obj="plan"),
     ("debt.schedule_csv", "GET"): Entry(ALL, obj="plan"),
     ("debt.schedule_xlsx", "GET"): Entry(ALL, obj="plan"),
+    ("debt.transition", "POST"): Entry(ALL, ok=ok(422), obj="case"),  # no action given
+    ("approvals.inbox", "GET"): Entry(ALL),
+    ("approvals.notices", "GET"): Entry(ALL),
+    ("approvals.mark_notices_read", "POST"): Entry(ALL, ok=ok(302)),
     ("people.people", "GET"): Entry(PEOPLE),
     ("people.person", "GET"): Entry(PEOPLE, obj="person"),
     ("api.issue_token", "POST"): Entry(PUBLIC, ok=ok(400)),  # no body: malformed
@@ -100,6 +104,8 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("api.get_debt_plan", "GET"): Entry(ALL, obj="plan"),
     ("api.delete_debt_plan", "DELETE"): Entry(COOP, ok=ok(204), obj="plan"),
     ("api.debt_plan_schedule", "GET"): Entry(ALL, obj="plan"),
+    ("api.debt_case_transition", "POST"): Entry(ALL, ok=ok(400), obj="case"),  # no body
+    ("api.debt_case_history", "GET"): Entry(ALL, obj="case"),
 }
 
 

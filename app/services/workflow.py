@@ -1,0 +1,185 @@
+"""The workflow engine shared by both programmes: moves a case along its transition table
+(app/domain/workflow.py) — role, state, guards, separation of duties, tiers — as one transaction with
+its timeline row, audit record, approval snapshot and notices.
+
+Races: the state change is a conditional UPDATE (same id, same state, same version); if another request
+won, no row matches and the loser gets 409. So fifty simultaneous approvals make one approval, on SQLite
+and PostgreSQL alike.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from app.domain import workflow as table
+from app.extensions import db
+from app.models import CaseSnapshot, CaseTransition, DebtCase, User
+from app.models.clock import utcnow
+from app.services import audit, notify, settings
+from app.services.errors import Conflict, Forbidden, ValidationFailed
+
+
+@dataclass
+class TransitionRequest:
+    action: str
+    comment: str | None = None
+    version: int | None = None
+    plan_id: int | None = None
+    resolution_no: str | None = None
+
+
+def snapshot_hash(data: dict) -> str:
+    """SHA-256 of the canonical JSON (sorted keys, no spaces): the same content always gives the same hash."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# ---- debt cases ----------------------------------------------------------------------------------
+
+def _consolidated_principal(case: DebtCase) -> Decimal:
+    plan = case.chosen_plan
+    if plan is None or not plan.result.get("new_loan"):
+        return Decimal("0")
+    return Decimal(plan.result["new_loan"]["principal"])
+
+
+def _debt_guard(name: str, case: DebtCase) -> str | None:
+    """None when the guard passes, else why not."""
+    threshold = Decimal(settings.value("approval.regional_threshold"))
+    if name == "chosen_plan":
+        return None if case.chosen_plan else _("Choose a plan before submitting the case.")
+    if name == "above_regional_threshold":
+        return None if _consolidated_principal(case) > threshold else "below"
+    if name == "below_regional_threshold":
+        return None if _consolidated_principal(case) <= threshold else "above"
+    raise KeyError(name)
+
+
+def debt_snapshot(case: DebtCase) -> dict:
+    """What the approver approved: the teacher, the figures and the chosen plan with its result."""
+    from app.api.serialise import case_json
+    from app.services.debt_cases import affordability_of
+
+    body = case_json(case, affordability_of(case))
+    for volatile in ("version", "status", "updated_at", "plans"):
+        body.pop(volatile, None)
+    chosen = case.chosen_plan
+    body["chosen_plan"] = {"id": chosen.id, "label": chosen.label, "spec": chosen.spec, **chosen.result}
+    return body
+
+
+def transition_debt_case(actor: User, case_id: int, request: TransitionRequest) -> DebtCase:
+    from app.services.debt_cases import get_case
+    from app.services.debt_plans import mark_chosen
+
+    case = get_case(actor, case_id)
+    action = request.action
+    if action not in table.all_actions("debt"):
+        raise ValidationFailed(_("Please correct the marked fields."), {"action": _("Unknown action.")})
+    if not any(actor.role in t.roles for t in table.DEBT_TRANSITIONS if t.action == action):
+        raise Forbidden(_("Your role cannot do this."))
+    if request.version is not None and request.version != case.version:
+        raise Conflict(_("Someone else changed this case after you opened it. Reload it and try again."))
+    options = [t for t in table.candidates("debt", case.status, action) if actor.role in t.roles]
+    if not options:
+        raise Conflict(_("This action is not possible while the case is “%(status)s”.", status=case.status))
+    if request.plan_id is not None and action == "submit":
+        mark_chosen(case, request.plan_id)
+    chosen = None
+    for option in options:
+        failures = [reason for reason in (_debt_guard(g, case) for g in option.guards) if reason]
+        if not failures:
+            chosen = option
+            break
+    if chosen is None:
+        raise ValidationFailed(failures[0], {"plan_id": failures[0]})
+    return _apply(actor, case, chosen, request, "debt")
+
+
+def _apply(actor: User, case, transition: table.Transition, request: TransitionRequest, case_type: str):
+    comment = " ".join((request.comment or "").split())[:2000] or None
+    if transition.comment_required and not comment:
+        raise ValidationFailed(_("Please correct the marked fields."),
+                               {"comment": _("Say why: the comment goes to the cooperative.")})
+    resolution = (request.resolution_no or "").strip()[:100] or None
+    if transition.resolution_required and not resolution:
+        raise ValidationFailed(_("Please correct the marked fields."),
+                               {"resolution_no": _("Enter the committee's resolution number.")})
+    # Separation of duties (domain.md): whoever created or submitted a case never approves it.
+    if transition.approval and actor.id in (case.created_by_id, case.submitted_by_id):
+        raise Forbidden(_("You created or submitted this case, so you cannot approve it."))
+
+    model = type(case)
+    source, now = case.status, utcnow()
+    values = {"status": transition.target, "version": model.version + 1, "status_since": now}
+    if transition.action == "submit":
+        values["submitted_by_id"] = actor.id
+    changed = db.session.execute(
+        update(model).where(model.id == case.id, model.status == source, model.version == case.version)
+        .values(**values).execution_options(synchronize_session=False)).rowcount
+    if changed != 1:
+        db.session.rollback()
+        raise Conflict(_("Someone else acted on this case at the same moment. Reload it to see what happened."))
+    row = CaseTransition(case_type=case_type, case_id=case.id, action=transition.action, from_state=source,
+                         to_state=transition.target, actor_id=actor.id, actor_username=actor.username,
+                         actor_role=actor.role, comment=comment, resolution_no=resolution,
+                         org_path=case.org_path, occurred_at=now)
+    db.session.add(row)
+    db.session.flush()
+    db.session.refresh(case)
+    after = {"status": transition.target, "comment": comment}
+    if transition.approval and transition.target == "approved":
+        data = debt_snapshot(case)
+        digest = snapshot_hash(data)
+        db.session.add(CaseSnapshot(case_type=case_type, case_id=case.id, transition_id=row.id, data=data,
+                                    sha256=digest))
+        after["snapshot_sha256"] = digest
+    audit.record(f"{case_type}_case.{transition.action}", actor=actor, object_type=f"{case_type}_case",
+                 object_id=case.id, org_path=case.org_path, before={"status": source}, after=after)
+    notices = _notify_next(case, transition, actor)
+    db.session.commit()
+    notify.deliver_email(notices)
+    return case
+
+
+def _notify_next(case, transition: table.Transition, actor: User):
+    link = f"/debt-cases/{case.id}"  # app-relative: services also run outside requests (CLI, workers)
+    waiting_roles = [role for role, states in table.DEBT_INBOX.items() if transition.target in states
+                     and role in (table.PROV_APPROVER, table.REG_APPROVER)]
+    message = _("Case %(ref)s is now “%(status)s” (%(action)s by %(who)s).", ref=case.reference,
+                status=transition.target, action=transition.action, who=actor.full_name)
+    if waiting_roles:
+        return notify.notify(notify.users_covering(case.org_path, tuple(waiting_roles)), message, link)
+    people = [db.session.get(User, uid) for uid in {case.created_by_id, case.submitted_by_id} if uid and uid != actor.id]
+    return notify.notify([p for p in people if p is not None], message, link)
+
+
+# ---- reading -------------------------------------------------------------------------------------
+
+def history(case_type: str, case_id: int) -> list[CaseTransition]:
+    return list(db.session.scalars(select(CaseTransition).where(
+        CaseTransition.case_type == case_type, CaseTransition.case_id == case_id).order_by(CaseTransition.id)))
+
+
+def latest_snapshot(case_type: str, case_id: int) -> CaseSnapshot | None:
+    return db.session.scalar(select(CaseSnapshot).where(
+        CaseSnapshot.case_type == case_type, CaseSnapshot.case_id == case_id).order_by(CaseSnapshot.id.desc()).limit(1))
+
+
+def available_actions(actor: User, case) -> list[str]:
+    return table.actions_from("debt", case.status, actor.role)
+
+
+def inbox_query(actor: User):
+    """Debt cases waiting for this user's role in their scope, oldest first."""
+    from app.services.debt_cases import cases_query
+
+    states = table.DEBT_INBOX.get(actor.role)
+    if not states:
+        return None
+    return cases_query(actor).where(DebtCase.status.in_(states)).order_by(DebtCase.status_since, DebtCase.id)
