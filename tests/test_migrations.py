@@ -50,3 +50,45 @@ def test_sqlite_runs_with_foreign_keys_and_wal(app):
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+
+
+def test_upgrading_keeps_the_rows_of_child_tables(tmp_path):
+    """SQLite batch migrations copy and drop tables: no cascade may delete debts on the way (a real bug
+    found while upgrading a demo database from 0002 to 0003)."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from config import TestingConfig
+
+    class UpgradeConfig(TestingConfig):
+        INSTANCE_PATH = tmp_path
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'upgrade.db'}"
+
+        @classmethod
+        def init_app(cls, app):  # always this SQLite file, even in the PostgreSQL run
+            pass
+
+    application = create_app(UpgradeConfig)
+    with application.app_context():
+        upgrade(revision="0002_debt_cases")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO org_units (id, code, name, kind, path, active, created_at) "
+                              "VALUES (1, 'C', 'c', 'cooperative', '/1/', 1, '2026-01-01')"))
+            conn.execute(text("INSERT INTO users (id, username, full_name, password_hash, role, org_unit_id, active, "
+                              "created_at) VALUES (1, 'u', 'u', 'x', 'cooperative_officer', 1, 1, '2026-01-01')"))
+            conn.execute(text("INSERT INTO people (id, citizen_id, title, first_name, last_name, created_at, updated_at) "
+                              "VALUES (1, '1101700230708', 'นาง', 'ก', 'ข', '2026-01-01', '2026-01-01')"))
+            conn.execute(text(
+                "INSERT INTO debt_cases (id, status, version, person_id, cooperative_id, org_path, monthly_salary, "
+                "monthly_allowances, non_debt_deductions, debt_service, total_outstanding, net_income, ratio, "
+                "meets_floor, risk_group, created_by_id, created_at, updated_at) VALUES (1, 'draft', 1, 1, 1, '/1/', "
+                "45000, 0, 0, 100, 1000, 44900, 0.99, 1, 'yellow', 1, '2026-01-01', '2026-01-01')"))
+            conn.execute(text(
+                "INSERT INTO debts (id, case_id, position, creditor_name, creditor_type, outstanding, annual_rate, "
+                "monthly_payment, remaining_months, salary_deducted, legal_status) "
+                "VALUES (1, 1, 0, 'x', 'other', 1000, 5, 100, 10, 1, 'normal')"))
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM debts")).scalar() == 1
+            assert conn.execute(text("SELECT status_since IS NOT NULL FROM debt_cases")).scalar() == 1
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1

@@ -118,3 +118,16 @@ def test_schedule_downloads(api, as_user):
     assert sheet.max_row == 13 and float(sheet["E13"].value) == 0.0
     html = client.get(f"/debt-cases/{case['id']}/plans/{plan['id']}/schedule?part=new_loan")
     assert html.status_code == 200
+
+
+def test_a_stale_edit_is_refused_and_keeps_what_was_typed(api, as_user):
+    case = api("coop_officer").post("/api/v1/debt-cases", json=SPEC_CASE).json
+    client = as_user("coop_officer")
+    first = form_data(version="1", **{"debts-0-id": str(case["debts"][0]["id"]), "monthly_salary": "46000.00"})
+    assert client.post(f"/debt-cases/{case['id']}/edit", data=first).status_code == 302
+    stale = form_data(version="1", **{"debts-0-id": str(case["debts"][0]["id"]), "monthly_salary": "47123.00"})
+    response = client.post(f"/debt-cases/{case['id']}/edit", data=stale)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert 'value="47123.00"' in page and "มีผู้อื่นแก้ไขกรณีนี้" in page
+    assert api("coop_officer").get(f"/api/v1/debt-cases/{case['id']}").json["monthly_salary"] == "46000.00"
