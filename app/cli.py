@@ -19,12 +19,15 @@ def register_commands(app: Flask) -> None:
 
 @click.command("seed-reference")
 def seed_reference_command():
-    """Add the ministry, 18 regional offices and 77 provincial offices (only those missing)."""
+    """Add the ministry, 18 regional offices, 77 provincial offices and the seeded relief rules (only those missing)."""
     from app.services.org import seed_reference_tree
 
+    from app.services.relief_rules import seed_rules
+
     added = seed_reference_tree()
+    rules = seed_rules()
     db.session.commit()
-    click.echo(f"Reference org tree: {added} units added.")
+    click.echo(f"Reference org tree: {added} units added; relief rules: {rules} added.")
 
 
 def _demo_logins_file():

@@ -39,7 +39,10 @@ DEMO_USERS = [
 
 def seed_demo(password: str) -> dict[str, int]:
     """Create what is missing; set every demo user's password to `password`. Idempotent. Commits."""
+    from app.services.relief_rules import seed_rules
+
     added_units = seed_reference_tree()
+    seed_rules()
     units = {u.code: u for u in db.session.scalars(select(OrgUnit))}
     for code, name, kind, province in DEMO_UNITS:
         if code not in units:

@@ -55,7 +55,25 @@ DEBT_INBOX: dict[str, tuple[str, ...]] = {
     PROV_OFFICER: ("submitted",),
 }
 
-TABLES: dict[str, tuple[Transition, ...]] = {"debt": DEBT_TRANSITIONS}
+# Relief cases: reported → verified (evidence complete) → approved (committee resolution number) →
+# paying (the first payment) → closed; returned (back to reported with a comment) | rejected.
+RELIEF_TRANSITIONS: tuple[Transition, ...] = (
+    Transition("verify", ("reported", "returned"), "verified", frozenset({PROV_OFFICER}), guards=("evidence_complete",)),
+    Transition("approve", ("verified",), "approved", frozenset({PROV_APPROVER}), resolution_required=True,
+               approval=True, tier="provincial"),
+    Transition("return", ("verified",), "returned", frozenset({PROV_APPROVER}), comment_required=True),
+    Transition("reject", ("verified",), "rejected", frozenset({PROV_APPROVER}), comment_required=True),
+    Transition("pay", ("approved",), "paying", frozenset({PROV_OFFICER})),
+    Transition("close", ("approved", "paying"), "closed", frozenset({PROV_OFFICER, PROV_APPROVER})),
+)
+
+RELIEF_INBOX: dict[str, tuple[str, ...]] = {
+    PROV_APPROVER: ("verified",),
+    PROV_OFFICER: ("reported", "returned", "approved", "paying"),
+}
+
+TABLES: dict[str, tuple[Transition, ...]] = {"debt": DEBT_TRANSITIONS, "relief": RELIEF_TRANSITIONS}
+INBOXES: dict[str, dict[str, tuple[str, ...]]] = {"debt": DEBT_INBOX, "relief": RELIEF_INBOX}
 
 
 def candidates(case_type: str, state: str, action: str) -> list[Transition]:

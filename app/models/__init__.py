@@ -3,9 +3,14 @@ from app.models.audit import AuditEvent
 from app.models.debt import CaseDeduction, Debt, DebtCase, DebtCaseStatus, DebtPlan
 from app.models.org import OrgUnit, UnitKind
 from app.models.people import Person
+from app.models.relief import (
+    Beneficiary, ContinuationCheck, Entitlement, EntitlementRule, Evidence, Incident, Payment, ReliefCase,
+)
 from app.models.settings import SettingValue
 from app.models.users import ApiToken, LoginAttempt, Role, User
 from app.models.workflow import CaseSnapshot, CaseTransition, Notification
 
-__all__ = ["ApiToken", "AuditEvent", "CaseDeduction", "CaseSnapshot", "CaseTransition", "Notification", "Debt", "DebtCase", "DebtCaseStatus", "DebtPlan",
+__all__ = ["Beneficiary", "ContinuationCheck", "Entitlement", "EntitlementRule", "Evidence", "Incident",
+           "Payment", "ReliefCase",
+           "ApiToken", "AuditEvent", "CaseDeduction", "CaseSnapshot", "CaseTransition", "Notification", "Debt", "DebtCase", "DebtCaseStatus", "DebtPlan",
            "LoginAttempt", "OrgUnit", "Person", "Role", "SettingValue", "UnitKind", "User"]

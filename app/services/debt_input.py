@@ -77,7 +77,7 @@ def money_message(error: MoneyError) -> str:
     }.get(error.code, _("Enter a number, e.g. 12500.00."))
 
 
-class _Reader:
+class FieldReader:
     """Collects every bad field instead of stopping at the first."""
 
     def __init__(self):
@@ -176,7 +176,7 @@ class _Reader:
         return value
 
 
-def _teacher(reader: _Reader, data) -> TeacherInput | None:
+def _teacher(reader: FieldReader, data) -> TeacherInput | None:
     if not isinstance(data, dict):
         reader.errors["teacher"] = _("Enter the teacher's details.")
         return None
@@ -197,7 +197,7 @@ def _teacher(reader: _Reader, data) -> TeacherInput | None:
     )
 
 
-def _deductions(reader: _Reader, rows) -> list[DeductionInput]:
+def _deductions(reader: FieldReader, rows) -> list[DeductionInput]:
     if not isinstance(rows, list):
         reader.errors["deductions"] = _("Enter a list of deductions.")
         return []
@@ -217,7 +217,7 @@ def _deductions(reader: _Reader, rows) -> list[DeductionInput]:
     return parsed
 
 
-def _debts(reader: _Reader, rows) -> list[DebtInput]:
+def _debts(reader: FieldReader, rows) -> list[DebtInput]:
     if not isinstance(rows, list):
         reader.errors["debts"] = _("Enter a list of debts.")
         return []
@@ -261,7 +261,7 @@ def parse_case(data, *, partial: bool = False) -> CaseInput:
     """Parse and check a debt case; raise ValidationFailed listing every bad field."""
     if not isinstance(data, dict):
         raise ValidationFailed(_("Please correct the marked fields."), {"": _("Send a JSON object.")})
-    reader = _Reader()
+    reader = FieldReader()
     result = CaseInput(present={k for k in data if k in {
         "teacher", "cooperative_code", "monthly_salary", "monthly_allowances", "deductions", "debts",
         "chosen_plan_id"}})

@@ -18,6 +18,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "build_debt_plans": frozenset({Role.COOPERATIVE_OFFICER}),
     "view_people": frozenset({Role.COOPERATIVE_OFFICER, Role.PROVINCIAL_OFFICER, Role.PROVINCIAL_APPROVER,
                               Role.REGIONAL_APPROVER, Role.AUDITOR, Role.ADMINISTRATOR}),
+    # Relief programme: provincial offices register and verify; approvers decide; the cooperatives are
+    # not involved.
+    "view_relief_cases": ALL_ROLES - {Role.COOPERATIVE_OFFICER},
+    "edit_relief_cases": frozenset({Role.PROVINCIAL_OFFICER}),
+    "record_relief_payments": frozenset({Role.PROVINCIAL_OFFICER}),
+    "manage_rules": frozenset({Role.ADMINISTRATOR}),
 }
 
 # The kinds of org unit each role may belong to: a cooperative officer works for a cooperative,

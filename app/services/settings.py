@@ -47,6 +47,11 @@ DEFINITIONS: dict[str, SettingDefinition] = {
     "repayment.rounding_mode": SettingDefinition(
         "half_up", _l("Rounding of instalments"), "domain.md, Repayment maths", choices=("half_up", "up"),
         kind="choice"),
+    "relief.satun_covered": SettingDefinition(
+        "no", _l("Relief programmes cover incidents in Satun"), "domain.md, Relief cases (where a programme covers it)",
+        choices=("no", "yes"), kind="choice"),
+    "relief.evidence_max_mb": SettingDefinition(
+        "10", _l("Largest evidence upload (MB)"), "issue 5", kind="integer"),
     "approval.regional_threshold": SettingDefinition(
         "3000000.00", _l("Consolidated principal above which a regional approval is needed (baht)"),
         "domain.md, Workflow"),

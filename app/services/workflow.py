@@ -73,35 +73,67 @@ def debt_snapshot(case: DebtCase) -> dict:
     return body
 
 
-def transition_debt_case(actor: User, case_id: int, request: TransitionRequest) -> DebtCase:
-    from app.services.debt_cases import get_case
+@dataclass(frozen=True)
+class CaseKind:
+    """What the engine needs to know about one programme's cases."""
+
+    name: str
+    load: object        # (actor, case_id) -> case, 404 outside the scope
+    guard: object       # (guard name, case) -> None or why not
+    snapshot: object    # (case) -> dict frozen on approval
+    link: object        # (case) -> app-relative URL
+    prepare: object = None  # (case, request) -> None, before guards (e.g. choose the plan on submit)
+
+
+def _debt_prepare(case: DebtCase, request: TransitionRequest) -> None:
     from app.services.debt_plans import mark_chosen
 
-    case = get_case(actor, case_id)
+    if request.plan_id is not None and request.action == "submit":
+        mark_chosen(case, request.plan_id)
+
+
+def _kinds() -> dict[str, CaseKind]:
+    from app.services import debt_cases, relief
+
+    return {
+        "debt": CaseKind("debt", debt_cases.get_case, _debt_guard, debt_snapshot,
+                         lambda case: f"/debt-cases/{case.id}", _debt_prepare),
+        "relief": CaseKind("relief", relief.get_case, relief.guard, relief.snapshot,
+                           lambda case: f"/relief-cases/{case.id}"),
+    }
+
+
+def transition(case_type: str, actor: User, case_id: int, request: TransitionRequest):
+    """Move a case of either programme along its table (app/domain/workflow.py)."""
+    kind = _kinds()[case_type]
+    rows = table.TABLES[case_type]
+    case = kind.load(actor, case_id)
     action = request.action
-    if action not in table.all_actions("debt"):
+    if action not in table.all_actions(case_type):
         raise ValidationFailed(_("Please correct the marked fields."), {"action": _("Unknown action.")})
-    if not any(actor.role in t.roles for t in table.DEBT_TRANSITIONS if t.action == action):
+    if not any(actor.role in t.roles for t in rows if t.action == action):
         raise Forbidden(_("Your role cannot do this."))
     if request.version is not None and request.version != case.version:
         raise Conflict(_("Someone else changed this case after you opened it. Reload it and try again."))
-    options = [t for t in table.candidates("debt", case.status, action) if actor.role in t.roles]
+    options = [t for t in table.candidates(case_type, case.status, action) if actor.role in t.roles]
     if not options:
         raise Conflict(_("This action is not possible while the case is “%(status)s”.", status=case.status))
-    if request.plan_id is not None and action == "submit":
-        mark_chosen(case, request.plan_id)
-    chosen = None
+    if kind.prepare:
+        kind.prepare(case, request)
+    failures: list[str] = []
     for option in options:
-        failures = [reason for reason in (_debt_guard(g, case) for g in option.guards) if reason]
+        failures = [reason for reason in (kind.guard(g, case) for g in option.guards) if reason]
         if not failures:
-            chosen = option
-            break
-    if chosen is None:
-        raise ValidationFailed(failures[0], {"plan_id": failures[0]})
-    return _apply(actor, case, chosen, request, "debt")
+            return _apply(actor, case, option, request, kind)
+    raise ValidationFailed(failures[0], {"action": failures[0]})
 
 
-def _apply(actor: User, case, transition: table.Transition, request: TransitionRequest, case_type: str):
+def transition_debt_case(actor: User, case_id: int, request: TransitionRequest) -> DebtCase:
+    return transition("debt", actor, case_id, request)
+
+
+def _apply(actor: User, case, transition: table.Transition, request: TransitionRequest, kind: CaseKind):
+    case_type = kind.name
     comment = " ".join((request.comment or "").split())[:2000] or None
     if transition.comment_required and not comment:
         raise ValidationFailed(_("Please correct the marked fields."),
@@ -134,22 +166,22 @@ def _apply(actor: User, case, transition: table.Transition, request: TransitionR
     db.session.refresh(case)
     after = {"status": transition.target, "comment": comment}
     if transition.approval and transition.target == "approved":
-        data = debt_snapshot(case)
+        data = kind.snapshot(case)
         digest = snapshot_hash(data)
         db.session.add(CaseSnapshot(case_type=case_type, case_id=case.id, transition_id=row.id, data=data,
                                     sha256=digest))
         after["snapshot_sha256"] = digest
     audit.record(f"{case_type}_case.{transition.action}", actor=actor, object_type=f"{case_type}_case",
                  object_id=case.id, org_path=case.org_path, before={"status": source}, after=after)
-    notices = _notify_next(case, transition, actor)
+    notices = _notify_next(case, transition, actor, kind)
     db.session.commit()
     notify.deliver_email(notices)
     return case
 
 
-def _notify_next(case, transition: table.Transition, actor: User):
-    link = f"/debt-cases/{case.id}"  # app-relative: services also run outside requests (CLI, workers)
-    waiting_roles = [role for role, states in table.DEBT_INBOX.items() if transition.target in states
+def _notify_next(case, transition: table.Transition, actor: User, kind: CaseKind):
+    link = kind.link(case)  # app-relative: services also run outside requests (CLI, workers)
+    waiting_roles = [role for role, states in table.INBOXES[kind.name].items() if transition.target in states
                      and role in (table.PROV_APPROVER, table.REG_APPROVER)]
     message = _("Case %(ref)s is now “%(status)s” (%(action)s by %(who)s).", ref=case.reference,
                 status=transition.target, action=transition.action, who=actor.full_name)
@@ -171,15 +203,19 @@ def latest_snapshot(case_type: str, case_id: int) -> CaseSnapshot | None:
         CaseSnapshot.case_type == case_type, CaseSnapshot.case_id == case_id).order_by(CaseSnapshot.id.desc()).limit(1))
 
 
-def available_actions(actor: User, case) -> list[str]:
-    return table.actions_from("debt", case.status, actor.role)
+def available_actions(actor: User, case, case_type: str = "debt") -> list[str]:
+    return table.actions_from(case_type, case.status, actor.role)
 
 
-def inbox_query(actor: User):
-    """Debt cases waiting for this user's role in their scope, oldest first."""
-    from app.services.debt_cases import cases_query
+def inbox_query(actor: User, case_type: str = "debt"):
+    """Cases waiting for this user's role in their scope, oldest first."""
+    from app.models import ReliefCase
+    from app.services.permissions import can
+    from app.services.scope import scoped
 
-    states = table.DEBT_INBOX.get(actor.role)
-    if not states:
+    states = table.INBOXES[case_type].get(actor.role)
+    model = DebtCase if case_type == "debt" else ReliefCase
+    if not states or not can(actor, f"view_{case_type}_cases"):
         return None
-    return cases_query(actor).where(DebtCase.status.in_(states)).order_by(DebtCase.status_since, DebtCase.id)
+    return (scoped(select(model), model.org_path, actor).where(model.status.in_(states))
+            .order_by(model.status_since, model.id))

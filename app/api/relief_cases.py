@@ -1,0 +1,117 @@
+"""API handlers for relief cases (api-v1.md, "Relief cases")."""
+from __future__ import annotations
+
+from flask import jsonify, request, send_file, url_for
+
+from app.api import bp
+from app.api.debt_cases import transition_json
+from app.api.helpers import api_user, json_body, paged, require_permission
+from app.api.openapi import documented
+from app.api.relief_serialise import case_json, case_list_item
+from app.services import relief, workflow
+
+
+def _response(case, status=200):
+    response = jsonify(case_json(case))
+    response.status_code = status
+    return response
+
+
+@bp.route("/relief-cases", methods=["POST"])
+@documented("create_relief_case")
+def create_relief_case():
+    require_permission("edit_relief_cases")
+    case = relief.create_case(api_user(), relief.parse_relief(json_body()))
+    response = _response(case, 201)
+    response.headers["Location"] = url_for("api.get_relief_case", case_id=case.id)
+    return response
+
+
+@bp.route("/relief-cases", methods=["GET"])
+@documented("list_relief_cases")
+def list_relief_cases():
+    stmt = relief.cases_query(api_user())
+    from app.models import ReliefCase
+
+    for name in ("status", "harm", "province_code"):
+        if request.args.get(name):
+            stmt = stmt.where(getattr(ReliefCase, name) == request.args[name])
+    return jsonify(paged(stmt.order_by(ReliefCase.id.desc()), case_list_item))
+
+
+@bp.route("/relief-cases/<int:case_id>", methods=["GET"])
+@documented("get_relief_case")
+def get_relief_case(case_id: int):
+    return _response(relief.get_case(api_user(), case_id))
+
+
+@bp.route("/relief-cases/<int:case_id>/evidence", methods=["POST"])
+@documented("add_relief_evidence")
+def add_relief_evidence(case_id: int):
+    require_permission("edit_relief_cases")
+    relief.get_case(api_user(), case_id)
+    upload = request.files.get("file")
+    row = relief.add_evidence(api_user(), case_id, request.form.get("kind", ""),
+                              upload.filename if upload else "", upload.read() if upload else b"")
+    return jsonify({"id": row.id, "kind": row.kind, "filename": row.filename, "size": row.size,
+                    "uploaded_at": row.uploaded_at.replace(microsecond=0).isoformat() + "Z"}), 201
+
+
+@bp.route("/relief-cases/<int:case_id>/evidence/<int:evidence_id>", methods=["GET"])
+@documented("get_relief_evidence")
+def get_relief_evidence(case_id: int, evidence_id: int):
+    row, path = relief.evidence_file(api_user(), case_id, evidence_id)
+    return send_file(path, mimetype=row.content_type, download_name=row.filename)
+
+
+@bp.route("/relief-cases/<int:case_id>/transitions", methods=["POST"])
+@documented("relief_case_transition")
+def relief_case_transition(case_id: int):
+    relief.get_case(api_user(), case_id)
+    body = json_body()
+    version = body.get("version")
+    case = workflow.transition("relief", api_user(), case_id, workflow.TransitionRequest(
+        action=str(body.get("action", "")),
+        comment=body.get("comment") if isinstance(body.get("comment"), str) else None,
+        version=version if isinstance(version, int) and not isinstance(version, bool) else None,
+        resolution_no=body.get("resolution_no") if isinstance(body.get("resolution_no"), str) else None))
+    return _response(case)
+
+
+@bp.route("/relief-cases/<int:case_id>/history", methods=["GET"])
+@documented("relief_case_history")
+def relief_case_history(case_id: int):
+    case = relief.get_case(api_user(), case_id)
+    snapshot = workflow.latest_snapshot("relief", case.id)
+    return jsonify({"items": [transition_json(row) for row in workflow.history("relief", case.id)],
+                    "snapshot_sha256": snapshot.sha256 if snapshot else None})
+
+
+@bp.route("/relief-cases/<int:case_id>/payments", methods=["POST"])
+@documented("relief_payment")
+def relief_payment(case_id: int):
+    require_permission("record_relief_payments")
+    relief.get_case(api_user(), case_id)
+    body = json_body()
+    payment = relief.record_payment(api_user(), case_id, body)
+    return jsonify({"id": payment.id, "entitlement_id": payment.entitlement_id, "round": payment.round_no,
+                    "amount": str(payment.amount), "paid_on": payment.paid_on.isoformat(),
+                    "reference": payment.reference}), 201
+
+
+@bp.route("/relief-cases/<int:case_id>/continuations", methods=["POST"])
+@documented("relief_continuation")
+def relief_continuation(case_id: int):
+    require_permission("edit_relief_cases")
+    case = relief.get_case(api_user(), case_id)
+    body = json_body()
+    from app.models import Person
+    from app.extensions import db
+    from sqlalchemy import select
+
+    person = db.session.scalar(select(Person).where(Person.citizen_id == str(body.get("citizen_id", ""))))
+    entitlement_id = body.get("entitlement_id")
+    check = relief.record_continuation(api_user(), case.id, entitlement_id if isinstance(entitlement_id, int) else -1,
+                                       person.id if person else -1, str(body.get("period", "")),
+                                       bool(body.get("enrolled", True)), body.get("note") if isinstance(body.get("note"), str) else None)
+    return jsonify({"id": check.id, "period": check.period, "enrolled": check.enrolled}), 201
