@@ -56,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
     from app.extensions import csrf
     from app.main.views import bp as main_bp
     from app.people.views import bp as people_bp
+    from app.relief.views import bp as relief_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -64,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(debt_bp, url_prefix="/debt-cases")
     app.register_blueprint(people_bp, url_prefix="/people")
     app.register_blueprint(approvals_bp)
+    app.register_blueprint(relief_bp, url_prefix="/relief-cases")
     # The API authenticates with bearer tokens, never cookies, so cross-site request forgery cannot ride it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -22,6 +22,7 @@ UNIT_KIND_LABELS = {
 }
 
 AUDIT_ACTION_LABELS = {
+    "verify": _l("Verify (evidence complete)"), "pay": _l("First payment"),
     "auth.sign_in": _l("Signed in"),
     "auth.sign_out": _l("Signed out"),
     "api_token.issue": _l("API token issued"),
@@ -46,9 +47,21 @@ AUDIT_ACTION_LABELS = {
     "debt_case.reject": _l("Debt case rejected"),
     "debt_case.activate": _l("Debt case activated"),
     "debt_case.close": _l("Debt case closed"),
+    "relief_case.create": _l("Relief case registered"),
+    "relief_case.verify": _l("Relief case verified"),
+    "relief_case.approve": _l("Relief case approved"),
+    "relief_case.return": _l("Relief case returned"),
+    "relief_case.reject": _l("Relief case rejected"),
+    "relief_case.pay": _l("Relief payments started"),
+    "relief_case.close": _l("Relief case closed"),
+    "relief_evidence.add": _l("Evidence added"),
+    "relief_payment.record": _l("Payment recorded"),
+    "relief_continuation.check": _l("Enrolment checked"),
+    "rule.new_version": _l("Rule changed"),
 }
 
 STATUS_LABELS = {
+    "reported": _l("Reported"), "verified": _l("Verified, awaiting approval"), "paying": _l("Paying"),
     "draft": _l("Draft"), "submitted": _l("Submitted, awaiting provincial approval"),
     "awaiting_regional": _l("Awaiting regional approval"),
     "returned": _l("Returned"), "approved": _l("Approved"), "rejected": _l("Rejected"),
@@ -76,6 +89,7 @@ DEDUCTION_LABELS = {
 }
 
 LEGAL_STATUS_LABELS = {
+    "reported": _l("Reported"), "verified": _l("Verified, awaiting approval"), "paying": _l("Paying"),
     "normal": _l("Normal"), "overdue": _l("Overdue"), "npl": _l("NPL (over 90 days)"), "sued": _l("Sued"),
     "enforced": _l("Under enforcement"),
 }
@@ -89,6 +103,28 @@ WARNING_LABELS = {
 }
 
 ACTION_LABELS = {
+    "verify": _l("Verify (evidence complete)"), "pay": _l("First payment"),
     "submit": _l("Submit for approval"), "approve": _l("Approve"), "return": _l("Return for correction"),
     "reject": _l("Reject"), "activate": _l("Agreement signed: activate"), "close": _l("Close the case"),
 }
+
+HARM_LABELS = {"death": _l("Death"), "permanent_disability": _l("Permanent disability"),
+               "serious_injury": _l("Serious injury"), "minor_injury": _l("Minor injury"),
+               "property_damage": _l("Property damage")}
+EMPLOYMENT_LABELS = {"civil_servant_teacher": _l("Civil-servant teacher"), "education_personnel": _l("Education personnel"),
+                     "government_employee": _l("Government employee"), "temporary_staff": _l("Temporary staff"),
+                     "student": _l("Student")}
+RELATIONSHIP_LABELS = {"spouse": _l("Spouse"), "child": _l("Child"), "father": _l("Father"), "mother": _l("Mother"),
+                       "dependant": _l("Other dependant")}
+LEVEL_LABELS = {"kindergarten": _l("Kindergarten"), "primary": _l("Primary"), "lower_secondary": _l("Lower secondary"),
+                "upper_secondary": _l("Upper secondary"), "vocational": _l("Vocational"), "higher": _l("Higher education")}
+INCIDENT_KIND_LABELS = {"shooting": _l("Shooting"), "bombing": _l("Bombing"), "arson": _l("Arson"),
+                        "attack": _l("Attack"), "other": _l("Other")}
+EVIDENCE_LABELS = {
+    "death_certificate": _l("Death certificate"), "police_report": _l("Police report"),
+    "medical_certificate": _l("Medical certificate"), "disability_certificate": _l("Disability certificate"),
+    "house_registration": _l("House registration"), "marriage_certificate": _l("Marriage certificate"),
+    "birth_certificate": _l("Birth certificate"), "claimant_id": _l("Claimant's ID card"),
+    "damage_assessment": _l("Damage assessment"), "enrolment_proof": _l("Proof of enrolment"), "other": _l("Other"),
+}
+SPLIT_LABELS = {"equal": _l("Equal shares"), "pension_heirs": _l("Civil-service death-gratuity pattern")}

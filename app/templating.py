@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
-from flask import Flask, request, url_for
+from flask import Flask, request
 from flask_login import current_user
 
 from decimal import Decimal
 
 from app.domain.money import format_money, rate_str
-from app.domain.thai_id import format_citizen_id, mask_citizen_id
+from app.domain.thai_id import format_citizen_id, mask_bank_account, mask_citizen_id
 from app.domain.thai_text import format_be_date, format_be_datetime
 from app.i18n import current_language
 from app.labels import (
-    ACTION_LABELS, AUDIT_ACTION_LABELS, CREDITOR_TYPE_LABELS, DEDUCTION_LABELS, LEGAL_STATUS_LABELS, METHOD_LABELS, RISK_LABELS,
+    ACTION_LABELS, AUDIT_ACTION_LABELS, EMPLOYMENT_LABELS, EVIDENCE_LABELS, HARM_LABELS, INCIDENT_KIND_LABELS,
+    LEVEL_LABELS, RELATIONSHIP_LABELS, SPLIT_LABELS, CREDITOR_TYPE_LABELS, DEDUCTION_LABELS, LEGAL_STATUS_LABELS, METHOD_LABELS, RISK_LABELS,
     RISK_SHORT_LABELS, ROLE_LABELS, STATUS_LABELS, UNIT_KIND_LABELS, WARNING_LABELS,
 )
 from app.services.permissions import can
@@ -34,12 +36,16 @@ def register_template_helpers(app: Flask) -> None:
                             "percent")
     app.add_template_filter(mask_citizen_id, "masked_id")
     app.add_template_filter(rate_str, "rate")
+    app.add_template_filter(mask_bank_account, "masked_account")
     app.add_template_filter(format_citizen_id, "full_id")
     for name, labels in (("status_label", STATUS_LABELS), ("risk_label", RISK_LABELS),
                          ("creditor_type_label", CREDITOR_TYPE_LABELS), ("deduction_label", DEDUCTION_LABELS),
                          ("legal_status_label", LEGAL_STATUS_LABELS), ("warning_label", WARNING_LABELS),
                          ("method_label", METHOD_LABELS), ("risk_short", RISK_SHORT_LABELS),
-                         ("action_label", ACTION_LABELS)):
+                         ("action_label", ACTION_LABELS), ("harm_label", HARM_LABELS),
+                         ("employment_label", EMPLOYMENT_LABELS), ("relationship_label", RELATIONSHIP_LABELS),
+                         ("level_label", LEVEL_LABELS), ("incident_kind_label", INCIDENT_KIND_LABELS),
+                         ("evidence_label", EVIDENCE_LABELS), ("split_label", SPLIT_LABELS)):
         app.add_template_filter(lambda code, labels=labels: labels.get(code, code), name)
 
     app.add_template_global(_page_url, "page_url")
@@ -62,13 +68,13 @@ def _menu_counts() -> dict:
 
     if not current_user.is_authenticated:
         return {}
-    waiting = workflow.inbox_query(current_user)
-    inbox = db.session.scalar(select(func.count()).select_from(waiting.order_by(None).subquery())) if waiting is not None else 0
-    return {"has_inbox": waiting is not None, "inbox": inbox, "notices": notify.unread_count(current_user)}
+    queries = [q for q in (workflow.inbox_query(current_user, kind) for kind in ("debt", "relief")) if q is not None]
+    inbox = sum(db.session.scalar(select(func.count()).select_from(q.order_by(None).subquery())) for q in queries)
+    return {"has_inbox": bool(queries), "inbox": inbox, "notices": notify.unread_count(current_user)}
 
 
 def _page_url(page: int) -> str:
-    """The current list URL with another page number, keeping every filter."""
-    args = request.args.to_dict()
-    args["page"] = page
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    """The current list URL with another page number, keeping every filter (as a query string: never
+    passed to url_for, whose own keywords such as _external must not come from the request)."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+    return request.path + "?" + urlencode(args + [("page", page)])

@@ -2,20 +2,13 @@
 from __future__ import annotations
 
 from app.domain.money import money_str
+from app.domain.thai_id import mask_bank_account
 from app.models import ReliefCase
 
 
 def _person(person) -> dict:
     return {"citizen_id": person.citizen_id, "title": person.title, "first_name": person.first_name,
             "last_name": person.last_name, "birth_date": person.birth_date.isoformat() if person.birth_date else None}
-
-
-def _mask_account(account: str | None) -> str | None:
-    """Bank accounts are shown with the last four digits only (PDPA)."""
-    if not account:
-        return None
-    digits = "".join(ch for ch in account if ch.isdigit())
-    return "x" * max(0, len(digits) - 4) + digits[-4:]
 
 
 def case_json(case: ReliefCase) -> dict:
@@ -36,7 +29,7 @@ def case_json(case: ReliefCase) -> dict:
         "victim": {**_person(case.victim), "employment_type": case.employment_type, "workplace": case.workplace,
                    "harm": case.harm},
         "beneficiaries": [{**_person(b.person), "relationship": b.relationship_, "education_level": b.education_level,
-                           "bank_account": _mask_account(b.bank_account)} for b in case.beneficiaries],
+                           "bank_account": mask_bank_account(b.bank_account) or None} for b in case.beneficiaries],
         "split_method": case.split_method,
         "entitlements": [{
             "id": e.id, "programme": e.programme, "kind": e.kind, "amount": money_str(e.amount),

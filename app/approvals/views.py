@@ -16,9 +16,9 @@ bp = Blueprint("approvals", __name__)
 @bp.route("/inbox")
 @login_required
 def inbox():
-    stmt = workflow.inbox_query(current_user)
-    page = paginate(stmt) if stmt is not None else None
-    return render_template("approvals/inbox.html", page=page, now=utcnow())
+    debt, relief = workflow.inbox_query(current_user, "debt"), workflow.inbox_query(current_user, "relief")
+    return render_template("approvals/inbox.html", page=paginate(debt) if debt is not None else None,
+                           relief=db.session.scalars(relief.limit(200)).all() if relief is not None else None, now=utcnow())
 
 
 @bp.route("/notices")

@@ -17,9 +17,10 @@ bp = Blueprint("audit", __name__)
 
 def _parse_day(value: str) -> date | None:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         return None
+    return day if 1900 <= day.year <= 2600 else None  # beyond that, UTC conversion overflows
 
 
 def _bangkok_midnight_utc(day: date) -> datetime:

@@ -12,9 +12,12 @@ from app.models import User
 from app.services.permissions import can
 
 
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+def load_user(session_id: str) -> User | None:
+    user_id, _, fingerprint = session_id.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 12 else None
+    if user is None or not user.active or fingerprint != user.session_fingerprint:
+        return None
+    return user
 
 
 def localised_login_message(_message: str) -> str:

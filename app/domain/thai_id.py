@@ -29,3 +29,9 @@ def mask_citizen_id(text: str) -> str:
     if len(d) != 13:
         return "x" * len(d)
     return f"{d[0]}-{d[1:5]}-xxxxx-{d[10:12]}-{d[12]}"
+
+
+def mask_bank_account(account: str | None) -> str:
+    """Bank accounts show the last four digits only (PDPA: the full value only where the task needs it)."""
+    digits = "".join(ch for ch in (account or "") if ch.isdigit())
+    return "x" * max(0, len(digits) - 4) + digits[-4:] if digits else ""

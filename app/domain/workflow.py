@@ -39,10 +39,12 @@ DEBT_TRANSITIONS: tuple[Transition, ...] = (
                tier="provincial", guards=("above_regional_threshold",)),
     Transition("approve", ("awaiting_regional",), "approved", frozenset({REG_APPROVER}), approval=True,
                tier="regional"),
-    Transition("return", ("submitted", "awaiting_regional"), "returned", frozenset({PROV_APPROVER, REG_APPROVER}),
-               comment_required=True),
-    Transition("reject", ("submitted", "awaiting_regional"), "rejected", frozenset({PROV_APPROVER, REG_APPROVER}),
-               comment_required=True),
+    # Each tier decides only what has reached it: the regional approver never acts on a case the province
+    # has not approved yet.
+    Transition("return", ("submitted",), "returned", frozenset({PROV_APPROVER}), comment_required=True),
+    Transition("return", ("awaiting_regional",), "returned", frozenset({REG_APPROVER}), comment_required=True),
+    Transition("reject", ("submitted",), "rejected", frozenset({PROV_APPROVER}), comment_required=True),
+    Transition("reject", ("awaiting_regional",), "rejected", frozenset({REG_APPROVER}), comment_required=True),
     Transition("activate", ("approved",), "active", frozenset({COOP, PROV_OFFICER})),
     Transition("close", ("active",), "closed", frozenset({COOP, PROV_OFFICER})),
 )

@@ -15,7 +15,7 @@ from app.models.people import Person
 
 MONEY = Numeric(14, 2)
 RATE = Numeric(7, 4)
-RATIO = Numeric(9, 4)
+RATIO = Numeric(12, 4)  # net/base: bounded by the input limits in services/debt_input.py
 
 
 class DebtCaseStatus(str, enum.Enum):

@@ -45,6 +45,17 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
+    def get_id(self) -> str:
+        """The session carries the id and a fingerprint of the password hash: a new password (set by an
+        administrator) ends every session signed in with the old one."""
+        return f"{self.id}:{self.session_fingerprint}"
+
+    @property
+    def session_fingerprint(self) -> str:
+        import hashlib
+
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+
     @property
     def scope_path(self) -> str:
         return self.org_unit.path

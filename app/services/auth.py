@@ -34,11 +34,12 @@ class SignInResult:
     wait_minutes: int = 0
 
 
-def _throttle_wait(username: str, address: str, now: datetime) -> int:
+def _throttle_wait(username: str, address: str, now: datetime, attempt_id: int) -> int:
     """Minutes until another attempt is allowed; 0 when not throttled.
 
     Rule: LOGIN_MAX_FAILURES failed attempts within LOGIN_FAILURE_WINDOW for one username (since its
     last success) or for one address block further attempts until the oldest failure leaves the window.
+    The attempt being decided is already recorded (see sign_in) and is left out of the count.
     """
     limit = current_app.config["LOGIN_MAX_FAILURES"]
     window = current_app.config["LOGIN_FAILURE_WINDOW"]
@@ -53,7 +54,8 @@ def _throttle_wait(username: str, address: str, now: datetime) -> int:
                                  (LoginAttempt.address, address, since)):
         failures = db.session.scalars(
             select(LoginAttempt.attempted_at)
-            .where(column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at > start)
+            .where(column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at > start,
+                   LoginAttempt.id != attempt_id)
             .order_by(LoginAttempt.attempted_at.desc()).limit(limit)
         ).all()
         if len(failures) >= limit:
@@ -64,18 +66,27 @@ def _throttle_wait(username: str, address: str, now: datetime) -> int:
 
 
 def sign_in(username: str, password: str, address: str | None) -> SignInResult:
-    """Check a username and password, applying the throttle; records the attempt."""
+    """Check a username and password, applying the throttle; records the attempt.
+
+    The attempt is written (as a failure) and committed before anything is checked, so parallel
+    requests see each other: at most LOGIN_MAX_FAILURES of them get as far as the password check.
+    """
     username = (username or "").strip().lower()[:64]
     address = (address or "unknown")[:64]
     now = utcnow()
-    wait = _throttle_wait(username, address, now)
+    attempt = LoginAttempt(username=username, address=address, succeeded=False, attempted_at=now)
+    db.session.add(attempt)
+    db.session.commit()
+    wait = _throttle_wait(username, address, now, attempt.id)
     if wait:
+        db.session.delete(attempt)  # a refused attempt does not lengthen the wait
+        db.session.commit()
         return SignInResult(throttled=True, wait_minutes=wait)
     user = db.session.scalar(select(User).where(func.lower(User.username) == username))
     valid = check_password_hash(user.password_hash if user else _dummy_hash(), password or "")
     ok = bool(user and valid and user.active)
-    db.session.add(LoginAttempt(username=username, address=address, succeeded=ok, attempted_at=now))
     if ok:
+        attempt.succeeded = True
         user.last_login_at = now
         audit.record("auth.sign_in", actor=user, object_type="user", object_id=user.id,
                      org_path=user.org_unit.path)

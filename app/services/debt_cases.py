@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.domain.affordability import assess, risk_group
 from app.domain.planner import CaseFigures, DebtFigures
@@ -86,24 +86,50 @@ def snapshot(case: DebtCase) -> dict:
 
 # ---- people --------------------------------------------------------------------------------------
 
-def _person_for(actor: User, teacher: TeacherInput) -> Person:
-    """One person per citizen ID across both programmes: reuse the record, update what was typed."""
+def _person_for(actor: User, teacher: TeacherInput, org_path: str) -> Person:
+    """One person per citizen ID across both programmes. A new ID creates the person; a known one links
+    to the same record. Their details change only when every case that person has is in the caller's
+    scope and still editable: an office never rewrites a record another office relies on, and an
+    approved case never changes unseen."""
     person = db.session.scalar(select(Person).where(Person.citizen_id == teacher.citizen_id))
+    after_fields = {name: getattr(teacher, name) for name in PERSON_FIELDS}
     if person is None:
-        person = Person(citizen_id=teacher.citizen_id)
+        person = Person(citizen_id=teacher.citizen_id, **after_fields)
         db.session.add(person)
-        before = None
-    else:
-        before = _person_snapshot(person)
-    for name in ("title", "first_name", "last_name", "birth_date", "position", "workplace"):
-        setattr(person, name, getattr(teacher, name))
-    db.session.flush()
-    after = _person_snapshot(person)
-    if before != after:
-        old, new = audit.changed_fields(before or {}, after)
-        audit.record("person.create" if before is None else "person.update", actor=actor,
-                     object_type="person", object_id=person.id, before=old or None, after=new)
+        db.session.flush()
+        audit.record("person.create", actor=actor, object_type="person", object_id=person.id, org_path=org_path,
+                     after=_person_snapshot(person))
+        return person
+    before = _person_snapshot(person)
+    wanted = {**before, **{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in after_fields.items()}}
+    if wanted == before:
+        return person
+    if not _may_edit_person(actor, person):
+        raise ValidationFailed(_("Please correct the marked fields."), {"teacher.first_name": _(
+            "This citizen ID is already registered with other details, and cases outside your area or already "
+            "decided depend on them. Type the details as registered, or ask the office that holds the record.")})
+    for name, value in after_fields.items():
+        setattr(person, name, value)
+    old, new = audit.changed_fields(before, _person_snapshot(person))
+    audit.record("person.update", actor=actor, object_type="person", object_id=person.id, org_path=org_path,
+                 before=old, after=new)
     return person
+
+
+PERSON_FIELDS = ("title", "first_name", "last_name", "birth_date", "position", "workplace")
+
+
+def _may_edit_person(actor: User, person: Person) -> bool:
+    from app.models import ReliefCase
+
+    for model in (DebtCase, ReliefCase):
+        column = model.victim_id if model is ReliefCase else model.person_id
+        rows = db.session.execute(select(model.org_path, model.status).where(column == person.id)).all()
+        for path, status in rows:
+            editable = status in (EDITABLE_STATUSES if model is DebtCase else ("reported", "returned"))
+            if not path.startswith(actor.scope_path) or not editable:
+                return False
+    return True
 
 
 def _person_snapshot(person: Person) -> dict:
@@ -160,7 +186,7 @@ def _apply_rows(case: DebtCase, data: CaseInput) -> set[int]:
 def create_case(actor: User, data: CaseInput) -> DebtCase:
     require(actor, "edit_debt_cases")
     cooperative = _cooperative_for(actor, data.cooperative_code)
-    person = _person_for(actor, data.teacher)
+    person = _person_for(actor, data.teacher, cooperative.path)
     case = DebtCase(person=person, cooperative=cooperative, org_path=cooperative.path,
                     province_code=cooperative.province_code, monthly_salary=data.monthly_salary,
                     monthly_allowances=data.monthly_allowances or Decimal("0"), created_by_id=actor.id)
@@ -191,7 +217,7 @@ def update_case(actor: User, case_id: int, data: CaseInput) -> DebtCase:
         raise Conflict(_("Only a draft or returned case can be changed."))
     before = snapshot(case)
     if data.teacher is not None:
-        case.person = _person_for(actor, data.teacher)
+        case.person = _person_for(actor, data.teacher, case.org_path)
     if "cooperative_code" in data.present:
         cooperative = _cooperative_for(actor, data.cooperative_code)
         case.cooperative, case.org_path, case.province_code = cooperative, cooperative.path, cooperative.province_code
@@ -210,11 +236,27 @@ def update_case(actor: User, case_id: int, data: CaseInput) -> DebtCase:
     after = snapshot(case)
     old, new = audit.changed_fields(before, after)
     if new:
-        case.version += 1
+        claim_case(case, bump=True)
         audit.record("debt_case.update", actor=actor, object_type="debt_case", object_id=case.id,
                      org_path=case.org_path, before=old, after=new)
     db.session.commit()
     return case
+
+
+def claim_case(case: DebtCase, *, bump: bool) -> None:
+    """Make this transaction's change conditional on the case being, in the database, exactly the version
+    and state it was read in: a concurrent approval or edit makes this one fail with 409 instead of
+    landing on a case that has moved on. `bump` raises the version (a change to the case itself)."""
+    version = case.version
+    changed = db.session.execute(
+        update(DebtCase).where(DebtCase.id == case.id, DebtCase.version == version,
+                               DebtCase.status.in_(EDITABLE_STATUSES))
+        .values(version=DebtCase.version + (1 if bump else 0)).execution_options(synchronize_session=False)).rowcount
+    if changed != 1:
+        db.session.rollback()
+        raise Conflict(_("Someone else acted on this case at the same moment. Reload it to see what happened."))
+    if bump:
+        case.version = version + 1
 
 
 SORTS = {

@@ -19,6 +19,11 @@ from app.services.errors import ValidationFailed
 MAX_DEBTS = 50
 MAX_DEDUCTIONS = 30
 TERM_RANGE = (1, 600)  # months; issue 3: terms outside 1–600 months are refused
+# Plausibility bounds (baht) that keep every derived figure inside its column: a month's salary or
+# payment above ten million, or one debt above ten billion, is a typing mistake, not a teacher.
+MAX_MONTHLY = Decimal("10000000")
+MAX_OUTSTANDING = Decimal("10000000000")
+MIN_SALARY = Decimal("100")
 
 
 @dataclass
@@ -98,7 +103,8 @@ class FieldReader:
             return None
         return cleaned
 
-    def money(self, data: dict, key: str, path: str, *, required=True, positive=False) -> Decimal | None:
+    def money(self, data: dict, key: str, path: str, *, required=True, positive=False,
+              maximum: Decimal | None = MAX_MONTHLY, minimum: Decimal | None = None) -> Decimal | None:
         raw = data.get(key)
         if raw is None or raw == "":
             if required:
@@ -111,6 +117,12 @@ class FieldReader:
             return None
         if positive and amount <= 0:
             self.errors[path] = _("Enter an amount above zero.")
+            return None
+        if maximum is not None and amount > maximum:
+            self.errors[path] = _("At most %(max)s baht.", max=f"{maximum:,.2f}")
+            return None
+        if minimum is not None and amount < minimum:
+            self.errors[path] = _("At least %(min)s baht.", min=f"{minimum:,.2f}")
             return None
         return amount
 
@@ -237,7 +249,8 @@ def _debts(reader: FieldReader, rows) -> list[DebtInput]:
                 int(raw_id) if isinstance(raw_id, str) and raw_id.isdigit() else None),
             creditor_name=reader.text(row, "creditor_name", f"{path}.creditor_name"),
             creditor_type=reader.choice(row, "creditor_type", f"{path}.creditor_type", CREDITOR_TYPES),
-            outstanding=reader.money(row, "outstanding", f"{path}.outstanding", positive=True),
+            outstanding=reader.money(row, "outstanding", f"{path}.outstanding", positive=True,
+                                     maximum=MAX_OUTSTANDING),
             annual_rate=reader.rate(row, "annual_rate", f"{path}.annual_rate"),
             monthly_payment=reader.money(row, "monthly_payment", f"{path}.monthly_payment"),
             remaining_months=reader.integer(row, "remaining_months", f"{path}.remaining_months", *TERM_RANGE),
@@ -273,7 +286,8 @@ def parse_case(data, *, partial: bool = False) -> CaseInput:
     if "cooperative_code" in data:
         result.cooperative_code = reader.text(data, "cooperative_code", "cooperative_code", max_length=32)
     if "monthly_salary" in data:
-        result.monthly_salary = reader.money(data, "monthly_salary", "monthly_salary", positive=True)
+        result.monthly_salary = reader.money(data, "monthly_salary", "monthly_salary", positive=True,
+                                             minimum=MIN_SALARY)
     if "monthly_allowances" in data:
         result.monthly_allowances = reader.money(data, "monthly_allowances", "monthly_allowances",
                                                  required=False) or Decimal("0")

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import DebtCase, DebtPlan, User
 from app.services import audit
-from app.services.debt_cases import case_figures, get_case, plan_for
+from app.services.debt_cases import case_figures, claim_case, get_case, plan_for
 from app.services.debt_input import TERM_RANGE, money_message
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.permissions import require
@@ -184,6 +184,7 @@ def create_plan(actor: User, case_id: int, data) -> DebtPlan:
         raise ValidationFailed(_("A case can hold at most %(n)d plans; delete one first.", n=MAX_PLANS_PER_CASE))
     label, spec = parse_plan(data)
     result = _evaluate(case, spec)
+    claim_case(case, bump=False)
     plan = DebtPlan(case_id=case.id, label=label, spec=spec_to_json(spec), result=result_to_json(result),
                     interest_saved=result.interest_saved, meets_floor=result.after.affordability.meets_floor,
                     created_by_id=actor.id)
@@ -202,6 +203,7 @@ def delete_plan(actor: User, case_id: int, plan_id: int) -> None:
     if not case.editable:
         raise Conflict(_("Plans can be removed only while the case is a draft or returned."))
     plan = plan_for(case, plan_id)
+    claim_case(case, bump=False)
     audit.record("debt_plan.delete", actor=actor, object_type="debt_plan", object_id=plan.id,
                  org_path=case.org_path, before={"label": plan.label, "spec": plan.spec})
     case.plans.remove(plan)

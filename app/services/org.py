@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import String, func, literal, select, update
 
 from app.extensions import db
-from app.models import OrgUnit, UnitKind, User
+from app.models import CaseTransition, DebtCase, OrgUnit, ReliefCase, UnitKind, User
 from app.models.org import ALLOWED_PARENT_KINDS
 from app.services import audit
 from app.services.errors import NotFound, ValidationFailed
@@ -178,10 +178,23 @@ def _move(unit: OrgUnit, parent: OrgUnit) -> None:
         unit.province_code = parent.province_code
     unit.region_no = parent.region_no if unit.kind != UnitKind.REGION.value else unit.region_no
     db.session.flush()
-    db.session.execute(
-        update(OrgUnit)
-        .where(OrgUnit.path.startswith(old_path, autoescape=True))
-        .values(path=literal(new_path, String).concat(func.substr(OrgUnit.path, len(old_path) + 1)))
-        .execution_options(synchronize_session=False)
-    )
+    for model, column in _path_copies():
+        db.session.execute(
+            update(model)
+            .where(column.startswith(old_path, autoescape=True))
+            .values({column.key: literal(new_path, String).concat(func.substr(column, len(old_path) + 1))})
+            .execution_options(synchronize_session=False)
+        )
+    if unit.province_code:
+        # a cooperative or area office moved to another province takes its cases with it
+        for model in (DebtCase, ReliefCase):
+            db.session.execute(update(model).where(model.org_path.startswith(new_path, autoescape=True))
+                               .values(province_code=unit.province_code).execution_options(synchronize_session=False))
     db.session.expire_all()
+
+
+def _path_copies():
+    """Every column that copies an org path, so that a moved unit keeps its whole subtree in scope.
+    The audit trail is left as it was written (append-only): it records where things were at the time."""
+    return ((OrgUnit, OrgUnit.path), (DebtCase, DebtCase.org_path), (ReliefCase, ReliefCase.org_path),
+            (CaseTransition, CaseTransition.org_path))

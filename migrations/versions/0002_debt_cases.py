@@ -51,7 +51,7 @@ def upgrade():
     sa.Column('debt_service', sa.Numeric(precision=14, scale=2), nullable=False),
     sa.Column('total_outstanding', sa.Numeric(precision=14, scale=2), nullable=False),
     sa.Column('net_income', sa.Numeric(precision=14, scale=2), nullable=False),
-    sa.Column('ratio', sa.Numeric(precision=9, scale=4), nullable=False),
+    sa.Column('ratio', sa.Numeric(precision=12, scale=4), nullable=False),
     sa.Column('meets_floor', sa.Boolean(), nullable=False),
     sa.Column('risk_group', sa.String(length=10), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=False),

@@ -23,7 +23,7 @@ def test_submit_approve_and_history(api):
     assert [(h["action"], h["from"], h["to"], h["actor"]) for h in history["items"]] == [
         ("submit", "draft", "submitted", "coop_officer"), ("approve", "submitted", "approved", "province_approver")]
     assert len(history["snapshot_sha256"]) == 64
-    assert officer.patch(url, json={"monthly_salary": "1.00", "version": approved.json["version"]}).status_code == 409
+    assert officer.patch(url, json={"monthly_salary": "100.00", "version": approved.json["version"]}).status_code == 409
 
 
 def test_errors_follow_the_contract(api):

@@ -131,7 +131,7 @@ def test_nothing_changes_after_approval_unseen():
     case = db.session.get(DebtCase, case_id)
     with pytest.raises(Conflict):
         debt_cases.update_case(user("coop_officer"), case_id, parse_case(
-            {"monthly_salary": "1.00", "version": case.version}, partial=True))
+            {"monthly_salary": "100.00", "version": case.version}, partial=True))
     with pytest.raises(Conflict):
         debt_plans.create_plan(user("coop_officer"), case_id, {"consolidate": {
             "debt_ids": [case.debts[0].id], "annual_rate": "1", "term_months": 12}})

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Role, User
+from app.models import DebtCase, Role, User
 from tests.factories import unit_by_code
 from tests.helpers import api_token, login
 
@@ -28,6 +28,10 @@ ALL = frozenset(Role)
 ADMIN = frozenset({Role.ADMINISTRATOR})
 COOP = frozenset({Role.COOPERATIVE_OFFICER})
 PEOPLE = ALL - {Role.MINISTRY_VIEWER}
+RELIEF = ALL - {Role.COOPERATIVE_OFFICER}
+PROV_OFFICER = frozenset({Role.PROVINCIAL_OFFICER})
+# Relief cases exist only in the southern border provinces: there the provincial roles are Pattani's.
+RELIEF_USERS = {Role.PROVINCIAL_OFFICER: "south_officer", Role.PROVINCIAL_APPROVER: "south_approver"}
 PUBLIC = "public"
 # The object that lies outside the Chiang Mai users' scope (a Khon Kaen cooperative and its officer).
 OTHER_UNIT, OTHER_USER = "COOP-KKN-01", "coop_officer2"
@@ -90,6 +94,16 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("approvals.mark_notices_read", "POST"): Entry(ALL, ok=ok(302)),
     ("people.people", "GET"): Entry(PEOPLE),
     ("people.person", "GET"): Entry(PEOPLE, obj="person"),
+    ("relief.cases", "GET"): Entry(RELIEF),
+    ("relief.checks_due", "GET"): Entry(RELIEF),
+    ("relief.new_case", "GET"): Entry(PROV_OFFICER),
+    ("relief.new_case", "POST"): Entry(PROV_OFFICER, ok=ok(422)),
+    ("relief.case", "GET"): Entry(RELIEF, obj="relief"),
+    ("relief.add_evidence", "POST"): Entry(PROV_OFFICER, ok=ok(422), obj="relief"),
+    ("relief.evidence", "GET"): Entry(RELIEF, obj="relief"),
+    ("relief.transition", "POST"): Entry(RELIEF, ok=ok(422), obj="relief"),
+    ("relief.pay", "POST"): Entry(PROV_OFFICER, ok=ok(409), obj="relief"),  # not approved yet
+    ("relief.continuation", "POST"): Entry(PROV_OFFICER, ok=ok(422), obj="relief"),
     ("api.issue_token", "POST"): Entry(PUBLIC, ok=ok(400)),  # no body: malformed
     ("api.revoke_token", "DELETE"): Entry(ALL, ok=ok(204)),
     ("api.me", "GET"): Entry(ALL),
@@ -106,6 +120,15 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("api.debt_plan_schedule", "GET"): Entry(ALL, obj="plan"),
     ("api.debt_case_transition", "POST"): Entry(ALL, ok=ok(400), obj="case"),  # no body
     ("api.debt_case_history", "GET"): Entry(ALL, obj="case"),
+    ("api.create_relief_case", "POST"): Entry(PROV_OFFICER, ok=ok(400)),
+    ("api.list_relief_cases", "GET"): Entry(RELIEF),
+    ("api.get_relief_case", "GET"): Entry(RELIEF, obj="relief"),
+    ("api.add_relief_evidence", "POST"): Entry(PROV_OFFICER, ok=ok(422), obj="relief"),
+    ("api.get_relief_evidence", "GET"): Entry(RELIEF, obj="relief"),
+    ("api.relief_case_transition", "POST"): Entry(RELIEF, ok=ok(400), obj="relief"),
+    ("api.relief_case_history", "GET"): Entry(RELIEF, obj="relief"),
+    ("api.relief_payment", "POST"): Entry(PROV_OFFICER, ok=ok(400), obj="relief"),
+    ("api.relief_continuation", "POST"): Entry(PROV_OFFICER, ok=ok(400), obj="relief"),
 }
 
 
@@ -146,6 +169,23 @@ def _debt_case(username: str):
     return case.id, plan.id, case.person_id
 
 
+def _relief_case(in_scope: bool) -> dict:
+    """A relief case with one piece of evidence: in Pattani (the south users' scope), or in Yala (outside it)."""
+    from app.services import relief
+    from tests.api.test_relief_api import PDF, death_case
+    from tests.factories import UserFactory
+
+    if in_scope:
+        officer = db.session.scalar(select(User).where(User.username == "south_officer"))
+        body = death_case()
+    else:
+        officer = UserFactory(username="yala_officer", role="provincial_officer", org_unit=unit_by_code("95"))
+        body = death_case(incident__province_code="95", incident__district="เมืองยะลา")
+    case = relief.create_case(officer, relief.parse_relief(body))
+    evidence = relief.add_evidence(officer, case.id, "police_report", "report.pdf", PDF)
+    return {"case_id": case.id, "evidence_id": evidence.id, "_path": case.org_path}
+
+
 def _values(obj_kind: str | None, username: str | None, in_scope: bool) -> dict:
     if obj_kind is None:
         return {}
@@ -159,24 +199,30 @@ def _values(obj_kind: str | None, username: str | None, in_scope: bool) -> dict:
     if obj_kind == "user":
         name = (username or "admin") if in_scope else OTHER_USER
         return {"user_id": db.session.scalar(select(User.id).where(User.username == name))}
+    if obj_kind == "relief":
+        return _relief_case(in_scope)
     case_id, plan_id, person_id = _debt_case("coop_officer" if in_scope else OTHER_USER)
-    return {"case_id": case_id, "plan_id": plan_id, "person_id": person_id}
+    return {"case_id": case_id, "plan_id": plan_id, "person_id": person_id,
+            "_path": db.session.get(DebtCase, case_id).org_path}
 
 
-def _covers(username: str, obj_kind: str) -> bool:
+def _covers(username: str, obj_kind: str, path: str | None) -> bool:
+    """Whether the object named in the URL lies in the user's scope (worked out from the data, not assumed)."""
     user = db.session.scalar(select(User).where(User.username == username))
-    other_path = unit_by_code(OTHER_UNIT).path
-    return other_path.startswith(user.org_unit.path)
+    if path is None:
+        path = unit_by_code(OTHER_UNIT).path
+    return path.startswith(user.org_unit.path)
 
 
-def _expected(entry: Entry, role: Role | None, in_scope: bool, username: str | None, api: bool) -> frozenset:
+def _expected(entry: Entry, role: Role | None, in_scope: bool, username: str | None, api: bool,
+              path: str | None = None) -> frozenset:
     if entry.roles == PUBLIC:
         return entry.signed_in_ok if (role and entry.signed_in_ok) else entry.ok
     if role is None:
         return ok(401) if api else ok(302)
     if role not in entry.roles:
         return ok(403)
-    if entry.obj and entry.obj != "setting" and not in_scope and not _covers(username, entry.obj):
+    if entry.obj and entry.obj != "setting" and (not in_scope or path) and not _covers(username, entry.obj, path):
         return ok(404)
     return entry.ok
 
@@ -191,7 +237,8 @@ CASES = [(key, role, in_scope) for key, entry in MATRIX.items()
 def test_route_role_scope(app, client, key, role, in_scope):
     endpoint, method = key
     entry = MATRIX[key]
-    username = ROLE_USERS[role] if role else None
+    username = ((RELIEF_USERS.get(role) if entry.obj == "relief" or endpoint.startswith(("relief.", "api.relief", "api.create_relief", "api.list_relief", "api.get_relief", "api.add_relief")) else None)
+                or ROLE_USERS[role]) if role else None
     api = endpoint.startswith("api.")
     headers = {}
     if username:
@@ -199,7 +246,9 @@ def test_route_role_scope(app, client, key, role, in_scope):
             headers["Authorization"] = f"Bearer {api_token(client, username)}"
         else:
             assert login(client, username).status_code == 302
-    url = _url(app, endpoint, _values(entry.obj, username, in_scope))
+    values = _values(entry.obj, username, in_scope)
+    path = values.pop("_path", None)
+    url = _url(app, endpoint, values)
     response = client.open(url, method=method, headers=headers, data={} if not api else None)
-    expected = _expected(entry, role, in_scope, username, api)
+    expected = _expected(entry, role, in_scope, username, api, path)
     assert response.status_code in expected, (url, response.status_code, response.get_data(as_text=True)[:300])

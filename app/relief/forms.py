@@ -1,0 +1,57 @@
+"""The relief-case form: incident, victim and repeatable beneficiary rows, turned into the API's JSON
+shape so that the web and the API share one parser (services/relief.py parse_relief)."""
+from __future__ import annotations
+
+import re
+
+from werkzeug.datastructures import MultiDict
+
+PERSON_FIELDS = ("citizen_id", "title", "first_name", "last_name", "birth_date")
+BENEFICIARY_FIELDS = PERSON_FIELDS + ("relationship", "education_level", "bank_account")
+_ROW = re.compile(r"^beneficiaries-(\d{1,2})-(\w+)$")
+
+
+def form_to_payload(form: MultiDict) -> dict:
+    rows: dict[int, dict] = {}
+    for name in form:
+        match = _ROW.match(name)
+        if match and match.group(2) in BENEFICIARY_FIELDS:
+            rows.setdefault(int(match.group(1)), {})[match.group(2)] = form.get(name, "").strip()
+    beneficiaries = []
+    for index in sorted(rows):
+        row = rows[index]
+        if any(row.get(k) for k in PERSON_FIELDS):  # a row left blank is not a row
+            row["education_level"] = row.get("education_level") or None
+            row["bank_account"] = row.get("bank_account") or None
+            beneficiaries.append(row)
+    return {
+        "incident": {k: form.get(f"incident-{k}", "").strip() for k in
+                     ("date", "province_code", "district", "kind", "police_report_no", "summary")},
+        "victim": {**{k: form.get(f"victim-{k}", "").strip() for k in PERSON_FIELDS},
+                   "employment_type": form.get("victim-employment_type", ""), "workplace": form.get("victim-workplace", ""),
+                   "harm": form.get("victim-harm", "")},
+        "beneficiaries": beneficiaries,
+        "split_method": form.get("split_method", "equal"),
+    }
+
+
+def blank_payload() -> dict:
+    return {"incident": {"kind": "shooting"}, "victim": {"employment_type": "civil_servant_teacher", "harm": "death"},
+            "beneficiaries": [{"relationship": "spouse"}], "split_method": "pension_heirs"}
+
+
+def apply_row_action(payload: dict, action: str) -> bool:
+    if action == "add_beneficiary":
+        payload["beneficiaries"].append({"relationship": "child"})
+        return True
+    if action.startswith("remove_beneficiary-"):
+        index = action.rsplit("-", 1)[1]
+        if index.isdigit() and int(index) < len(payload["beneficiaries"]):
+            payload["beneficiaries"].pop(int(index))
+        return True
+    return False
+
+
+def error_name(path: str) -> str:
+    """"beneficiaries[1].birth_date" → "beneficiaries-1-birth_date"; "victim.harm" → "victim-harm"."""
+    return re.sub(r"\[(\d+)\]\.", r"-\1-", path).replace(".", "-")

@@ -1,0 +1,178 @@
+"""Relief-case pages for provincial officers and approvers. Each view parses, calls one service, renders."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from app.auth.session import permission_required
+from app.domain import relief_rules as rules_domain
+from app.domain.thai_id import normalise_citizen_id
+from app.extensions import db
+from app.labels import (
+    EMPLOYMENT_LABELS, HARM_LABELS, INCIDENT_KIND_LABELS, LEVEL_LABELS, RELATIONSHIP_LABELS, SPLIT_LABELS, STATUS_LABELS,
+)
+from app.models import Person, ReliefCase
+from app.relief.forms import apply_row_action, blank_payload, error_name, form_to_payload
+from app.services import relief, workflow
+from app.services.errors import Conflict, Forbidden, ValidationFailed
+from app.services.permissions import can
+from app.web import paginate
+
+bp = Blueprint("relief", __name__)
+
+
+@bp.route("/")
+@permission_required("view_relief_cases")
+def cases():
+    args = {k: request.args.get(k, "").strip()[:100] for k in ("status", "harm", "q")}
+    stmt = relief.cases_query(current_user).join(ReliefCase.victim)
+    if args["status"]:
+        stmt = stmt.where(ReliefCase.status == args["status"])
+    if args["harm"]:
+        stmt = stmt.where(ReliefCase.harm == args["harm"])
+    if args["q"]:
+        digits = normalise_citizen_id(args["q"])
+        stmt = stmt.where(Person.citizen_id.startswith(digits, autoescape=True) if digits.isdigit() else or_(
+            Person.first_name.startswith(args["q"], autoescape=True), Person.last_name.startswith(args["q"], autoescape=True)))
+    return render_template("relief/cases.html", page=paginate(stmt.order_by(ReliefCase.id.desc())), args=args,
+                           harms=rules_domain.HARMS,
+                           statuses=("reported", "verified", "approved", "paying", "closed", "returned", "rejected"))
+
+
+def _form(payload: dict, errors: dict, status: int = 200):
+    return render_template("relief/case_form.html", payload=payload, errors={error_name(k): v for k, v in errors.items()},
+                           harms=rules_domain.HARMS, employment_types=rules_domain.EMPLOYMENT_TYPES,
+                           relationships=rules_domain.RELATIONSHIPS, levels=rules_domain.EDUCATION_LEVELS,
+                           kinds=relief.INCIDENT_KINDS, methods=rules_domain.SPLIT_METHODS,
+                           kind_labels=INCIDENT_KIND_LABELS, employment_labels=EMPLOYMENT_LABELS, harm_labels=HARM_LABELS,
+                           relationship_labels=RELATIONSHIP_LABELS, level_labels={"": "—", **LEVEL_LABELS},
+                           split_labels=SPLIT_LABELS), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required("edit_relief_cases")
+def new_case():
+    if request.method == "GET":
+        payload = blank_payload()
+        payload["incident"]["province_code"] = current_user.org_unit.province_code or ""
+        return _form(payload, {})
+    payload = form_to_payload(request.form)
+    if apply_row_action(payload, request.form.get("action", "save")):
+        return _form(payload, {})
+    try:
+        case = relief.create_case(current_user, relief.parse_relief(payload))
+    except ValidationFailed as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return _form(payload, error.fields, 422)
+    flash(_("Case %(ref)s was saved.", ref=case.reference), "success")
+    return redirect(url_for("relief.case", case_id=case.id))
+
+
+def _render(case, status=200, typed=None, errors=None):
+    people = {b.person_id: b.person for b in case.beneficiaries}
+    people[case.victim_id] = case.victim
+    return render_template(
+        "relief/case.html", case=case, people=people, missing=relief.missing_evidence(case),
+        required=relief.REQUIRED_EVIDENCE[case.harm], evidence_kinds=relief.EVIDENCE_KINDS,
+        history=workflow.history("relief", case.id), snapshot=workflow.latest_snapshot("relief", case.id),
+        actions=[a for a in workflow.available_actions(current_user, case, "relief") if a != "pay"],
+        paid={e.id: relief.paid_total(e.id) for e in case.entitlements},
+        checks={(e.id, i["person_id"], i["period"]): relief.continuation_ok(e, i["person_id"], i["period"])
+                for e in case.entitlements for i in e.schedule},
+        can_edit=can(current_user, "edit_relief_cases"), can_pay=can(current_user, "record_relief_payments")
+        and case.status in ("approved", "paying"), typed=typed or {}, errors=errors or {}, today=date.today()), status
+
+
+@bp.route("/<int:case_id>")
+@permission_required("view_relief_cases")
+def case(case_id: int):
+    return _render(relief.get_case(current_user, case_id))
+
+
+def _refuse(case_id: int, error, typed: dict):
+    db.session.rollback()
+    flash(error.message or _("This action is not possible."), "danger")
+    status = {ValidationFailed: 422, Conflict: 409, Forbidden: 403}.get(type(error), 400)
+    return _render(relief.get_case(current_user, case_id), status, typed, getattr(error, "fields", {}))
+
+
+@bp.route("/<int:case_id>/evidence", methods=["POST"])
+@permission_required("edit_relief_cases")
+def add_evidence(case_id: int):
+    upload = request.files.get("file")
+    try:
+        relief.add_evidence(current_user, case_id, request.form.get("kind", ""), upload.filename if upload else "",
+                            upload.read() if upload else b"")
+    except ValidationFailed as error:
+        return _refuse(case_id, error, {"kind": request.form.get("kind", "")})
+    flash(_("The file was added."), "success")
+    return redirect(url_for("relief.case", case_id=case_id, _anchor="evidence"))
+
+
+@bp.route("/<int:case_id>/evidence/<int:evidence_id>")
+@permission_required("view_relief_cases")
+def evidence(case_id: int, evidence_id: int):
+    row, path = relief.evidence_file(current_user, case_id, evidence_id)
+    return send_file(path, mimetype=row.content_type, download_name=row.filename)
+
+
+@bp.route("/<int:case_id>/transitions", methods=["POST"])
+@permission_required("view_relief_cases")
+def transition(case_id: int):
+    typed = {k: request.form.get(k, "") for k in ("action", "comment", "resolution_no", "version")}
+    try:
+        case = workflow.transition("relief", current_user, case_id, workflow.TransitionRequest(
+            action=typed["action"], comment=typed["comment"], resolution_no=typed["resolution_no"],
+            version=int(typed["version"]) if typed["version"].isdigit() else None))
+    except (ValidationFailed, Conflict, Forbidden) as error:
+        return _refuse(case_id, error, typed)
+    flash(_("Done: the case is now “%(status)s”.", status=STATUS_LABELS.get(case.status, case.status)), "success")
+    return redirect(url_for("relief.case", case_id=case_id, _anchor="workflow"))
+
+
+@bp.route("/<int:case_id>/payments", methods=["POST"])
+@permission_required("record_relief_payments")
+def pay(case_id: int):
+    form = request.form
+    typed = {k: form.get(k, "") for k in ("entitlement_id", "target", "amount", "paid_on", "reference")}
+    target = typed["target"].split(":")  # "person_id" or "person_id:period"
+    data = {"entitlement_id": int(typed["entitlement_id"]) if typed["entitlement_id"].isdigit() else None,
+            "amount": typed["amount"], "paid_on": typed["paid_on"], "reference": typed["reference"],
+            "person_id": int(target[0]) if target[0].isdigit() else None,
+            "period": target[1] if len(target) > 1 else None}
+    try:
+        relief.record_payment(current_user, case_id, data)
+    except (ValidationFailed, Conflict) as error:
+        return _refuse(case_id, error, typed)
+    flash(_("The payment was recorded."), "success")
+    return redirect(url_for("relief.case", case_id=case_id, _anchor="payments"))
+
+
+@bp.route("/<int:case_id>/continuations", methods=["POST"])
+@permission_required("edit_relief_cases")
+def continuation(case_id: int):
+    form = request.form
+    try:
+        relief.record_continuation(current_user, case_id, _number(form.get("entitlement_id")),
+                                   _number(form.get("person_id")), form.get("period", ""),
+                                   form.get("enrolled") == "y", form.get("note"))
+    except ValidationFailed as error:
+        return _refuse(case_id, error, {})
+    flash(_("The proof of enrolment was recorded."), "success")
+    return redirect(url_for("relief.case", case_id=case_id, _anchor="entitlements"))
+
+
+def _number(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and len(value) < 10 else 0
+
+
+@bp.route("/checks-due")
+@permission_required("view_relief_cases")
+def checks_due():
+    return render_template("relief/checks_due.html", due=relief.checks_due(current_user),
+                           period=relief.academic_year_of(date.today()))
