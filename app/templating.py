@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from urllib.parse import urlencode
 
 from flask import Flask, request
@@ -24,6 +25,8 @@ from app.services.permissions import can
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(lambda d, style="long": format_be_date(d, style, current_language()), "be_date")
     app.add_template_filter(lambda d: format_be_datetime(d, current_language()), "be_datetime")
+    app.add_template_filter(lambda text: format_be_date(date.fromisoformat(text), "long", current_language())
+                            if text else "", "iso_be_date")
     app.add_template_filter(lambda code: ROLE_LABELS.get(code, code), "role_label")
     app.add_template_filter(lambda code: UNIT_KIND_LABELS.get(code, code), "unit_kind_label")
     app.add_template_filter(lambda code: AUDIT_ACTION_LABELS.get(code, code), "audit_action_label")

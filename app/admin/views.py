@@ -188,3 +188,50 @@ def setting_change(key: str):
             for k, d in settings_service.DEFINITIONS.items()]
     return render_template("admin/settings.html", rows=rows, form=EmptyForm(), errors={key: errors},
                            typed={key: typed}), 422
+
+
+# ---- entitlement rules ---------------------------------------------------------------------------
+
+def _rules_page(errors=None, typed=None, status=200):
+    from app.models import EntitlementRule
+
+    rows = db.session.scalars(select(EntitlementRule).order_by(EntitlementRule.code, EntitlementRule.effective_from)).all()
+    return render_template("admin/rules.html", rules=rows, form=EmptyForm(), errors=errors or {}, typed=typed or {}), status
+
+
+@bp.route("/rules")
+@permission_required("manage_rules")
+def rules():
+    return _rules_page()
+
+
+@bp.route("/rules/<int:rule_id>/version", methods=["POST"])
+@permission_required("manage_rules")
+def rule_version(rule_id: int):
+    from datetime import date
+
+    from app.services import relief_rules
+
+    typed = {"amount": request.form.get("amount", ""), "rates": request.form.get("rates", ""),
+             "effective_from": request.form.get("effective_from", ""), "source": request.form.get("source", "")}
+    errors: dict[str, str] = {}
+    try:
+        start = date.fromisoformat(typed["effective_from"])
+    except ValueError:
+        errors["effective_from"] = _("Enter a valid date.")
+    rates = None
+    if typed["rates"].strip():
+        try:  # "primary=6000, higher=20000"
+            rates = {k.strip(): v.strip() for k, v in (pair.split("=") for pair in typed["rates"].split(","))}
+        except ValueError:
+            errors["rates"] = _("Write rates as level=amount, separated by commas.")
+    if not errors and EmptyForm().validate_on_submit():
+        try:
+            relief_rules.new_version(current_user, rule_id, amount=typed["amount"] or None, rates=rates,
+                                     effective_from=start, source=typed["source"])
+        except ValidationFailed as error:
+            errors = error.fields
+        else:
+            flash(_("A new version of the rule was saved."), "success")
+            return redirect(url_for("admin.rules"))
+    return _rules_page({rule_id: errors}, {rule_id: typed}, 422)

@@ -86,3 +86,23 @@ def test_admin_moves_bangkok_under_a_region(as_user):
         "parent_id": region.id, "active": "y"})
     assert response.status_code == 302
     assert unit_by_code("10").parent.code == "REG-02"
+
+
+def test_admin_changes_a_rule_through_the_page(as_user):
+    from app.models import EntitlementRule
+
+    client = as_user("admin")
+    rule = db.session.scalar(select(EntitlementRule).where(EntitlementRule.code == "sbpac.remedy.death"))
+    bad = client.post(f"/admin/rules/{rule.id}/version", data={"amount": "700000", "effective_from": "2025-01-01",
+                                                              "source": ""})
+    assert bad.status_code == 422 and 'value="700000"' in bad.get_data(as_text=True)
+    good = client.post(f"/admin/rules/{rule.id}/version", data={"amount": "700000", "effective_from": "2025-01-01",
+                                                               "source": "มติคณะรัฐมนตรี (ทดสอบ)"})
+    assert good.status_code == 302
+    versions = db.session.scalars(select(EntitlementRule).where(EntitlementRule.code == "sbpac.remedy.death")
+                                  .order_by(EntitlementRule.effective_from)).all()
+    assert [str(v.amount) for v in versions] == ["500000.00", "700000.00"]
+    assert str(versions[0].effective_to) == "2024-12-31"
+    from app.models import AuditEvent
+
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "rule.new_version")) is not None

@@ -74,6 +74,8 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("admin.org_unit_edit", "GET"): Entry(ADMIN, obj="unit"),
     ("admin.org_unit_edit", "POST"): Entry(ADMIN, ok=ok(302, 422), obj="unit"),
     ("admin.settings", "GET"): Entry(ADMIN),
+    ("admin.rules", "GET"): Entry(ADMIN),
+    ("admin.rule_version", "POST"): Entry(ADMIN, ok=ok(422), obj="rule"),
     ("admin.setting_change", "POST"): Entry(ADMIN, ok=ok(302, 422), obj="setting"),
     ("debt.cases", "GET"): Entry(ALL),
     ("debt.new_case", "GET"): Entry(COOP),
@@ -191,6 +193,10 @@ def _values(obj_kind: str | None, username: str | None, in_scope: bool) -> dict:
         return {}
     if obj_kind == "setting":
         return {"key": "affordability.floor"}
+    if obj_kind == "rule":
+        from app.models import EntitlementRule
+
+        return {"rule_id": db.session.scalar(select(EntitlementRule.id).limit(1))}
     if obj_kind == "unit":
         if in_scope:
             user = db.session.scalar(select(User).where(User.username == (username or "admin")))
@@ -222,7 +228,7 @@ def _expected(entry: Entry, role: Role | None, in_scope: bool, username: str | N
         return ok(401) if api else ok(302)
     if role not in entry.roles:
         return ok(403)
-    if entry.obj and entry.obj != "setting" and (not in_scope or path) and not _covers(username, entry.obj, path):
+    if entry.obj and entry.obj not in ("setting", "rule") and (not in_scope or path) and not _covers(username, entry.obj, path):
         return ok(404)
     return entry.ok
 
