@@ -53,7 +53,7 @@ def seed_demo_command(password: str | None, if_empty: bool):
     counts["cases"] = seed_demo_cases()
     lines = ["", "KruDesk demo sign-ins (every user has the same password):", f"  password: {password}", ""]
     lines += [f"  {username:<18} {role.value:<20} {unit}" for username, _n, role, unit in DEMO_USERS]
-    lines += ["", f"({counts['units']} units, {counts['users']} users and {counts['cases']} debt cases added)", ""]
+    lines += ["", f"({counts['units']} units, {counts['users']} users and {counts['cases']} demo cases added)", ""]
     text = "\n".join(lines)
     import os
 

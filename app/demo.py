@@ -124,4 +124,34 @@ def seed_demo_cases() -> int:
         if exists is None:
             create_case(officer, parse_case(body))
             added += 1
-    return added
+    return added + _seed_demo_relief()
+
+
+DEMO_RELIEF = {
+    "incident": {"date": "2024-06-14", "province_code": "94", "district": "หนองจิก", "kind": "shooting",
+                 "police_report_no": "123/2567", "summary": "ถูกยิงระหว่างเดินทางไปโรงเรียน"},
+    "victim": {"citizen_id": "1949900123450", "title": "นาย", "first_name": "อับดุลเลาะ", "last_name": "สาแม",
+               "birth_date": "1980-01-10", "employment_type": "civil_servant_teacher",
+               "workplace": "โรงเรียนบ้านหนองจิก", "harm": "death"},
+    "beneficiaries": [
+        {"citizen_id": "3949900123456", "title": "นาง", "first_name": "ซูไรดา", "last_name": "สาแม",
+         "birth_date": "1982-05-01", "relationship": "spouse", "bank_account": "123-4-56789-0"},
+        {"citizen_id": "1949900234561", "title": "เด็กชาย", "first_name": "อิมรอน", "last_name": "สาแม",
+         "birth_date": "2015-03-01", "relationship": "child", "education_level": "primary"},
+        {"citizen_id": "1949900345673", "title": "เด็กหญิง", "first_name": "นูรีตา", "last_name": "สาแม",
+         "birth_date": "2019-08-01", "relationship": "child", "education_level": "kindergarten"},
+    ],
+    "split_method": "pension_heirs",
+}
+
+
+def _seed_demo_relief() -> int:
+    from app.models import Person, ReliefCase
+    from app.services import relief
+
+    victim = db.session.scalar(select(Person).where(Person.citizen_id == DEMO_RELIEF["victim"]["citizen_id"]))
+    if victim is not None and db.session.scalar(select(ReliefCase.id).where(ReliefCase.victim_id == victim.id)):
+        return 0
+    officer = db.session.scalar(select(User).where(User.username == "south_officer"))
+    relief.create_case(officer, relief.parse_relief(DEMO_RELIEF))
+    return 1
