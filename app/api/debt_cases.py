@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request, url_for
 
 from app.api import bp
-from app.api.helpers import api_user, json_body, paged, require_permission
+from app.api.helpers import api_user, history_json, json_body, paged, require_permission, transition_request
 from app.api.openapi import documented
 from app.api.serialise import case_json, case_list_item, plan_json
 from app.domain.money import money_str
@@ -104,28 +104,11 @@ def debt_plan_schedule(case_id: int, plan_id: int):
 @documented("debt_case_transition")
 def debt_case_transition(case_id: int):
     debt_cases.get_case(api_user(), case_id)  # 404 outside the scope before anything else is said
-    body = json_body()
-    plan_id = body.get("plan_id")
-    version = body.get("version")
-    request_ = workflow.TransitionRequest(
-        action=str(body.get("action", "")), comment=body.get("comment") if isinstance(body.get("comment"), str) else None,
-        version=version if isinstance(version, int) and not isinstance(version, bool) else None,
-        plan_id=plan_id if isinstance(plan_id, int) and not isinstance(plan_id, bool) else None,
-        resolution_no=body.get("resolution_no") if isinstance(body.get("resolution_no"), str) else None)
-    case = workflow.transition_debt_case(api_user(), case_id, request_)
+    case = workflow.transition("debt", api_user(), case_id, transition_request(json_body()))
     return _case_response(case)
-
-
-def transition_json(row) -> dict:
-    return {"id": row.id, "action": row.action, "from": row.from_state, "to": row.to_state,
-            "actor": row.actor_username, "role": row.actor_role, "comment": row.comment,
-            "resolution_no": row.resolution_no, "at": row.occurred_at.replace(microsecond=0).isoformat() + "Z"}
 
 
 @bp.route("/debt-cases/<int:case_id>/history", methods=["GET"])
 @documented("debt_case_history")
 def debt_case_history(case_id: int):
-    case = debt_cases.get_case(api_user(), case_id)
-    snapshot = workflow.latest_snapshot("debt", case.id)
-    return jsonify({"items": [transition_json(row) for row in workflow.history("debt", case.id)],
-                    "snapshot_sha256": snapshot.sha256 if snapshot else None})
+    return jsonify(history_json("debt", debt_cases.get_case(api_user(), case_id).id))

@@ -47,3 +47,33 @@ def require_permission(permission: str) -> None:
 
     if not can(api_user(), permission):
         abort(403, "your role may not do this")
+
+
+def _whole_number(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def transition_request(body: dict):
+    """A workflow request from an API body: action, comment, version, plan_id, resolution_no."""
+    from app.services.workflow import TransitionRequest
+
+    return TransitionRequest(action=str(body.get("action", "")), comment=_text(body.get("comment")),
+                             version=_whole_number(body.get("version")), plan_id=_whole_number(body.get("plan_id")),
+                             resolution_no=_text(body.get("resolution_no")))
+
+
+def history_json(case_type: str, case_id: int) -> dict:
+    """A case's timeline, oldest first, and the hash of what was approved."""
+    from app.services import workflow
+
+    snapshot = workflow.latest_snapshot(case_type, case_id)
+    return {"items": [{"id": row.id, "action": row.action, "from": row.from_state, "to": row.to_state,
+                       "actor": row.actor_username, "role": row.actor_role, "comment": row.comment,
+                       "resolution_no": row.resolution_no,
+                       "at": row.occurred_at.replace(microsecond=0).isoformat() + "Z"}
+                      for row in workflow.history(case_type, case_id)],
+            "snapshot_sha256": snapshot.sha256 if snapshot else None}

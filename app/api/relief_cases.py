@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request, send_file, url_for
 
 from app.api import bp
-from app.api.debt_cases import transition_json
-from app.api.helpers import api_user, json_body, paged, require_permission
+from app.api.helpers import api_user, history_json, json_body, paged, require_permission, transition_request
 from app.api.openapi import documented
 from app.api.relief_serialise import case_json, case_list_item
 from app.services import relief, workflow
@@ -67,24 +66,14 @@ def get_relief_evidence(case_id: int, evidence_id: int):
 @bp.route("/relief-cases/<int:case_id>/transitions", methods=["POST"])
 @documented("relief_case_transition")
 def relief_case_transition(case_id: int):
-    relief.get_case(api_user(), case_id)
-    body = json_body()
-    version = body.get("version")
-    case = workflow.transition("relief", api_user(), case_id, workflow.TransitionRequest(
-        action=str(body.get("action", "")),
-        comment=body.get("comment") if isinstance(body.get("comment"), str) else None,
-        version=version if isinstance(version, int) and not isinstance(version, bool) else None,
-        resolution_no=body.get("resolution_no") if isinstance(body.get("resolution_no"), str) else None))
-    return _response(case)
+    relief.get_case(api_user(), case_id)  # 404 outside the scope before anything else is said
+    return _response(workflow.transition("relief", api_user(), case_id, transition_request(json_body())))
 
 
 @bp.route("/relief-cases/<int:case_id>/history", methods=["GET"])
 @documented("relief_case_history")
 def relief_case_history(case_id: int):
-    case = relief.get_case(api_user(), case_id)
-    snapshot = workflow.latest_snapshot("relief", case.id)
-    return jsonify({"items": [transition_json(row) for row in workflow.history("relief", case.id)],
-                    "snapshot_sha256": snapshot.sha256 if snapshot else None})
+    return jsonify(history_json("relief", relief.get_case(api_user(), case_id).id))
 
 
 @bp.route("/relief-cases/<int:case_id>/payments", methods=["POST"])
