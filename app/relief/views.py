@@ -6,7 +6,7 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import or_
 
 from app.auth.session import permission_required
 from app.domain import relief_rules as rules_domain

@@ -11,7 +11,7 @@ from app.services.debt_input import parse_case
 from app.services.errors import Conflict
 from tests.api.test_debt_cases_api import SPEC_CASE
 from tests.factories import unit_by_code
-from tests.helpers import DEMO_PASSWORD, login
+from tests.helpers import login
 
 
 def user(name):

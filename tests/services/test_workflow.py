@@ -12,7 +12,7 @@ from app.services import debt_cases, debt_plans, settings, workflow
 from app.services.debt_input import parse_case
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.workflow import TransitionRequest, snapshot_hash
-from tests.api.test_debt_cases_api import SPEC_CASE, three_debts
+from tests.api.test_debt_cases_api import three_debts
 
 ROLE_USERS = {Role.COOPERATIVE_OFFICER.value: "coop_officer", Role.PROVINCIAL_OFFICER.value: "province_officer",
               Role.PROVINCIAL_APPROVER.value: "province_approver", Role.REGIONAL_APPROVER.value: "region_approver",
