@@ -48,6 +48,7 @@ AUDIT_ACTION_LABELS = {
     "debt_case.activate": _l("Debt case activated"),
     "debt_case.close": _l("Debt case closed"),
     "relief_case.create": _l("Relief case registered"),
+    "relief_case.update": _l("Relief case changed"),
     "relief_case.verify": _l("Relief case verified"),
     "relief_case.approve": _l("Relief case approved"),
     "relief_case.return": _l("Relief case returned"),

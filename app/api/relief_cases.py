@@ -44,6 +44,16 @@ def get_relief_case(case_id: int):
     return _response(relief.get_case(api_user(), case_id))
 
 
+@bp.route("/relief-cases/<int:case_id>", methods=["PATCH"])
+@documented("update_relief_case")
+def update_relief_case(case_id: int):
+    require_permission("edit_relief_cases")
+    relief.get_case(api_user(), case_id)
+    body = json_body()
+    version = body.get("version") if isinstance(body.get("version"), int) else None
+    return _response(relief.update_case(api_user(), case_id, relief.parse_relief(body), version))
+
+
 @bp.route("/relief-cases/<int:case_id>/evidence", methods=["POST"])
 @documented("add_relief_evidence")
 def add_relief_evidence(case_id: int):

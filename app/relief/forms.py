@@ -32,6 +32,7 @@ def form_to_payload(form: MultiDict) -> dict:
                    "harm": form.get("victim-harm", "")},
         "beneficiaries": beneficiaries,
         "split_method": form.get("split_method", "equal"),
+        "version": int(form["version"]) if form.get("version", "").isdigit() else None,
     }
 
 
@@ -55,3 +56,22 @@ def apply_row_action(payload: dict, action: str) -> bool:
 def error_name(path: str) -> str:
     """"beneficiaries[1].birth_date" → "beneficiaries-1-birth_date"; "victim.harm" → "victim-harm"."""
     return re.sub(r"\[(\d+)\]\.", r"-\1-", path).replace(".", "-")
+
+
+def case_to_payload(case) -> dict:
+    """A stored case in the form's shape, for the edit page."""
+    def person(p) -> dict:
+        return {"citizen_id": p.citizen_id, "title": p.title, "first_name": p.first_name, "last_name": p.last_name,
+                "birth_date": p.birth_date.isoformat() if p.birth_date else ""}
+
+    incident = case.incident
+    return {
+        "incident": {"date": incident.occurred_on.isoformat(), "province_code": incident.province_code,
+                     "district": incident.district, "kind": incident.kind,
+                     "police_report_no": incident.police_report_no or "", "summary": incident.summary or ""},
+        "victim": {**person(case.victim), "employment_type": case.employment_type, "workplace": case.workplace or "",
+                   "harm": case.harm},
+        "beneficiaries": [{**person(b.person), "relationship": b.relationship_, "education_level": b.education_level or "",
+                           "bank_account": b.bank_account or ""} for b in case.beneficiaries],
+        "split_method": case.split_method, "version": case.version,
+    }

@@ -16,7 +16,7 @@ from app.labels import (
     EMPLOYMENT_LABELS, HARM_LABELS, INCIDENT_KIND_LABELS, LEVEL_LABELS, RELATIONSHIP_LABELS, SPLIT_LABELS, STATUS_LABELS,
 )
 from app.models import Person, ReliefCase
-from app.relief.forms import apply_row_action, blank_payload, error_name, form_to_payload
+from app.relief.forms import apply_row_action, blank_payload, case_to_payload, error_name, form_to_payload
 from app.services import relief, workflow
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.permissions import can
@@ -43,8 +43,8 @@ def cases():
                            statuses=("reported", "verified", "approved", "paying", "closed", "returned", "rejected"))
 
 
-def _form(payload: dict, errors: dict, status: int = 200):
-    return render_template("relief/case_form.html", payload=payload, errors={error_name(k): v for k, v in errors.items()},
+def _form(payload: dict, errors: dict, status: int = 200, case=None):
+    return render_template("relief/case_form.html", payload=payload, case=case, errors={error_name(k): v for k, v in errors.items()},
                            harms=rules_domain.HARMS, employment_types=rules_domain.EMPLOYMENT_TYPES,
                            relationships=rules_domain.RELATIONSHIPS, levels=rules_domain.EDUCATION_LEVELS,
                            kinds=relief.INCIDENT_KINDS, methods=rules_domain.SPLIT_METHODS,
@@ -71,6 +71,29 @@ def new_case():
         return _form(payload, error.fields, 422)
     flash(_("Case %(ref)s was saved.", ref=case.reference), "success")
     return redirect(url_for("relief.case", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
+@permission_required("edit_relief_cases")
+def edit_case(case_id: int):
+    case = relief.get_case(current_user, case_id)
+    if request.method == "GET":
+        if not case.editable:
+            flash(_("Only a reported or returned case can be changed."), "warning")
+            return redirect(url_for("relief.case", case_id=case.id))
+        return _form(case_to_payload(case), {}, case=case)
+    payload = form_to_payload(request.form)
+    if apply_row_action(payload, request.form.get("action", "save")):
+        return _form(payload, {}, case=case)
+    try:
+        relief.update_case(current_user, case.id, relief.parse_relief(payload), payload.get("version"))
+    except (ValidationFailed, Conflict) as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return _form(payload, getattr(error, "fields", {}), 409 if isinstance(error, Conflict) else 422,
+                     case=relief.get_case(current_user, case_id))
+    flash(_("Case %(ref)s was saved.", ref=case.reference), "success")
+    return redirect(url_for("relief.case", case_id=case_id))
 
 
 def _render(case, status=200, typed=None, errors=None):

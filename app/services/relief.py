@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.domain import relief_rules as rules_domain
 from app.domain.money import MoneyError, money_str, parse_money
@@ -215,6 +215,47 @@ def create_case(actor: User, data: ReliefInput) -> ReliefCase:
                  org_path=case.org_path, after={"harm": case.harm, "victim": victim.citizen_id,
                                                 "entitlements": [(e.kind, str(e.amount)) for e in case.entitlements]})
     db.session.commit()
+    return case
+
+
+def update_case(actor: User, case_id: int, data: ReliefInput, version: int | None) -> ReliefCase:
+    """Correct a reported or returned case; its entitlements are computed again from the rules in force on
+    the (possibly corrected) incident date. The victim and heirs link to the person registry as on create."""
+    case = get_case(actor, case_id)
+    require(actor, "edit_relief_cases")
+    if version is not None and version != case.version:
+        raise Conflict(_("Someone else changed this case after you opened it. Reload it and try again."))
+    if not case.editable:
+        raise Conflict(_("Only a reported or returned case can be changed."))
+    if not is_covered(data.province_code, data.district) or data.province_code != case.province_code:
+        raise ValidationFailed(_("Please correct the marked fields."), {"incident.province_code": _(
+            "The province of a registered case cannot change; register a new case instead.")})
+    before = {"harm": case.harm, "incident_date": case.incident.occurred_on.isoformat(),
+              "entitlements": [(e.kind, str(e.amount)) for e in case.entitlements]}
+    incident = case.incident
+    incident.occurred_on, incident.district, incident.kind = data.occurred_on, data.district, data.kind
+    incident.police_report_no, incident.summary = data.police_report_no, data.summary
+    case.victim = _person_record(actor, data.victim)
+    case.employment_type, case.workplace, case.harm = data.employment_type, data.workplace, data.harm
+    case.split_method = data.split_method
+    case.beneficiaries = [Beneficiary(person=_person_record(actor, person), position=i, relationship_=relationship,
+                                      education_level=level, bank_account=account)
+                          for i, (person, relationship, level, account) in enumerate(data.beneficiaries)]
+    db.session.flush()
+    compute_entitlements(case)
+    changed = db.session.execute(
+        update(ReliefCase).where(ReliefCase.id == case.id, ReliefCase.version == case.version,
+                                 ReliefCase.status.in_(("reported", "returned")))
+        .values(version=ReliefCase.version + 1).execution_options(synchronize_session=False)).rowcount
+    if changed != 1:
+        db.session.rollback()
+        raise Conflict(_("Someone else acted on this case at the same moment. Reload it to see what happened."))
+    audit.record("relief_case.update", actor=actor, object_type="relief_case", object_id=case.id,
+                 org_path=case.org_path, before=before,
+                 after={"harm": case.harm, "incident_date": incident.occurred_on.isoformat(),
+                        "entitlements": [(e.kind, str(e.amount)) for e in case.entitlements]})
+    db.session.commit()
+    db.session.refresh(case)
     return case
 
 

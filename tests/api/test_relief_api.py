@@ -209,3 +209,25 @@ def test_a_scholarship_year_is_paid_only_after_its_continuation_check(api):
     assert check.status_code == 201
     assert officer.post(url + "/payments", json=payment).status_code == 201
     assert officer.post(url + "/payments", json=payment).status_code == 422  # that year is fully paid
+
+
+def test_a_returned_case_is_corrected_and_its_entitlements_recomputed(api):
+    officer, case = verified_case(api)
+    url = f"/api/v1/relief-cases/{case['id']}"
+    api("south_approver").post(url + "/transitions", json={"action": "return", "comment": "วันเกิดเหตุไม่ตรงบันทึกตำรวจ"})
+    current = officer.get(url).json
+    assert current["status"] == "returned"
+    body = death_case(victim__harm="permanent_disability", beneficiaries=[], incident__date="2024-06-15")
+    stale = officer.patch(url, json={**body, "version": current["version"] - 1})
+    assert stale.status_code == 409
+    fixed = officer.patch(url, json={**body, "version": current["version"]})
+    assert fixed.status_code == 200, fixed.json
+    assert fixed.json["version"] == current["version"] + 1
+    assert amounts(fixed.json) == {"sbpac.remedy.disability": Decimal("500000.00"),
+                                   "sbpac.rehabilitation": Decimal("200000.00")}
+    assert fixed.json["incident"]["date"] == "2024-06-15"
+    moved = officer.patch(url, json={**body, "incident": {**body["incident"], "province_code": "95"},
+                                     "version": fixed.json["version"]})
+    assert moved.status_code == 422
+    api("south_officer").post(url + "/transitions", json={"action": "verify"})
+    assert officer.patch(url, json={**body, "version": fixed.json["version"] + 1}).status_code == 409  # verified
