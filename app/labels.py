@@ -36,6 +36,7 @@ AUDIT_ACTION_LABELS = {
     "org_unit.update": _l("Unit changed"),
     "person.create": _l("Person registered"),
     "person.update": _l("Person changed"),
+    "person.view": _l("Person record viewed"),
     "debt_case.create": _l("Debt case registered"),
     "debt_case.update": _l("Debt case changed"),
     "debt_plan.create": _l("Plan built"),

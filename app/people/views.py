@@ -7,6 +7,7 @@ from app.auth.session import permission_required
 from app.domain.thai_id import normalise_citizen_id
 from app.extensions import db
 from app.models import DebtCase, Person
+from app.services import audit
 from app.services.errors import NotFound
 from app.services.scope import scoped
 from app.web import paginate
@@ -45,4 +46,8 @@ def person(person_id: int):
         raise NotFound()
     cases = db.session.scalars(scoped(select(DebtCase).where(DebtCase.person_id == person.id),
                                       DebtCase.org_path, current_user).order_by(DebtCase.id)).all()
+    # PDPA (domain.md, Privacy): a log of who viewed whose record; this page shows the full citizen ID.
+    audit.record("person.view", actor=current_user, object_type="person", object_id=person.id,
+                 org_path=current_user.scope_path)
+    db.session.commit()
     return render_template("people/person.html", person=person, cases=cases)

@@ -131,3 +131,14 @@ def test_a_stale_edit_is_refused_and_keeps_what_was_typed(api, as_user):
     assert response.status_code == 409
     assert 'value="47123.00"' in page and "มีผู้อื่นแก้ไขกรณีนี้" in page
     assert api("coop_officer").get(f"/api/v1/debt-cases/{case['id']}").json["monthly_salary"] == "46000.00"
+
+
+def test_viewing_a_person_record_is_logged(api, as_user):
+    from app.models import AuditEvent, Person
+
+    api("coop_officer").post("/api/v1/debt-cases", json=SPEC_CASE)
+    person = db.session.scalar(select(Person))
+    page = as_user("province_officer").get(f"/people/{person.id}").get_data(as_text=True)
+    assert "1-1017-00230-70-8" in page  # the full ID, on the person's own page only
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "person.view"))
+    assert event.actor_username == "province_officer" and event.object_id == str(person.id)
