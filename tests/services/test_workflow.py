@@ -230,3 +230,34 @@ def test_fifty_simultaneous_approvals_make_one(app):
     assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "debt_case.approve")) == 1
     assert db.session.scalar(select(func.count()).select_from(CaseSnapshot)) == 1
+
+
+def test_the_next_actor_is_emailed_when_smtp_is_configured(app, monkeypatch):
+    """SMTP is someone else's server: a stand-in records what our code hands it."""
+    import smtplib
+
+    sent = []
+
+    class RecordingSMTP:
+        def __init__(self, host, port, timeout):
+            sent.append(("connect", host, port))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def send_message(self, message):
+            sent.append(("message", message["To"], message["Subject"], message.get_content()))
+
+    monkeypatch.setattr(smtplib, "SMTP", RecordingSMTP)
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "mail.example.test")
+    approver = user("province_approver")
+    approver.email = "approver@example.test"
+    db.session.commit()
+    case_id, plan_id = new_case()
+    act("coop_officer", case_id, "submit", plan_id=plan_id)
+    assert ("connect", "mail.example.test", 25) in sent
+    message = next(item for item in sent if item[0] == "message")
+    assert message[1] == "approver@example.test" and "DC" in message[2] and f"/debt-cases/{case_id}" in message[3]
