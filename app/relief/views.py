@@ -107,6 +107,7 @@ def _render(case, status=200, typed=None, errors=None):
         paid={e.id: relief.paid_total(e.id) for e in case.entitlements},
         checks={(e.id, i["person_id"], i["period"]): relief.continuation_ok(e, i["person_id"], i["period"])
                 for e in case.entitlements for i in e.schedule},
+        open_year=relief.academic_year_of(date.today()),
         can_edit=can(current_user, "edit_relief_cases"), can_pay=can(current_user, "record_relief_payments")
         and case.status in ("approved", "paying"), typed=typed or {}, errors=errors or {}, today=date.today()), status
 

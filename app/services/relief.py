@@ -363,6 +363,9 @@ def record_continuation(actor: User, case_id: int, entitlement_id: int, person_i
     if not any(i["person_id"] == person_id and i["period"] == period for i in entitlement.schedule):
         raise ValidationFailed(_("Please correct the marked fields."),
                                {"period": _("No instalment for this child in this academic year.")})
+    if int(period) > academic_year_of(date.today()):  # enrolment can be proved once the year has begun
+        raise ValidationFailed(_("Please correct the marked fields."),
+                               {"period": _("This academic year has not started yet.")})
     check = ContinuationCheck(entitlement_id=entitlement.id, person_id=person_id, period=period, enrolled=enrolled,
                               note=(note or "")[:300] or None, checked_by_id=actor.id)
     db.session.add(check)

@@ -231,3 +231,14 @@ def test_a_returned_case_is_corrected_and_its_entitlements_recomputed(api):
     assert moved.status_code == 422
     api("south_officer").post(url + "/transitions", json={"action": "verify"})
     assert officer.patch(url, json={**body, "version": fixed.json["version"] + 1}).status_code == 409  # verified
+
+
+def test_enrolment_cannot_be_proved_for_a_year_that_has_not_begun(api):
+    officer, case = verified_case(api)
+    url = f"/api/v1/relief-cases/{case['id']}"
+    api("south_approver").post(url + "/transitions", json={"action": "approve", "resolution_no": "3/2567"})
+    scholarship = next(e for e in case["entitlements"] if e["rule"]["code"] == "moe.scholarship")
+    future = scholarship["schedule"][-1]
+    response = officer.post(url + "/continuations", json={"entitlement_id": scholarship["id"],
+                                                         "citizen_id": future["citizen_id"], "period": future["period"]})
+    assert response.status_code == 422 and "period" in response.json["error"]["fields"]
