@@ -28,6 +28,9 @@ class Incident(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+PAYABLE_STATUSES = ("approved", "paying")  # payments and enrolment checks happen between approval and closing
+
+
 class ReliefCase(db.Model):
     __tablename__ = "relief_cases"
 
@@ -66,6 +69,21 @@ class ReliefCase(db.Model):
     @property
     def editable(self) -> bool:
         return self.status in ("reported", "returned")
+
+    @property
+    def accepts_evidence(self) -> bool:
+        """Evidence may still be added until the case is closed or rejected."""
+        return self.status not in ("closed", "rejected")
+
+    @property
+    def decided(self) -> bool:
+        """Approved (and possibly paying or closed): the entitlements are what was approved."""
+        return self.status in ("approved", "paying", "closed")
+
+    @property
+    def payable(self) -> bool:
+        """Payments and enrolment checks are recorded only between approval and closing."""
+        return self.status in PAYABLE_STATUSES
 
 
 class Beneficiary(db.Model):

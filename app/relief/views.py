@@ -108,8 +108,8 @@ def _render(case, status=200, typed=None, errors=None):
         checks={(e.id, i["person_id"], i["period"]): relief.continuation_ok(e, i["person_id"], i["period"])
                 for e in case.entitlements for i in e.schedule},
         open_year=relief.academic_year_of(date.today()),
-        can_edit=can(current_user, "edit_relief_cases"), can_pay=can(current_user, "record_relief_payments")
-        and case.status in ("approved", "paying"), typed=typed or {}, errors=errors or {}, today=date.today()), status
+        can_edit=can(current_user, "edit_relief_cases"),
+        can_pay=can(current_user, "record_relief_payments") and case.payable, typed=typed or {}, errors=errors or {}, today=date.today()), status
 
 
 @bp.route("/<int:case_id>")
@@ -132,7 +132,7 @@ def add_evidence(case_id: int):
     try:
         relief.add_evidence(current_user, case_id, request.form.get("kind", ""), upload.filename if upload else "",
                             upload.read() if upload else b"")
-    except ValidationFailed as error:
+    except (ValidationFailed, Conflict) as error:
         return _refuse(case_id, error, {"kind": request.form.get("kind", "")})
     flash(_("The file was added."), "success")
     return redirect(url_for("relief.case", case_id=case_id, _anchor="evidence"))

@@ -22,6 +22,7 @@ from app.models import (
     Beneficiary, ContinuationCheck, Entitlement, EntitlementRule, Evidence, Incident, OrgUnit, Payment, Person,
     ReliefCase, UnitKind, User,
 )
+from app.models.relief import PAYABLE_STATUSES
 from app.services import audit, settings
 from app.services.debt_input import FieldReader, money_message
 from app.services.errors import Conflict, NotFound, ValidationFailed
@@ -311,6 +312,8 @@ def evidence_folder() -> Path:
 def add_evidence(actor: User, case_id: int, kind: str, filename: str, content: bytes) -> Evidence:
     case = get_case(actor, case_id)
     require(actor, "edit_relief_cases")
+    if not case.accepts_evidence:
+        raise Conflict(_("A closed or rejected case takes no more evidence."))
     errors = {}
     if kind not in EVIDENCE_KINDS:
         errors["kind"] = _("Choose one of: %(options)s.", options=", ".join(EVIDENCE_KINDS))
@@ -399,7 +402,7 @@ def record_payment(actor: User, case_id: int, data) -> Payment:
 
     case = get_case(actor, case_id)
     require(actor, "record_relief_payments")
-    if case.status not in ("approved", "paying"):
+    if not case.payable:
         raise Conflict(_("Payments can be recorded only for an approved case."))
     if not isinstance(data, dict):
         raise ValidationFailed(_("Please correct the marked fields."), {"": _("Send a JSON object.")})
@@ -463,7 +466,7 @@ def checks_due(actor: User, today: date | None = None) -> list[dict]:
     """Instalments of this academic year (in scope) whose proof of enrolment is not yet recorded."""
     period = str(academic_year_of(today or date.today()))
     due = []
-    stmt = cases_query(actor).where(ReliefCase.status.in_(("approved", "paying")))
+    stmt = cases_query(actor).where(ReliefCase.status.in_(PAYABLE_STATUSES))
     for case in db.session.scalars(stmt):
         people = {b.person_id: b.person for b in case.beneficiaries}
         for entitlement in case.entitlements:

@@ -242,3 +242,10 @@ def test_enrolment_cannot_be_proved_for_a_year_that_has_not_begun(api):
     response = officer.post(url + "/continuations", json={"entitlement_id": scholarship["id"],
                                                          "citizen_id": future["citizen_id"], "period": future["period"]})
     assert response.status_code == 422 and "period" in response.json["error"]["fields"]
+
+
+def test_a_rejected_case_takes_no_more_evidence(api):
+    officer, case = verified_case(api)
+    url = f"/api/v1/relief-cases/{case['id']}"
+    api("south_approver").post(url + "/transitions", json={"action": "reject", "comment": "ไม่เข้าหลักเกณฑ์"})
+    assert upload(officer, case["id"], "other").status_code == 409
