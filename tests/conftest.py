@@ -79,7 +79,8 @@ def _restore(engine, snapshot: dict[str, list[dict]]) -> None:
 
 def _snapshot(engine) -> dict[str, list[dict]]:
     with engine.connect() as conn:
-        return {table.name: [dict(row._mapping) for row in conn.execute(table.select())]
+        # In key order: a parent unit comes before its children (PostgreSQL returns updated rows last).
+        return {table.name: [dict(row._mapping) for row in conn.execute(table.select().order_by(*table.primary_key))]
                 for table in _db.metadata.sorted_tables}
 
 
@@ -141,3 +142,17 @@ def api(client):
             return call
 
     return lambda username: Api(api_token(client, username))
+
+
+@pytest.fixture
+def decided(db):
+    """The demo's approved debt case and approved, once-paid relief case (app/demo.py), built by the services."""
+    from sqlalchemy import select
+
+    from app.demo import seed_demo_decisions
+    from app.models import DebtCase, ReliefCase
+
+    seed_demo_decisions()
+    debt = db.session.scalar(select(DebtCase).where(DebtCase.status == "approved"))
+    relief = db.session.scalar(select(ReliefCase).where(ReliefCase.status == "paying"))
+    return debt, relief
