@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres bench setup translations clean
+.PHONY: run test test-postgres bench bench-letters setup translations clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -36,11 +36,15 @@ test-postgres:
 # Benchmarks (not timed tests): prints a table of medians against the issues' targets.
 bench: setup
 	$(PY) -m bench.bench_debt
+	$(PY) -m bench.bench_letters
+
+bench-letters: setup
+	$(PY) -m bench.bench_letters
 
 # After changing user-facing text: extract, merge into the Thai catalogue, translate, then compile.
 translations: setup
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --omit-header -o app/translations/messages.pot .
-	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --omit-header
+	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations
 	$(VENV)/bin/pybabel compile -d app/translations
 
 clean:

@@ -76,6 +76,13 @@ class Config:
     MAIL_PORT = 25
     MAIL_FROM = "krudesk@localhost"
 
+    # Letters (thai-documents.md): the address printed in each letter's QR code (set it when the app sits behind
+    # a proxy; otherwise the address of the request that issued the letter), and the emblem (ตราครุฑ) image for
+    # the top of letters, which is not shipped: put the office's official file there.
+    PUBLIC_BASE_URL: str | None = None
+    LETTER_EMBLEM_PATH: str | None = None
+    LETTER_BATCH_INLINE = False  # True: batches print inside the request (tests); else in a background thread
+
     API_TOKEN_LIFETIME = timedelta(hours=12)
     API_MAX_PER_PAGE = 200
     LIST_PER_PAGE = 50
@@ -88,6 +95,12 @@ class Config:
         if os.environ.get("DATABASE_URL"):
             app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
         _mail_from_environment(app)
+        for name in ("PUBLIC_BASE_URL", "LETTER_EMBLEM_PATH"):
+            if os.environ.get(name):
+                app.config[name] = os.environ[name]
+        if not app.config.get("LETTER_EMBLEM_PATH"):
+            emblem = Path(app.config["INSTANCE_PATH"]) / "letter-emblem.png"
+            app.config["LETTER_EMBLEM_PATH"] = str(emblem) if emblem.is_file() else None
 
 
 class DevelopmentConfig(Config):
@@ -107,6 +120,7 @@ class TestingConfig(Config):
 
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing in tests only
     WTF_CSRF_ENABLED = False  # tests/web/test_csrf.py turns it back on and checks every form
+    LETTER_BATCH_INLINE = True
 
     @classmethod
     def init_app(cls, app) -> None:

@@ -22,6 +22,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_errors(app)
     register_templating(app)
     register_cli(app)
+    register_pdf(app)
     return app
 
 
@@ -54,6 +55,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.debt.views import bp as debt_bp
     from app.extensions import csrf
+    from app.letters import bp as letters_bp
     from app.main.views import bp as main_bp
     from app.people.views import bp as people_bp
     from app.relief.views import bp as relief_bp
@@ -66,9 +68,23 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(people_bp, url_prefix="/people")
     app.register_blueprint(approvals_bp)
     app.register_blueprint(relief_bp, url_prefix="/relief-cases")
+    app.register_blueprint(letters_bp)
     # The API authenticates with bearer tokens, never cookies, so cross-site request forgery cannot ride it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_pdf(app: Flask) -> None:
+    """Fonts once per process; the Thai word dictionary (~0.5 s) loads in the background so the first letter
+    does not wait for it and start-up is not held up (thai-documents.md, Cost)."""
+    import threading
+
+    from app.pdf.fonts import register_fonts
+    from app.pdf.thai_wrap import warm_up
+
+    register_fonts()
+    if app.config.get("PDF_WARM_UP", True):
+        threading.Thread(target=warm_up, name="thai-dictionary", daemon=True).start()
 
 
 def register_errors(app: Flask) -> None:

@@ -20,6 +20,18 @@ DEMO_UNITS = [
     ("AREA-CMI-01", "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาเชียงใหม่ เขต 1", "area_office", "50"),
 ]
 
+# Demo letterheads (fictional numbers and contacts; administrators set the real ones on the unit page).
+DEMO_LETTERHEADS = {
+    "50": {"letter_prefix": "ศธ 0206.3", "address": "ศาลากลางจังหวัดเชียงใหม่ ถนนโชตนา อำเภอเมืองเชียงใหม่ "
+           "จังหวัดเชียงใหม่ 50300", "section": "กลุ่มส่งเสริมการศึกษาทางไกล เทคโนโลยีสารสนเทศและการสื่อสาร",
+           "phone": "0 5311 2333", "email": "saraban@cmi.moe.example", "signer_position": "ศึกษาธิการจังหวัดเชียงใหม่"},
+    "94": {"letter_prefix": "ศธ 0294.2", "address": "ถนนสะบารัง อำเภอเมืองปัตตานี จังหวัดปัตตานี 94000",
+           "section": "กลุ่มนโยบายและแผน (งานเยียวยา)", "phone": "0 7333 1234", "email": "saraban@ptn.moe.example",
+           "signer_position": "ศึกษาธิการจังหวัดปัตตานี"},
+    "COOP-CMI-01": {"letter_prefix": "สอ.ครู ชม.", "address": "ถนนเชียงใหม่-ลำปาง อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่ 50000",
+                    "section": "ฝ่ายสินเชื่อ", "phone": "0 5321 0000", "signer_position": "ผู้จัดการสหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด"},
+}
+
 CHIANG_MAI_REGION = 15  # regions.csv: ศธภ.15 has its seat in Chiang Mai (50)
 
 DEMO_USERS = [
@@ -50,6 +62,10 @@ def seed_demo(password: str) -> dict[str, int]:
             units[code] = _add_unit(parent, code=code, name=name, kind=kind, province_code=province,
                                     region_no=parent.region_no)
             added_units += 1
+    for code, letterhead in DEMO_LETTERHEADS.items():
+        for name, value in letterhead.items():
+            if not getattr(units[code], name):  # never overwrite what an administrator set
+                setattr(units[code], name, value)
     added_users = 0
     password_hash = hash_password(password)
     for username, full_name, role, unit_code in DEMO_USERS:
@@ -124,7 +140,7 @@ def seed_demo_cases() -> int:
         if exists is None:
             create_case(officer, parse_case(body))
             added += 1
-    return added + _seed_demo_relief()
+    return added + _seed_demo_relief() + seed_demo_decisions()
 
 
 DEMO_RELIEF = {
@@ -155,3 +171,77 @@ def _seed_demo_relief() -> int:
     officer = db.session.scalar(select(User).where(User.username == "south_officer"))
     relief.create_case(officer, relief.parse_relief(DEMO_RELIEF))
     return 1
+
+
+# Decided cases, so every letter kind has something to print in the demo: a debt case consolidated into the
+# cooperative and approved by the province, and a relief case verified, approved and paid once.
+DEMO_DECIDED_DEBT = ("coop_officer", {
+    "teacher": {"citizen_id": "3509900111117", "title": "นาง", "first_name": "พิมพ์ใจ", "last_name": "ศรีวงศ์",
+                "birth_date": "1974-07-15", "position": "ครู ชำนาญการพิเศษ", "workplace": "โรงเรียนบ้านแม่ริม"},
+    "monthly_salary": "52000.00", "monthly_allowances": "3500.00",
+    "deductions": [{"kind": "tax", "monthly_amount": "1500.00"}, {"kind": "gpf", "monthly_amount": "1560.00"}],
+    "debts": [{"creditor_name": "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "creditor_type": "cooperative",
+               "outstanding": "1250000.00", "annual_rate": "5.75", "monthly_payment": "18000.00",
+               "remaining_months": 100, "legal_status": "normal"},
+              {"creditor_name": "ธนาคารออมสิน (ช.พ.ค.)", "creditor_type": "gsb", "outstanding": "720000.00",
+               "annual_rate": "6.90", "monthly_payment": "11000.00", "remaining_months": 90,
+               "legal_status": "normal"},
+              {"creditor_name": "บริษัทบัตรกรุงไทย จำกัด (มหาชน)", "creditor_type": "other_bank",
+               "outstanding": "95000.00", "annual_rate": "16.00", "monthly_payment": "5000.00",
+               "remaining_months": 24, "legal_status": "overdue"}],
+})
+
+DEMO_DECIDED_RELIEF = {
+    "incident": {"date": "2025-03-02", "province_code": "94", "district": "สายบุรี", "kind": "bombing",
+                 "police_report_no": "45/2568", "summary": "ระเบิดข้างทางขณะเดินทางกลับจากโรงเรียน"},
+    "victim": {"citizen_id": "3940100222222", "title": "นาย", "first_name": "สมพงษ์", "last_name": "แก้วมณี",
+               "birth_date": "1976-11-20", "employment_type": "civil_servant_teacher",
+               "workplace": "โรงเรียนบ้านสายบุรี", "harm": "death"},
+    "beneficiaries": [
+        {"citizen_id": "3940100333334", "title": "นาง", "first_name": "มาลี", "last_name": "แก้วมณี",
+         "birth_date": "1979-02-11", "relationship": "spouse", "bank_account": "402-1-23456-7"},
+        {"citizen_id": "1940100444440", "title": "เด็กหญิง", "first_name": "ขวัญใจ", "last_name": "แก้วมณี",
+         "birth_date": "2016-06-05", "relationship": "child", "education_level": "primary"},
+    ],
+    "split_method": "equal",
+}
+
+DEMO_EVIDENCE = b"%PDF-1.4\n% demo evidence\n"
+
+
+def seed_demo_decisions() -> int:
+    """One approved debt case and one approved, once-paid relief case, through the real services. Commits."""
+    from app.models import DebtCase, Person, ReliefCase
+    from app.services import relief
+    from app.services.debt_cases import create_case
+    from app.services.debt_input import parse_case
+    from app.services.debt_plans import create_plan
+    from app.services.workflow import TransitionRequest, transition
+
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    added = 0
+    username, body = DEMO_DECIDED_DEBT
+    if db.session.scalar(select(DebtCase.id).where(
+            DebtCase.person.has(citizen_id=body["teacher"]["citizen_id"]))) is None:
+        case = create_case(users[username], parse_case(body))
+        plan = create_plan(users[username], case.id, {
+            "label": "รวมหนี้เข้าสหกรณ์ 4.75% 96 งวด",
+            "consolidate": {"debt_ids": [d.id for d in case.debts], "annual_rate": "4.75",
+                            "term_months": 96, "method": "annuity"}})
+        transition("debt", users[username], case.id, TransitionRequest("submit", plan_id=plan.id))
+        transition("debt", users["province_approver"], case.id,
+                   TransitionRequest("approve", comment="เห็นชอบตามแผนรวมหนี้", resolution_no="ศธจ.ชม. 12/2569"))
+        added += 1
+    victim = DEMO_DECIDED_RELIEF["victim"]["citizen_id"]
+    if db.session.scalar(select(ReliefCase.id).where(ReliefCase.victim.has(Person.citizen_id == victim))) is None:
+        officer, approver = users["south_officer"], users["south_approver"]
+        case = relief.create_case(officer, relief.parse_relief(DEMO_DECIDED_RELIEF))
+        for kind in relief.missing_evidence(case):
+            relief.add_evidence(officer, case.id, kind, f"{kind}.pdf", DEMO_EVIDENCE)
+        transition("relief", officer, case.id, TransitionRequest("verify"))
+        transition("relief", approver, case.id, TransitionRequest("approve", resolution_no="คกก.เยียวยา 2/2568"))
+        first = next(e for e in case.entitlements if not e.schedule)  # a lump sum
+        relief.record_payment(officer, case.id, {"entitlement_id": first.id, "amount": "250000.00",
+                                                 "paid_on": "2025-06-30", "reference": "PV-2568/014"})
+        added += 1
+    return added

@@ -24,6 +24,8 @@ UNIT_KIND_LABELS = {
 AUDIT_ACTION_LABELS = {
     "verify": _l("Verify (evidence complete)"), "pay": _l("First payment"),
     "auth.sign_in": _l("Signed in"),
+    "letter.issue": _l("Letter issued"),
+    "letter_batch.create": _l("Letter batch queued"),
     "auth.sign_out": _l("Signed out"),
     "api_token.issue": _l("API token issued"),
     "api_token.revoke": _l("API token revoked"),
@@ -130,3 +132,6 @@ EVIDENCE_LABELS = {
     "damage_assessment": _l("Damage assessment"), "enrolment_proof": _l("Proof of enrolment"), "other": _l("Other"),
 }
 SPLIT_LABELS = {"equal": _l("Equal shares"), "pension_heirs": _l("Civil-service death-gratuity pattern")}
+
+BATCH_STATUS_LABELS = {"queued": _l("Waiting to start"), "rendering": _l("Printing"), "done": _l("Ready"),
+                       "failed": _l("Failed")}

@@ -15,7 +15,7 @@ from app.domain.thai_id import format_citizen_id, mask_bank_account, mask_citize
 from app.domain.thai_text import format_be_date, format_be_datetime
 from app.i18n import current_language
 from app.labels import (
-    ACTION_LABELS, AUDIT_ACTION_LABELS, EMPLOYMENT_LABELS, EVIDENCE_LABELS, HARM_LABELS, INCIDENT_KIND_LABELS,
+    ACTION_LABELS, AUDIT_ACTION_LABELS, BATCH_STATUS_LABELS, EMPLOYMENT_LABELS, EVIDENCE_LABELS, HARM_LABELS, INCIDENT_KIND_LABELS,
     LEVEL_LABELS, RELATIONSHIP_LABELS, SPLIT_LABELS, CREDITOR_TYPE_LABELS, DEDUCTION_LABELS, LEGAL_STATUS_LABELS, METHOD_LABELS, RISK_LABELS,
     RISK_SHORT_LABELS, ROLE_LABELS, STATUS_LABELS, UNIT_KIND_LABELS, WARNING_LABELS,
 )
@@ -28,6 +28,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(lambda text: format_be_date(date.fromisoformat(text), "long", current_language())
                             if text else "", "iso_be_date")
     app.add_template_filter(lambda code: ROLE_LABELS.get(code, code), "role_label")
+    app.add_template_filter(lambda code: BATCH_STATUS_LABELS.get(code, code), "batch_status")
     app.add_template_filter(lambda code: UNIT_KIND_LABELS.get(code, code), "unit_kind_label")
     app.add_template_filter(lambda code: AUDIT_ACTION_LABELS.get(code, code), "audit_action_label")
     app.add_template_filter(

@@ -5,25 +5,18 @@ demo organisation and one realistic case (three debts), and prints median and p9
 """
 from __future__ import annotations
 
-import statistics
 import tempfile
-import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+
+from bench.timing import timed as measure
 
 RUNS = 200
 
 
 def timed(fn, runs: int = RUNS) -> tuple[float, float]:
-    fn()  # warm up
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+    return measure(fn, runs)
 
 
 def main() -> None:

@@ -50,6 +50,14 @@ class OrgUnitForm(FlaskForm):
     kind = SelectField(_l("Kind"))
     parent_id = SelectField(_l("Belongs to"), coerce=_coerce_optional_int)
     active = BooleanField(_l("Active"), default=True)
+    # Letterhead (thai-documents.md): printed on the office's letters.
+    letter_prefix = StringField(_l("Letter number prefix (e.g. ศธ 0206.3)"), validators=[Optional(), Length(max=40)])
+    address = StringField(_l("Address on letters"), validators=[Optional(), Length(max=300)])
+    section = StringField(_l("Owning section"), validators=[Optional(), Length(max=200)])
+    phone = StringField(_l("Telephone"), validators=[Optional(), Length(max=60)])
+    email = StringField(_l("Office e-mail"), validators=[Optional(), Length(max=120)])
+    signer_name = StringField(_l("Signer's name"), validators=[Optional(), Length(max=200)])
+    signer_position = StringField(_l("Signer's position"), validators=[Optional(), Length(max=200)])
 
     def __init__(self, *args, kinds=(), parent_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -119,7 +119,8 @@ PARENT_KINDS = (UnitKind.MINISTRY.value, UnitKind.REGION.value, UnitKind.PROVINC
 def _unit_input(form) -> org_service.UnitInput:
     return org_service.UnitInput(code=form.code.data or "", name=form.name.data or "",
                                  name_en=form.name_en.data, kind=form.kind.data or "",
-                                 parent_id=form.parent_id.data, active=bool(form.active.data))
+                                 parent_id=form.parent_id.data, active=bool(form.active.data),
+                                 letterhead={name: getattr(form, name).data for name in org_service.LETTERHEAD})
 
 
 @bp.route("/org-units/new", methods=["GET", "POST"])

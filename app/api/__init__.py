@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from app.api import auth, debt_cases, openapi, relief_cases, views  # noqa: E402,F401  (routes register on import)
+from app.api import auth, debt_cases, letters, openapi, relief_cases, views  # noqa: E402,F401  (routes register on import)

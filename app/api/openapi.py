@@ -143,6 +143,22 @@ OPERATIONS: dict[str, dict] = {
         "parameters": [*({"name": n, "in": "query", "schema": {"type": "string"}} for n in ("status", "harm", "province_code")),
                        *PAGE_PARAMETERS],
         "responses": {"200": _json(_page_of("#/components/schemas/ReliefCaseListItem")), **_error_responses(401, 403)}},
+    "issue_letter": {"summary": "Issue an official letter for a case (numbered, printed from the approval snapshot)",
+        "description": "Debt kinds: case_summary, creditor_request (needs debt_id), approval_notice, deduction_notice, "
+                       "schedule. Relief kinds: decision_notice, payment_memo, scholarship_continuation. Letters that "
+                       "state a decision exist only for an approved case (409 before).",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object",
+            "required": ["kind"], "properties": {"kind": {"type": "string"}, "debt_id": {"type": "integer"}}}}}},
+        "responses": {"201": _json({"$ref": "#/components/schemas/Letter"}, "issued"),
+                      **_error_responses(400, 401, 403, 404, 409, 422)}},
+    "list_case_letters": {"summary": "Letters issued for a case, newest first",
+        "responses": {"200": _json({"type": "object", "properties": {"items": {"type": "array", "items": {
+            "$ref": "#/components/schemas/Letter"}}}}), **_error_responses(401, 403, 404)}},
+    "get_letter": {"summary": "One issued letter (register entry)",
+        "responses": {"200": _json({"$ref": "#/components/schemas/Letter"}), **_error_responses(401, 403, 404)}},
+    "get_letter_pdf": {"summary": "The letter as PDF; a reprint is the same document",
+        "responses": {"200": {"description": "the PDF", "content": {"application/pdf": {}}},
+                      **_error_responses(401, 403, 404)}},
     "get_relief_case": {"summary": "One relief case with its entitlements, evidence and payments",
         "responses": {"200": _json({"$ref": "#/components/schemas/ReliefCase"}), **_error_responses(401, 403, 404)}},
     "update_relief_case": {"summary": "Correct a reported or returned case (the whole body as on create, plus version)",
@@ -266,6 +282,12 @@ COMPONENTS = {
                                       "evidence": {"type": "array", "items": {"type": "object"}}}},
         "ReliefCaseListItem": {"type": "object", "required": ["id", "status"], "properties": {
             "id": {"type": "integer"}, "status": {"type": "string"}, "harm": {"type": "string"}}},
+        "Letter": {"type": "object", "required": ["id", "kind", "number", "issued_on", "pdf_url", "verify_url"],
+                   "properties": {"id": {"type": "integer"}, "kind": {"type": "string"}, "number": {"type": "string"},
+                                  "issued_on": {"type": "string", "format": "date"}, "pdf_url": {"type": "string"},
+                                  "verify_url": {"type": "string"}, "case_type": {"type": "string"},
+                                  "case_id": {"type": "integer"}, "subject": {"type": "string"},
+                                  "content_sha256": {"type": "string"}}},
         "Me": {"type": "object", "required": ["username", "role", "org_unit"], "properties": {
             "username": {"type": "string"}, "full_name": {"type": "string"}, "role": {"type": "string"},
             "org_unit": {"type": "object", "required": ["code", "name", "kind"], "properties": {

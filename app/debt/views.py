@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from app.auth.forms import EmptyForm
 from app.auth.session import permission_required
+from app.letters.panel import case_letters_context
 from app.debt.forms import (
     TITLES, apply_row_action, blank_payload, case_to_payload, error_name, form_to_payload,
 )
@@ -111,7 +112,8 @@ def _render_case(case, plan_form=None, plan_errors=None, suggestion=None, status
         history=workflow.history("debt", case.id), snapshot=workflow.latest_snapshot("debt", case.id),
         actions=workflow.available_actions(current_user, case), transition_form=transition_form or {},
         can_plan=can(current_user, "build_debt_plans") and case.editable,
-        can_edit=can(current_user, "edit_debt_cases") and case.editable), status
+        can_edit=can(current_user, "edit_debt_cases") and case.editable,
+        **case_letters_context("debt", case)), status
 
 
 @bp.route("/<int:case_id>")

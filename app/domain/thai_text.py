@@ -60,3 +60,68 @@ def format_be_datetime(value: datetime | None, lang: str = "th") -> str:
 
 def thai_digits(text: str) -> str:
     return text.translate(THAI_DIGITS)
+
+
+# ---- amounts in words ----------------------------------------------------------------------------
+# Official text writes amounts in digits and in words: "1,234.50 บาท (หนึ่งพันสองร้อยสามสิบสี่บาทห้าสิบสตางค์)"
+# (thai-documents.md). Decimal in, no float: the satang are exact.
+
+_DIGIT_WORDS = ("ศูนย์", "หนึ่ง", "สอง", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า")
+_PLACE_WORDS = ("", "สิบ", "ร้อย", "พัน", "หมื่น", "แสน")
+
+
+def _below_million(number: int) -> str:
+    """Words for 1..999,999; "" for 0. Units digit 1 after a higher digit is "เอ็ด" (สิบเอ็ด, ร้อยเอ็ด);
+    tens digit 2 is "ยี่สิบ" and tens digit 1 is plain "สิบ"."""
+    words = []
+    digits = str(number)
+    for position, char in enumerate(digits):
+        digit, place = int(char), len(digits) - position - 1
+        if digit == 0:
+            continue
+        if place == 0 and digit == 1 and len(digits) > 1:
+            words.append("เอ็ด")
+        elif place == 1 and digit == 1:
+            words.append("สิบ")
+        elif place == 1 and digit == 2:
+            words.append("ยี่สิบ")
+        else:
+            words.append(_DIGIT_WORDS[digit] + _PLACE_WORDS[place])
+    return "".join(words)
+
+
+def integer_words(number: int) -> str:
+    """Thai words for a whole number ≥ 0; millions repeat: 1,000,000,000,000 = หนึ่งล้านล้าน."""
+    if number == 0:
+        return _DIGIT_WORDS[0]
+    millions, rest = divmod(number, 1_000_000)
+    head = integer_words(millions) + "ล้าน" if millions else ""
+    if millions and rest == 1:
+        return head + "เอ็ด"  # 1,000,001 = หนึ่งล้านเอ็ด: a trailing one after a higher place
+    return head + _below_million(rest)
+
+
+def baht_text(amount) -> str:
+    """1234.50 → หนึ่งพันสองร้อยสามสิบสี่บาทห้าสิบสตางค์; 100 → หนึ่งร้อยบาทถ้วน; 0.25 → ยี่สิบห้าสตางค์.
+    `amount` is a Decimal (or anything Decimal accepts) already rounded to the satang."""
+    from decimal import Decimal
+
+    value = Decimal(str(amount))
+    if value < 0:
+        return "ลบ" + baht_text(-value)
+    satang_total = int(value * 100)
+    if Decimal(satang_total) != value * 100:
+        raise ValueError(f"{amount} is not rounded to the satang")
+    baht, satang = divmod(satang_total, 100)
+    if satang == 0:
+        return integer_words(baht) + "บาทถ้วน"
+    words = integer_words(baht) + "บาท" if baht else ""
+    return words + _below_million(satang) + "สตางค์"
+
+
+def amount_with_words(amount) -> str:
+    """The official form: digits with separators, then the words in brackets."""
+    from decimal import Decimal
+
+    value = Decimal(str(amount))
+    return f"{value:,.2f} บาท ({baht_text(value)})"

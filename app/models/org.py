@@ -44,6 +44,15 @@ class OrgUnit(db.Model):
     province_code: Mapped[str | None] = mapped_column(String(2))
     region_no: Mapped[int | None]
     active: Mapped[bool] = mapped_column(default=True)
+    # Letterhead (thai-documents.md): the prefix of the running number after ที่ ("ศธ 0206.3"), the address
+    # printed at the top right, the owning section, telephone and e-mail at the bottom left, and who signs.
+    letter_prefix: Mapped[str | None] = mapped_column(String(40))
+    address: Mapped[str | None] = mapped_column(String(300))
+    section: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(60))
+    email: Mapped[str | None] = mapped_column(String(120))
+    signer_name: Mapped[str | None] = mapped_column(String(200))
+    signer_position: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     parent: Mapped[OrgUnit | None] = relationship(remote_side=[id], back_populates="children")

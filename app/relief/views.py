@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import or_
 
 from app.auth.session import permission_required
+from app.letters.panel import case_letters_context
 from app.domain import relief_rules as rules_domain
 from app.domain.thai_id import normalise_citizen_id
 from app.extensions import db
@@ -109,7 +110,8 @@ def _render(case, status=200, typed=None, errors=None):
                 for e in case.entitlements for i in e.schedule},
         open_year=relief.academic_year_of(date.today()),
         can_edit=can(current_user, "edit_relief_cases"),
-        can_pay=can(current_user, "record_relief_payments") and case.payable, typed=typed or {}, errors=errors or {}, today=date.today()), status
+        can_pay=can(current_user, "record_relief_payments") and case.payable, typed=typed or {}, errors=errors or {}, today=date.today(),
+        **case_letters_context("relief", case)), status
 
 
 @bp.route("/<int:case_id>")

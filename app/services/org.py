@@ -91,11 +91,22 @@ class UnitInput:
     kind: str
     parent_id: int | None
     active: bool = True
+    letterhead: dict | None = None  # LETTERHEAD fields; None leaves them as they are
+
+
+LETTERHEAD = ("letter_prefix", "address", "section", "phone", "email", "signer_name", "signer_position")
+
+
+def _apply_letterhead(unit: OrgUnit, data: UnitInput) -> None:
+    for name in LETTERHEAD if data.letterhead is not None else ():
+        value = " ".join(str(data.letterhead.get(name) or "").split())
+        setattr(unit, name, value[:OrgUnit.__table__.c[name].type.length] or None)
 
 
 def _snapshot(unit: OrgUnit) -> dict:
     return {"code": unit.code, "name": unit.name, "name_en": unit.name_en, "kind": unit.kind,
-            "parent_id": unit.parent_id, "active": unit.active, "path": unit.path}
+            "parent_id": unit.parent_id, "active": unit.active, "path": unit.path,
+            **{name: getattr(unit, name) for name in LETTERHEAD}}
 
 
 def _validate(data: UnitInput, actor: User, unit: OrgUnit | None = None) -> OrgUnit | None:
@@ -139,6 +150,7 @@ def create_unit(actor: User, data: UnitInput) -> OrgUnit:
                      name_en=(data.name_en or "").strip() or None, kind=data.kind,
                      province_code=parent.province_code if parent else None,
                      region_no=parent.region_no if parent else None, active=data.active)
+    _apply_letterhead(unit, data)
     audit.record("org_unit.create", actor=actor, object_type="org_unit", object_id=unit.id,
                  org_path=unit.path, after=_snapshot(unit))
     db.session.commit()
@@ -159,6 +171,7 @@ def update_unit(actor: User, unit_id: int, data: UnitInput) -> OrgUnit:
     unit.code, unit.name = data.code.strip(), data.name.strip()
     unit.name_en = (data.name_en or "").strip() or None
     unit.active = data.active
+    _apply_letterhead(unit, data)
     if parent is not None and parent.id != unit.parent_id:
         _move(unit, parent)
     old, new = audit.changed_fields(before, _snapshot(unit))

@@ -24,6 +24,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "edit_relief_cases": frozenset({Role.PROVINCIAL_OFFICER}),
     "record_relief_payments": frozenset({Role.PROVINCIAL_OFFICER}),
     "manage_rules": frozenset({Role.ADMINISTRATOR}),
+    # Letters: cooperatives write to creditors and sum cases up; provincial offices notify teachers, paying units
+    # and families (services/letters.py, KINDS, says which kind each may issue).
+    "issue_letters": frozenset({Role.COOPERATIVE_OFFICER, Role.PROVINCIAL_OFFICER, Role.PROVINCIAL_APPROVER}),
 }
 
 # The kinds of org unit each role may belong to: a cooperative officer works for a cooperative,

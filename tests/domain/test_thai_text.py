@@ -50,3 +50,54 @@ def test_thai_digits():
 ])
 def test_password_rules(password, problems):
     assert password_problems(password, username="somchai") == problems
+
+
+# ---- amounts in words (thai-documents.md) ---------------------------------------------------------
+import random  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+import pytest  # noqa: E402
+
+from app.domain.thai_text import amount_with_words, baht_text, integer_words  # noqa: E402
+
+
+@pytest.mark.parametrize("amount, words", [
+    ("1234.50", "หนึ่งพันสองร้อยสามสิบสี่บาทห้าสิบสตางค์"),  # the example in thai-documents.md
+    ("0", "ศูนย์บาทถ้วน"),
+    ("1", "หนึ่งบาทถ้วน"),
+    ("11", "สิบเอ็ดบาทถ้วน"),
+    ("21", "ยี่สิบเอ็ดบาทถ้วน"),
+    ("101", "หนึ่งร้อยเอ็ดบาทถ้วน"),
+    ("120", "หนึ่งร้อยยี่สิบบาทถ้วน"),
+    ("1000000", "หนึ่งล้านบาทถ้วน"),
+    ("1000001", "หนึ่งล้านเอ็ดบาทถ้วน"),
+    ("2065000", "สองล้านหกหมื่นห้าพันบาทถ้วน"),
+    ("13344.52", "หนึ่งหมื่นสามพันสามร้อยสี่สิบสี่บาทห้าสิบสองสตางค์"),
+    ("0.25", "ยี่สิบห้าสตางค์"),
+    ("0.01", "หนึ่งสตางค์"),
+    ("21000000", "ยี่สิบเอ็ดล้านบาทถ้วน"),
+    ("1000000000000", "หนึ่งล้านล้านบาทถ้วน"),
+])
+def test_baht_text_known_answers(amount, words):
+    assert baht_text(Decimal(amount)) == words
+
+
+def test_baht_text_agrees_with_pythainlp_on_whole_baht_amounts():
+    """An independent implementation (PyThaiNLP's bahttext, float in) on 2,000 random amounts ≥ 1 baht;
+    the two differ only in how satang-only amounts read, which the known answers above fix."""
+    from pythainlp.util import bahttext
+
+    rng = random.Random(2569)
+    for _ in range(2000):
+        amount = Decimal(rng.randint(100, 10 ** 11)) / 100
+        assert baht_text(amount) == bahttext(float(amount)), amount
+
+
+def test_baht_text_refuses_fractions_of_a_satang():
+    with pytest.raises(ValueError):
+        baht_text(Decimal("1.005"))
+
+
+def test_amount_with_words_is_the_official_form():
+    assert amount_with_words(Decimal("1234.5")) == "1,234.50 บาท (หนึ่งพันสองร้อยสามสิบสี่บาทห้าสิบสตางค์)"
+    assert integer_words(0) == "ศูนย์"

@@ -32,6 +32,8 @@ RELIEF = ALL - {Role.COOPERATIVE_OFFICER}
 PROV_OFFICER = frozenset({Role.PROVINCIAL_OFFICER})
 # Relief cases exist only in the southern border provinces: there the provincial roles are Pattani's.
 RELIEF_USERS = {Role.PROVINCIAL_OFFICER: "south_officer", Role.PROVINCIAL_APPROVER: "south_approver"}
+ISSUERS = frozenset({Role.COOPERATIVE_OFFICER, Role.PROVINCIAL_OFFICER, Role.PROVINCIAL_APPROVER})
+RELIEF_ISSUERS = frozenset({Role.PROVINCIAL_OFFICER, Role.PROVINCIAL_APPROVER})
 PUBLIC = "public"
 # The object that lies outside the Chiang Mai users' scope (a Khon Kaen cooperative and its officer).
 OTHER_UNIT, OTHER_USER = "COOP-KKN-01", "coop_officer2"
@@ -108,6 +110,23 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("relief.transition", "POST"): Entry(RELIEF, ok=ok(422), obj="relief"),
     ("relief.pay", "POST"): Entry(PROV_OFFICER, ok=ok(409), obj="relief"),  # not approved yet
     ("relief.continuation", "POST"): Entry(PROV_OFFICER, ok=ok(422), obj="relief"),
+    ("letters.issue", "POST"): Entry(ISSUERS, ok=ok(404)),  # names no case
+    ("letters.register", "GET"): Entry(ALL),
+    ("letters.letter", "GET"): Entry(ALL, obj="letter"),
+    ("letters.letter_pdf", "GET"): Entry(ALL, obj="letter"),
+    ("letters.verify", "GET"): Entry(PUBLIC, obj="letter"),
+    ("letters.batches", "GET"): Entry(ISSUERS),
+    ("letters.new_batch", "GET"): Entry(ISSUERS),
+    ("letters.new_batch", "POST"): Entry(ISSUERS, ok=ok(422)),  # no case chosen
+    ("letters.batch", "GET"): Entry(ISSUERS, obj="batch"),
+    ("letters.retry_batch", "POST"): Entry(ISSUERS, ok=ok(302), obj="batch"),
+    ("letters.batch_pdf", "GET"): Entry(ISSUERS, obj="batch"),
+    ("api.issue_debt_letter", "POST"): Entry(ISSUERS, ok=ok(400), obj="case"),  # no body
+    ("api.issue_relief_letter", "POST"): Entry(RELIEF_ISSUERS, ok=ok(400), obj="relief"),
+    ("api.list_debt_letters", "GET"): Entry(ALL, obj="case"),
+    ("api.list_relief_letters", "GET"): Entry(RELIEF, obj="relief"),
+    ("api.get_letter", "GET"): Entry(ALL, obj="letter"),
+    ("api.get_letter_pdf", "GET"): Entry(ALL, obj="letter"),
     ("api.issue_token", "POST"): Entry(PUBLIC, ok=ok(400)),  # no body: malformed
     ("api.revoke_token", "DELETE"): Entry(ALL, ok=ok(204)),
     ("api.me", "GET"): Entry(ALL),
@@ -191,6 +210,20 @@ def _relief_case(in_scope: bool) -> dict:
     return {"case_id": case.id, "evidence_id": evidence.id, "_path": case.org_path}
 
 
+def _letter_objects(kind: str, username: str) -> dict:
+    """A case summary issued by the cooperative officer, or a printed batch of them."""
+    from app.services import letter_batches, letters
+
+    actor = db.session.scalar(select(User).where(User.username == username))
+    case_id, _plan, _person = _debt_case(username)
+    if kind == "letter":
+        letter = letters.issue(actor, "debt", case_id, "case_summary")
+        return {"letter_id": letter.id, "token": letter.token, "_path": letter.org_path}
+    batch = letter_batches.create(actor, "case_summary", [case_id])
+    letter_batches.run(batch.id)
+    return {"batch_id": batch.id, "_path": batch.org_path}
+
+
 def _values(obj_kind: str | None, username: str | None, in_scope: bool) -> dict:
     if obj_kind is None:
         return {}
@@ -210,6 +243,8 @@ def _values(obj_kind: str | None, username: str | None, in_scope: bool) -> dict:
         return {"user_id": db.session.scalar(select(User.id).where(User.username == name))}
     if obj_kind == "relief":
         return _relief_case(in_scope)
+    if obj_kind in ("letter", "batch"):
+        return _letter_objects(obj_kind, "coop_officer" if in_scope else OTHER_USER)
     case_id, plan_id, person_id = _debt_case("coop_officer" if in_scope else OTHER_USER)
     return {"case_id": case_id, "plan_id": plan_id, "person_id": person_id,
             "_path": db.session.get(DebtCase, case_id).org_path}

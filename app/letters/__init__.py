@@ -1,0 +1,3 @@
+from app.letters.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,16 @@
+"""The letters card of a case page: which kinds this user may issue, and what was issued for the case."""
+from __future__ import annotations
+
+from flask_login import current_user
+
+from app.services import letters
+
+
+CASE_PAGE_LETTERS = 10  # the newest; the register lists them all
+
+
+def case_letters_context(case_type: str, case) -> dict:
+    return {"case_type": case_type, "decided": case.status in letters.DECIDED[case_type],
+            "letter_kinds": [k for k in letters.kinds_for(case_type) if letters.may_issue(current_user, k)],
+            "case_letters": letters.letters_for_case(case_type, case.id, limit=CASE_PAGE_LETTERS + 1),
+            "case_letters_limit": CASE_PAGE_LETTERS}

@@ -1,0 +1,162 @@
+"""Letter pages: issue from a case page, the register of issued letters (ทะเบียนหนังสือส่ง) with reprint,
+batch printing with progress, and the public verification page behind each letter's QR code."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.api.letters import pdf_response
+from app.auth.session import permission_required
+from app.domain.thai_text import be_year
+from app.extensions import db
+from app.models import OrgUnit
+from app.services import letter_batches, letters
+from app.services.errors import Conflict, Forbidden, ValidationFailed
+from app.services.scope import units_in_scope
+from app.web import paginate
+
+bp = Blueprint("letters", __name__)
+CASE_PAGES = {"debt": "debt.case", "relief": "relief.case"}
+
+
+def _int(value) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 10 else None
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.route("/letters/issue", methods=["POST"])
+@permission_required("issue_letters")
+def issue():
+    case_type = request.form.get("case_type", "")
+    case_id = _int(request.form.get("case_id"))
+    if case_type not in CASE_PAGES or case_id is None:
+        abort(404)
+    kind = request.form.get("kind", "")
+    try:
+        if kind == "creditor_pack":
+            issued = letters.creditor_pack(current_user, case_id)
+        else:
+            issued = [letters.issue(current_user, case_type, case_id, kind, _int(request.form.get("debt_id")))]
+    except (ValidationFailed, Conflict, Forbidden) as error:
+        db.session.rollback()
+        detail = "; ".join(error.fields.values()) or error.message
+        flash(_("The letter was not issued: %(reason)s", reason=detail), "danger")
+        return redirect(url_for(CASE_PAGES[case_type], case_id=case_id, _anchor="letters"))
+    numbers = ", ".join(letter.number_text for letter in issued)
+    flash(_("Issued letter no. %(numbers)s.", numbers=numbers), "success")
+    if len(issued) == 1:
+        return redirect(url_for("letters.letter", letter_id=issued[0].id))
+    return redirect(url_for(CASE_PAGES[case_type], case_id=case_id, _anchor="letters"))
+
+
+@bp.route("/letters")
+@permission_required("view_org_units")
+def register():
+    args = {k: request.args.get(k, "").strip()[:100] for k in ("office", "kind", "year", "q", "from", "to")}
+    offices = list(db.session.scalars(units_in_scope(current_user, ("cooperative", "province", "area_office"))
+                                      .order_by(OrgUnit.code)))
+    office_id = _int(args["office"])
+    if office_id is None and not args["office"] and current_user.org_unit.kind in ("cooperative", "province"):
+        office_id = current_user.org_unit_id  # an office's register opens on its own letters
+        args["office"] = str(office_id)
+    query = letters.register_query(current_user, office_id=office_id, kind=args["kind"], year=_int(args["year"]),
+                                   text=args["q"], date_from=_date(args["from"]), date_to=_date(args["to"]))
+    return render_template("letters/register.html", page=paginate(query), args=args, offices=offices,
+                           kinds=letters.KINDS, this_year=be_year(letters.today_bangkok()))
+
+
+@bp.route("/letters/<int:letter_id>")
+@permission_required("view_org_units")
+def letter(letter_id: int):
+    row = letters.get_letter(current_user, letter_id)
+    return render_template("letters/letter.html", letter=row, kind=letters.KINDS[row.kind],
+                           case_page=CASE_PAGES[row.case_type])
+
+
+@bp.route("/letters/<int:letter_id>.pdf")
+@permission_required("view_org_units")
+def letter_pdf(letter_id: int):
+    row = letters.get_letter(current_user, letter_id)
+    return pdf_response(letters.render([row]), f"letter-{row.id}.pdf")
+
+
+# ---- batches -------------------------------------------------------------------------------------
+
+@bp.route("/letters/batches")
+@permission_required("issue_letters")
+def batches():
+    return render_template("letters/batches.html", page=paginate(letter_batches.batches_query(current_user)),
+                           kinds=letters.KINDS)
+
+
+@bp.route("/letters/batches/new", methods=["GET", "POST"])
+@permission_required("issue_letters")
+def new_batch():
+    kinds = {name: k for name, k in letters.KINDS.items() if letters.may_issue(current_user, k) and k.decision}
+    today = letters.today_bangkok()
+    kind = request.values.get("kind", "") if request.values.get("kind", "") in kinds else next(iter(kinds), "")
+    month = request.values.get("month", "")[:7] or today.strftime("%Y-%m")
+    try:
+        year, month_no = (int(x) for x in month.split("-"))
+        candidates = letter_batches.approved_in_month(current_user, kind, year, month_no) if kind else []
+        month_error = None
+    except ValueError:
+        candidates, month_error = [], _("Choose a month.")
+    errors = {"month": month_error} if month_error else {}
+    if request.method == "POST" and not errors:
+        chosen = [int(x) for x in request.form.getlist("case_ids") if x.isdigit() and len(x) < 10]
+        try:
+            batch = letter_batches.create(current_user, kind, chosen, label=month)
+        except ValidationFailed as error:
+            db.session.rollback()
+            errors = error.fields
+        else:
+            letter_batches.start(batch.id)
+            return redirect(url_for("letters.batch", batch_id=batch.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("letters/batch_new.html", kinds=kinds, kind=kind, month=month, candidates=candidates,
+                           errors=errors, chosen=set(request.form.getlist("case_ids")) if request.method == "POST"
+                           else None), status
+
+
+@bp.route("/letters/batches/<int:batch_id>")
+@permission_required("issue_letters")
+def batch(batch_id: int):
+    row = letter_batches.get(current_user, batch_id)
+    return render_template("letters/batch.html", batch=row, kind=letters.KINDS[row.kind],
+                           issued=letter_batches.letters_of(row) if row.status == "done" else [])
+
+
+@bp.route("/letters/batches/<int:batch_id>/retry", methods=["POST"])
+@permission_required("issue_letters")
+def retry_batch(batch_id: int):
+    row = letter_batches.get(current_user, batch_id)
+    if row.status in ("failed", "rendering", "queued"):
+        letter_batches.start(row.id)
+    return redirect(url_for("letters.batch", batch_id=row.id))
+
+
+@bp.route("/letters/batches/<int:batch_id>.pdf")
+@permission_required("issue_letters")
+def batch_pdf(batch_id: int):
+    row, path = letter_batches.batch_pdf(current_user, batch_id)
+    return send_file(path, mimetype="application/pdf", download_name=f"letters-batch-{row.id}.pdf",
+                     max_age=0)
+
+
+# ---- public verification -------------------------------------------------------------------------
+
+@bp.route("/verify/<token>")
+def verify(token: str):
+    """No sign-in: the number, kind, date, issuing office and content hash, and no personal data."""
+    row = letters.verify(token)
+    return render_template("letters/verify.html", letter=row, kind=letters.KINDS[row.kind])

@@ -1,0 +1,56 @@
+"""Wording shared by the letter kinds: money in digits and words, Buddhist-Era dates, names, the frame fields."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from app.domain.thai_id import mask_citizen_id
+from app.domain.thai_text import THAI_MONTHS_SHORT, amount_with_words, be_year, format_be_date
+from app.pdf.content import LetterContent, Letterhead
+
+def money(value) -> str:
+    return f"{Decimal(str(value)):,.2f}"
+
+
+def baht(value) -> str:
+    """1,234.50 บาท (หนึ่งพันสองร้อยสามสิบสี่บาทห้าสิบสตางค์)."""
+    return amount_with_words(Decimal(str(value)))
+
+
+def rate(value) -> str:
+    return f"{Decimal(str(value)):.2f}"
+
+
+def percent_of_ratio(ratio) -> str:
+    return f"{Decimal(str(ratio)) * 100:.2f}"
+
+
+def be_date(iso: str | None) -> str:
+    return format_be_date(date.fromisoformat(iso[:10])) if iso else "-"
+
+
+def be_month(day: date) -> str:
+    return f"{THAI_MONTHS_SHORT[day.month - 1]} {be_year(day)}"
+
+
+def months_text(months: int) -> str:
+    years, rest = divmod(int(months), 12)
+    parts = ([f"{years} ปี"] if years else []) + ([f"{rest} เดือน"] if rest else [])
+    return f"{months} งวด ({' '.join(parts)})"
+
+
+def full_name(person: dict) -> str:
+    return f"{person.get('title') or ''}{person['first_name']} {person['last_name']}".strip()
+
+
+def masked_id(citizen_id: str | None) -> str:
+    return mask_citizen_id(citizen_id) if citizen_id else "-"
+
+
+def frame(payload: dict, form: str = "external", **parts) -> LetterContent:
+    """The frame fields every kind shares, from the stored payload."""
+    head = payload["letter"]
+    return LetterContent(form=form, number_text=head["number_text"], issued_on=be_date(head["issued_on"]),
+                         subject=head["subject"], addressee=head["addressee"],
+                         letterhead=Letterhead.from_json(head["letterhead"]), verify_url=head["verify_url"],
+                         thai_digits=bool(head.get("thai_digits")), **parts)

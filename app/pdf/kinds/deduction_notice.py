@@ -1,0 +1,34 @@
+"""Salary-deduction notice to the paying unit: what to deduct each month, for whom, from which month."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from app.pdf.content import LetterContent, Para, Table
+from app.pdf.kinds.common import baht, be_date, frame, money, months_text
+
+
+def compose(payload: dict) -> LetterContent:
+    d = payload["data"]
+    plan, teacher = d["plan"], d["teacher"]
+    rows = []
+    if plan["new_loan"]:
+        rows.append((d["cooperative"], money(plan["new_loan"]["monthly_payment"]),
+                     months_text(plan["new_loan"]["term_months"])))
+    by_id = {x["id"]: x["creditor"] for x in d["debts"]}
+    rows += [(by_id.get(r["debt_id"], "-"), money(r["monthly_payment"]), months_text(r["term_months"]))
+             for r in plan["rescheduled"]]
+    rows += [(by_id.get(r["debt_id"], "-"), money(r["monthly_payment"]), months_text(r["months"]))
+             for r in plan["pro_rata"]]
+    total = sum((Decimal(r[1].replace(",", "")) for r in rows), Decimal("0"))
+    resolution = f" ตามมติ {d['resolution_no']}" if d.get("resolution_no") else ""
+    body = (Para(f"ด้วยสำนักงานศึกษาธิการจังหวัดได้อนุมัติแผนการแก้ไขปัญหาหนี้สินของ {teacher['name']} ตำแหน่ง "
+                 f"{teacher['position']} สังกัด{teacher['workplace']} เลขประจำตัวประชาชน {teacher['citizen_id']} "
+                 f"เมื่อวันที่ {be_date(d['approved_on'])}{resolution}"),
+            Para(f"จึงขอให้หน่วยงานของท่านหักเงินเดือนของผู้กู้ตั้งแต่งวดเดือน{be_date(d['first_due'])[2:]} "
+                 f"เป็นต้นไป รวมเดือนละ {baht(total)} และนำส่งเจ้าหนี้ ดังนี้"),
+            Table(header=("เจ้าหนี้ผู้รับเงิน", "หักต่อเดือน (บาท)", "จำนวนงวด"), rows=tuple(rows),
+                  widths=(0.5, 0.22, 0.28), numeric=(1,), total=("รวม", money(total), "")),
+            Para(f"ทั้งนี้ ให้คงเงินเดือนเหลือไม่น้อยกว่าร้อยละสามสิบของเงินเดือน (เงินเดือน {money(d['salary'])} บาท) "
+                 "ตามระเบียบกระทรวงการคลังว่าด้วยการจ่ายเงินเดือน หากมีการเปลี่ยนแปลงขอให้แจ้งสำนักงานศึกษาธิการจังหวัดทราบ"),
+            Para("จึงเรียนมาเพื่อโปรดดำเนินการ"))
+    return frame(payload, body=body, reference=f"กรณีเลขที่ {d['reference']}")

@@ -1,0 +1,187 @@
+"""Batch printing: many cases' letters issued together and merged into one PDF, built in the background with
+its progress on the batch page, so 1,000 letters never hold a request open.
+
+Faults: the letters of a batch are issued in one transaction (all numbered or none); the PDF is rendered after,
+into a temporary file renamed into place, so a batch stopped half-way leaves no partial file, and rendering
+can simply run again (the letters keep their payloads, and printing is deterministic).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import threading
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from app.extensions import db
+from app.models import CaseSnapshot, DebtCase, Letter, LetterBatch, ReliefCase, User
+from app.models.clock import utcnow
+from app.services import audit, letters
+from app.services.errors import NotFound, ServiceError, ValidationFailed
+from app.services.permissions import require
+from app.services.scope import get_scoped_or_404, scoped
+
+log = logging.getLogger(__name__)
+MAX_BATCH = 5000
+PROGRESS_EVERY = 20
+
+
+def folder() -> Path:
+    path = Path(current_app.instance_path) / "letters"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def pdf_path(batch: LetterBatch) -> Path:
+    """Named with a random part fixed at creation, so a file can never be taken for another batch's."""
+    return folder() / f"batch-{batch.id}-{batch.criteria['file_key']}.pdf"
+
+
+def _model(case_type: str):
+    return DebtCase if case_type == "debt" else ReliefCase
+
+
+def approved_in_month(actor: User, kind_name: str, year: int, month: int) -> list:
+    """Cases in the caller's scope whose approval snapshot falls in the month (Bangkok time ≈ UTC+7; the
+    month boundary is taken in UTC+7 by shifting the stored UTC times)."""
+    kind = letters.KINDS[kind_name]
+    model = _model(kind.case_type)
+    start = date(year, month, 1)
+    end = date(year + (month == 12), month % 12 + 1, 1)
+    from datetime import datetime, timedelta
+
+    low, high = (datetime.combine(d, datetime.min.time()) - timedelta(hours=7) for d in (start, end))
+    approved = (select(CaseSnapshot.case_id).where(CaseSnapshot.case_type == kind.case_type,
+                                                   CaseSnapshot.created_at >= low, CaseSnapshot.created_at < high))
+    query = scoped(select(model), model.org_path, actor).where(
+        model.id.in_(approved), model.status.in_(letters.DECIDED[kind.case_type])).order_by(model.id)
+    return list(db.session.scalars(query.limit(MAX_BATCH)))
+
+
+def create(actor: User, kind_name, case_ids: list[int], label: str = "") -> LetterBatch:
+    """Queue a batch for these cases (checked now: role, kind; each case again when issued)."""
+    require(actor, "issue_letters")
+    kind = letters.KINDS.get(kind_name) if isinstance(kind_name, str) else None
+    if kind is None:
+        raise ValidationFailed(_("Please correct the marked fields."), {"kind": _("Choose the kind of letter.")})
+    if not letters.may_issue(actor, kind):
+        raise ValidationFailed(_("Please correct the marked fields."),
+                               {"kind": _("Your role cannot issue this letter.")})
+    ids = sorted({i for i in case_ids if isinstance(i, int)})
+    if not ids:
+        raise ValidationFailed(_("Please correct the marked fields."), {"case_ids": _("Choose at least one case.")})
+    if len(ids) > MAX_BATCH:
+        raise ValidationFailed(_("Please correct the marked fields."),
+                               {"case_ids": _("A batch holds at most %(n)d cases.", n=MAX_BATCH)})
+    batch = LetterBatch(kind=kind.name, status="queued", total=len(ids), org_path=actor.org_unit.path,
+                        criteria={"case_ids": ids, "label": label[:100], "base_url": letters.public_base_url(),
+                                  "file_key": secrets.token_hex(8)},
+                        requested_by_id=actor.id)
+    db.session.add(batch)
+    db.session.flush()
+    audit.record("letter_batch.create", actor=actor, object_type="letter_batch", object_id=batch.id,
+                 org_path=batch.org_path, after={"kind": kind.name, "cases": len(ids)})
+    db.session.commit()
+    return batch
+
+
+def get(actor: User, batch_id: int) -> LetterBatch:
+    require(actor, "issue_letters")
+    return get_scoped_or_404(LetterBatch, batch_id, actor, LetterBatch.org_path)
+
+
+def batches_query(actor: User):
+    require(actor, "issue_letters")
+    return scoped(select(LetterBatch), LetterBatch.org_path, actor).order_by(LetterBatch.id.desc())
+
+
+def start(batch_id: int) -> None:
+    """Run the batch in a background thread (or now, when LETTER_BATCH_INLINE is set, as in tests)."""
+    app = current_app._get_current_object()
+    if app.config.get("LETTER_BATCH_INLINE"):
+        run(batch_id)
+        return
+    threading.Thread(target=_run_in_context, args=(app, batch_id), daemon=True,
+                     name=f"letter-batch-{batch_id}").start()
+
+
+def _run_in_context(app, batch_id: int) -> None:
+    with app.app_context():
+        try:
+            run(batch_id)
+        finally:
+            db.session.remove()
+
+
+def _set(batch_id: int, **values) -> None:
+    db.session.execute(update(LetterBatch).where(LetterBatch.id == batch_id).values(**values))
+    db.session.commit()
+
+
+def run(batch_id: int) -> None:
+    """Issue the batch's letters (once), then render the merged PDF."""
+    batch = db.session.get(LetterBatch, batch_id)
+    actor = db.session.get(User, batch.requested_by_id)
+    try:
+        if not db.session.scalar(select(func.count(Letter.id)).where(Letter.batch_id == batch.id)):
+            _issue_all(actor, batch)
+        _render(batch)
+    except Exception as error:  # noqa: BLE001 — a batch job reports any failure on its page
+        db.session.rollback()
+        log.exception("letter batch %s failed", batch_id)
+        message = error.message if isinstance(error, ServiceError) else _("Printing failed: %(error)s",
+                                                                           error=type(error).__name__)
+        _set(batch_id, status="failed", error=message[:1000], finished_at=utcnow())
+
+
+def _issue_all(actor: User, batch: LetterBatch) -> None:
+    on = letters.today_bangkok()
+    drafts, skipped = [], []
+    for case_id in batch.criteria["case_ids"]:
+        try:
+            if batch.kind == "creditor_request":
+                drafts += letters.pack_drafts(actor, case_id, on)
+            else:
+                drafts.append(letters.prepare(actor, letters.KINDS[batch.kind].case_type, case_id, batch.kind, on=on))
+        except ServiceError as error:  # out of scope, not approved, nothing to print: listed, not fatal
+            skipped.append({"case_id": case_id, "reason": error.fields.get("kind") or error.fields.get(
+                "debt_id") or error.message or error.code})
+    if not drafts:
+        raise ValidationFailed(_("None of the chosen cases can have this letter."))
+    letters.issue_drafts(actor, drafts, on, batch_id=batch.id, commit=False, base_url=batch.criteria.get("base_url"))
+    batch.total = len(drafts)
+    batch.criteria = {**batch.criteria, "skipped": skipped}
+    db.session.commit()
+
+
+def _render(batch: LetterBatch) -> None:
+    _set(batch.id, status="rendering", rendered=0)
+    rows = list(db.session.scalars(select(Letter).where(Letter.batch_id == batch.id).order_by(Letter.id)))
+
+    def progress(count: int) -> None:
+        if count % PROGRESS_EVERY == 0:
+            _set(batch.id, rendered=count)
+
+    content = letters.render(rows, progress)
+    target = pdf_path(batch)
+    temporary = target.with_suffix(".pdf.part")
+    temporary.write_bytes(content)
+    os.replace(temporary, target)  # atomic: the file is whole or absent
+    _set(batch.id, status="done", rendered=len(rows), finished_at=utcnow())
+
+
+def batch_pdf(actor: User, batch_id: int) -> tuple[LetterBatch, Path]:
+    batch = get(actor, batch_id)
+    path = pdf_path(batch)
+    if batch.status != "done" or not path.is_file():
+        raise NotFound()
+    return batch, path
+
+
+def letters_of(batch: LetterBatch) -> list[Letter]:
+    return list(db.session.scalars(select(Letter).where(Letter.batch_id == batch.id).order_by(Letter.id)))

@@ -1,0 +1,303 @@
+"""Letters through the services: every kind prints from the approval snapshot for the demo's decided cases,
+numbering never repeats (also under parallel issuing), reprints are identical, batches are all-or-nothing."""
+import threading
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select, update
+
+from app.domain.thai_text import baht_text, be_year, format_be_date
+from app.extensions import db
+from app.models import AuditEvent, CaseSnapshot, Debt, Letter, LetterBatch, User
+from app.services import letter_batches, letters, settings
+from app.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from tests.pdf.helpers import norm, page_count, pdf_text, qr_codes
+from tests.services.test_workflow import act, new_case
+
+
+def user(name):
+    return db.session.scalar(select(User).where(User.username == name))
+
+
+def snapshot_of(case_type, case_id):
+    return db.session.scalar(select(CaseSnapshot).where(CaseSnapshot.case_type == case_type,
+                                                        CaseSnapshot.case_id == case_id))
+
+
+def text_of(letter) -> str:
+    return pdf_text(letters.render([letter]))
+
+
+def today_words() -> str:
+    return format_be_date(letters.today_bangkok())
+
+
+def test_approval_notice_prints_the_approved_plan_in_digits_and_words(decided):
+    debt, _ = decided
+    loan = snapshot_of("debt", debt.id).data["chosen_plan"]["new_loan"]
+    letter = letters.issue(user("province_officer"), "debt", debt.id, "approval_notice")
+    text = text_of(letter)
+    monthly = Decimal(loan["monthly_payment"])
+    for part in ("นางพิมพ์ใจ ศรีวงศ์", f"{monthly:,.2f} บาท ({baht_text(monthly)})",
+                 "2,065,000.00 บาท (สองล้านหกหมื่นห้าพันบาทถ้วน)", "ร้อยละ 4.75 ต่อปี", "96 งวด (8 ปี)",
+                 f"ที่ {letter.number_text}", today_words(), "ขอแสดงความนับถือ", "ศธจ.ชม. 12/2569"):
+        assert norm(part) in text, part
+    assert "3509900111117" not in text  # no full citizen ID in a letter
+    assert letter.content_sha256 == snapshot_of("debt", debt.id).sha256
+
+
+def test_every_debt_kind_prints_for_the_demo_case(decided):
+    debt, _ = decided
+    officer, coop = user("province_officer"), user("coop_officer")
+    summary = text_of(letters.issue(coop, "debt", debt.id, "case_summary"))
+    assert norm("สรุปข้อมูลกรณีขอแก้ไขปัญหาหนี้สิน") in summary and "1,250,000.00" in summary
+    deduction = text_of(letters.issue(officer, "debt", debt.id, "deduction_notice"))
+    assert norm("ผู้อำนวยการโรงเรียนบ้านแม่ริม") in deduction and norm("หักเงินเดือน") in deduction
+    schedule = letters.issue(officer, "debt", debt.id, "schedule")
+    pdf = letters.render([schedule])
+    rows = schedule.payload["data"]["schedules"][0]["rows"]
+    assert len(rows) == 96 and rows[-1][5] == "0.00"  # the last instalment clears the loan
+    assert Decimal(rows[0][2]) == Decimal(snapshot_of("debt", debt.id).data["chosen_plan"]["new_loan"]["monthly_payment"])
+    text = pdf_text(pdf)
+    assert page_count(pdf) >= 2 and text.count(norm("งวดที่")) >= page_count(pdf)  # the header repeats
+    assert f"{Decimal(rows[-1][3]):,.2f}" in text
+
+
+def test_creditor_pack_is_one_request_per_restructured_debt(decided):
+    debt, _ = decided
+    pack = letters.creditor_pack(user("coop_officer"), debt.id)
+    assert [x.debt_id for x in pack] == [d.id for d in debt.debts]
+    numbers = [x.number for x in pack]
+    assert numbers == list(range(numbers[0], numbers[0] + 3))
+    text = text_of(pack[1])
+    assert norm("ผู้จัดการธนาคารออมสิน (ช.พ.ค.)") in text and "720,000.00" in text
+
+
+def test_a_creditor_request_needs_a_debt_of_the_plan(decided):
+    debt, _ = decided
+    with pytest.raises(ValidationFailed) as error:
+        letters.issue(user("coop_officer"), "debt", debt.id, "creditor_request")
+    assert "debt_id" in error.value.fields
+    with pytest.raises(ValidationFailed):
+        letters.issue(user("coop_officer"), "debt", debt.id, "creditor_request", debt_id=999999)
+
+
+def test_decision_letters_wait_for_approval_and_summaries_do_not():
+    case_id, _plan = new_case()
+    officer = user("province_officer")
+    for kind in ("approval_notice", "deduction_notice", "schedule"):
+        with pytest.raises(Conflict):
+            letters.issue(officer, "debt", case_id, kind)
+    assert letters.issue(user("coop_officer"), "debt", case_id, "case_summary").kind == "case_summary"
+    assert db.session.scalar(select(func.count(Letter.id))) == 1  # refused letters took no number
+
+
+def test_letters_print_the_snapshot_not_later_changes(decided):
+    debt, _ = decided
+    db.session.execute(update(Debt).where(Debt.case_id == debt.id).values(outstanding=Decimal("1.00")))
+    db.session.commit()
+    letter = letters.issue(user("coop_officer"), "debt", debt.id, "creditor_request", debt_id=debt.debts[0].id)
+    assert "1,250,000.00" in text_of(letter)
+
+
+def test_roles_issue_only_their_office_kinds(decided):
+    debt, relief = decided
+    with pytest.raises(Forbidden):
+        letters.issue(user("coop_officer"), "debt", debt.id, "approval_notice")
+    with pytest.raises(Forbidden):
+        letters.issue(user("ministry_viewer"), "debt", debt.id, "case_summary")
+    with pytest.raises(NotFound):  # Khon Kaen's officer does not see a Chiang Mai case
+        letters.issue(user("coop_officer2"), "debt", debt.id, "case_summary")
+    with pytest.raises(ValidationFailed):
+        letters.issue(user("province_officer"), "debt", debt.id, "decision_notice")  # a relief kind
+
+
+def test_relief_letters_for_the_demo_family(decided):
+    _, relief = decided
+    officer = user("south_officer")
+    decision = text_of(letters.issue(officer, "relief", relief.id, "decision_notice"))
+    for part in ("นางมาลี แก้วมณี", "เด็กหญิงขวัญใจ แก้วมณี", "3,500,000.00", "1,750,000.00", "คกก.เยียวยา 2/2568",
+                 "xxxxxx4567"):
+        assert norm(part) in decision, part
+    memo = text_of(letters.issue(officer, "relief", relief.id, "payment_memo"))
+    assert norm("บันทึกข้อความ") in memo and "250,000.00" in memo and norm("ขออนุมัติเบิกจ่าย") in memo
+    year = be_year(letters.today_bangkok()) - (1 if (letters.today_bangkok().month, letters.today_bangkok().day) < (5, 16) else 0)
+    notice = text_of(letters.issue(officer, "relief", relief.id, "scholarship_continuation"))
+    assert norm(f"ปีการศึกษา {year}") in notice and norm("รอหลักฐาน") in notice
+
+
+def test_numbers_run_per_office_and_restart_each_year(decided):
+    debt, relief = decided
+    first = letters.issue(user("province_officer"), "debt", debt.id, "approval_notice")
+    second = letters.issue(user("province_approver"), "debt", debt.id, "deduction_notice")
+    other_office = letters.issue(user("south_officer"), "relief", relief.id, "decision_notice")
+    assert (first.number, second.number, other_office.number) == (1, 2, 1)
+    assert first.be_year == be_year(letters.today_bangkok())
+    start_next_year = letters.allocate_numbers(first.office_id, first.be_year + 1)
+    assert start_next_year == 1
+
+
+def test_letter_prefix_and_thai_digits_come_from_the_office_and_settings(decided):
+    debt, _ = decided
+    province = user("province_officer").org_unit
+    province.letter_prefix = "ศธ 0206.3"
+    db.session.commit()
+    settings.set_value(user("admin"), "letters.thai_digits", "yes", date(2000, 1, 1), "test")
+    letter = letters.issue(user("province_officer"), "debt", debt.id, "approval_notice")
+    assert letter.number_text == "ศธ 0206.3/1"
+    text = text_of(letter)
+    assert norm("ที่ ศธ ๐๒๐๖.๓/๑") in text and "๒,๐๖๕,๐๐๐.๐๐" in text
+
+
+def test_a_reprint_is_the_same_document(decided):
+    debt, _ = decided
+    letter = letters.issue(user("province_officer"), "debt", debt.id, "approval_notice")
+    first = letters.render([letter])
+    db.session.expire_all()
+    assert letters.render([db.session.get(Letter, letter.id)]) == first
+
+
+def test_the_qr_code_carries_the_public_verification_address(decided):
+    debt, _ = decided
+    letter = letters.issue(user("province_officer"), "debt", debt.id, "approval_notice")
+    assert qr_codes(letters.render([letter])) == [letter.payload["letter"]["verify_url"]]
+    assert letter.payload["letter"]["verify_url"].endswith(f"/verify/{letter.token}")
+    assert letters.verify(letter.token).id == letter.id
+    with pytest.raises(NotFound):
+        letters.verify("not-a-token")
+
+
+def test_issuing_is_audited(decided):
+    debt, _ = decided
+    letter = letters.issue(user("province_officer"), "debt", debt.id, "approval_notice")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "letter.issue"))
+    assert event.object_id == str(letter.id) and event.after["number"] == letter.number_text
+
+
+def test_parallel_issuing_never_repeats_a_number(app, decided):
+    """Twenty workers issue letters from one office at once, on SQLite and PostgreSQL alike."""
+    debt, _ = decided
+    case_id, officer_id = debt.id, user("province_officer").id
+    errors, barrier = [], threading.Barrier(20)
+
+    def worker():
+        with app.app_context():
+            try:
+                barrier.wait()
+                letters.issue(db.session.get(User, officer_id), "debt", case_id, "approval_notice")
+            except Exception as error:  # noqa: BLE001 — any failure fails the test below
+                errors.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    numbers = sorted(db.session.scalars(select(Letter.number).where(Letter.office_id == user("province_officer").org_unit_id)))
+    assert numbers == list(range(1, 21))
+
+
+# ---- batches -------------------------------------------------------------------------------------
+
+def approved_cases(count: int) -> list[int]:
+    ids = []
+    for _ in range(count):
+        case_id, plan_id = new_case()
+        act("coop_officer", case_id, "submit", plan_id=plan_id)
+        act("province_approver", case_id, "approve")
+        ids.append(case_id)
+    return ids
+
+
+def test_a_batch_issues_and_merges_every_letter(decided):
+    debt, _ = decided
+    ids = approved_cases(2) + [debt.id]
+    draft_id, _plan = new_case()  # not approved: listed as skipped, not fatal
+    officer = user("province_officer")
+    month = letters.today_bangkok()
+    assert set(ids) <= {c.id for c in letter_batches.approved_in_month(officer, "approval_notice", month.year, month.month)}
+    batch = letter_batches.create(officer, "approval_notice", ids + [draft_id], label="test")
+    letter_batches.run(batch.id)
+    db.session.expire_all()
+    batch = db.session.get(LetterBatch, batch.id)
+    assert (batch.status, batch.total, batch.rendered) == ("done", 3, 3)
+    assert [s["case_id"] for s in batch.criteria["skipped"]] == [draft_id]
+    _row, path = letter_batches.batch_pdf(officer, batch.id)
+    content = path.read_bytes()
+    assert page_count(content) == 3 and pdf_text(content).count(norm("แจ้งผลการพิจารณาอนุมัติ")) == 3
+    assert not list(path.parent.glob("*.part"))
+
+
+def test_a_batch_that_fails_while_issuing_issues_nothing(decided, monkeypatch):
+    debt, _ = decided
+    ids = approved_cases(2) + [debt.id]
+    calls = {"n": 0}
+    real = letters.prepare
+
+    def flaky(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("worker killed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(letters, "prepare", flaky)
+    batch = letter_batches.create(user("province_officer"), "approval_notice", ids)
+    letter_batches.run(batch.id)
+    db.session.expire_all()
+    assert db.session.get(LetterBatch, batch.id).status == "failed"
+    assert db.session.scalar(select(func.count(Letter.id))) == 0  # all or none
+    monkeypatch.setattr(letters, "prepare", real)
+    letter_batches.run(batch.id)  # "try again"
+    assert db.session.get(LetterBatch, batch.id).status == "done"
+
+
+def test_a_batch_that_fails_while_printing_leaves_no_partial_file(decided, monkeypatch):
+    debt, _ = decided
+    officer = user("province_officer")
+    batch = letter_batches.create(officer, "approval_notice", [debt.id])
+
+    def broken(rows, progress=None):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(letters, "render", broken)
+    letter_batches.run(batch.id)
+    db.session.expire_all()
+    row = db.session.get(LetterBatch, batch.id)
+    assert row.status == "failed" and not letter_batches.pdf_path(row).exists()
+    issued = db.session.scalar(select(func.count(Letter.id)).where(Letter.batch_id == batch.id))
+    monkeypatch.undo()
+    letter_batches.run(batch.id)  # rendering again reuses the issued letters: no new numbers
+    assert db.session.scalar(select(func.count(Letter.id)).where(Letter.batch_id == batch.id)) == issued == 1
+    assert db.session.get(LetterBatch, batch.id).status == "done"
+
+
+def test_a_batch_runs_in_a_background_thread(app, decided):
+    debt, _ = decided
+    batch = letter_batches.create(user("province_officer"), "approval_notice", [debt.id])
+    app.config["LETTER_BATCH_INLINE"] = False
+    try:
+        letter_batches.start(batch.id)
+        import time
+
+        for _ in range(200):
+            db.session.expire_all()
+            if db.session.get(LetterBatch, batch.id).status in ("done", "failed"):
+                break
+            time.sleep(0.05)
+    finally:
+        app.config["LETTER_BATCH_INLINE"] = True
+    assert db.session.get(LetterBatch, batch.id).status == "done"
+
+
+def test_batches_refuse_bad_requests():
+    officer = user("province_officer")
+    with pytest.raises(ValidationFailed):
+        letter_batches.create(officer, "no_such_kind", [1])
+    with pytest.raises(ValidationFailed):
+        letter_batches.create(officer, "approval_notice", [])
+    with pytest.raises(ValidationFailed):  # a cooperative does not notify teachers of approvals
+        letter_batches.create(user("coop_officer"), "approval_notice", [1])
