@@ -232,7 +232,7 @@ class LetterRenderer:
 
     def _table(self, item: Table) -> list:
         widths = [LINE_WIDTH * share for share in item.widths]
-        header = [Paragraph(self.t(h), self.cell_bold) for h in item.header]
+        header = [self.para(h, self.cell_bold, width=w - 2 * CELL_PADDING) for h, w in zip(item.header, widths)]
         rows = [header] + [[self._cell(v, w, i in item.numeric) for i, (v, w) in enumerate(zip(row, widths))]
                            for row in item.rows]
         if item.total:

@@ -99,6 +99,9 @@ def creditor_treatment(data: dict, debt_id: int) -> dict:
     with new terms, or paid a pro-rata share. A debt the plan leaves alone has no request letter."""
     debt = next((d for d in data["debts"] if d["id"] == debt_id), None)
     plan = data["plan"]
+    if debt is not None and debt["creditor"] == data["cooperative"]:
+        raise ValidationFailed(_("Please correct the marked fields."), {
+            "debt_id": _("This debt is owed to the cooperative itself: it needs no request letter.")})
     if debt is not None:
         if debt_id in data["consolidated_ids"]:
             return {"debt": debt, "treatment": "consolidate", "terms": plan["new_loan"]}
@@ -113,10 +116,11 @@ def creditor_treatment(data: dict, debt_id: int) -> dict:
 
 
 def plan_debt_ids(data: dict) -> list[int]:
-    """The creditors a request pack goes to: every debt the approved plan restructures, in case order."""
+    """The creditors a request pack goes to: every debt the approved plan restructures, in case order, except
+    those owed to the issuing cooperative itself (it does not write to itself)."""
     touched = set(data["consolidated_ids"]) | {r["debt_id"] for r in data["plan"]["rescheduled"]} | {
         r["debt_id"] for r in data["plan"]["pro_rata"]}
-    return [d["id"] for d in data["debts"] if d["id"] in touched]
+    return [d["id"] for d in data["debts"] if d["id"] in touched and d["creditor"] != data["cooperative"]]
 
 
 def schedule_data(data: dict, approved_on: str) -> list[dict]:

@@ -38,7 +38,7 @@ def test_bad_requests_name_the_field(api, decided):
     no_debt = client.post(f"/api/v1/debt-cases/{debt.id}/letters", json={"kind": "creditor_request"})
     assert no_debt.status_code == 422 and "debt_id" in no_debt.json["error"]["fields"]
     ok = client.post(f"/api/v1/debt-cases/{debt.id}/letters", json={"kind": "creditor_request",
-                                                                     "debt_id": debt.debts[0].id})
+                                                                     "debt_id": debt.debts[1].id})
     assert ok.status_code == 201
     assert client.post(f"/api/v1/debt-cases/{debt.id}/letters", data="{").status_code == 400
     assert client.post(f"/api/v1/debt-cases/{debt.id}/letters", json={"kind": "approval_notice"}).status_code == 403
