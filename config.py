@@ -41,6 +41,15 @@ def _mail_from_environment(app) -> None:
         app.config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
 
 
+def _letters_from_environment(app) -> None:
+    for name in ("PUBLIC_BASE_URL", "LETTER_EMBLEM_PATH"):
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    if not app.config.get("LETTER_EMBLEM_PATH"):
+        emblem = Path(app.config["INSTANCE_PATH"]) / "letter-emblem.png"
+        app.config["LETTER_EMBLEM_PATH"] = str(emblem) if emblem.is_file() else None
+
+
 class Config:
     APP_NAME = "KruDesk"
     INSTANCE_PATH = INSTANCE_DIR  # the SQLite database, demo logins, uploads
@@ -95,12 +104,8 @@ class Config:
         if os.environ.get("DATABASE_URL"):
             app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
         _mail_from_environment(app)
-        for name in ("PUBLIC_BASE_URL", "LETTER_EMBLEM_PATH"):
-            if os.environ.get(name):
-                app.config[name] = os.environ[name]
-        if not app.config.get("LETTER_EMBLEM_PATH"):
-            emblem = Path(app.config["INSTANCE_PATH"]) / "letter-emblem.png"
-            app.config["LETTER_EMBLEM_PATH"] = str(emblem) if emblem.is_file() else None
+        _letters_from_environment(app)
+        _letters_from_environment(app)
 
 
 class DevelopmentConfig(Config):
@@ -135,8 +140,9 @@ class ProductionConfig(Config):
 
     @classmethod
     def init_app(cls, app) -> None:
-        """Refuse to start without a secret key and a database named by the environment."""
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        """Refuse to start without a secret key, a database and the public address named by the environment.
+        The public address goes into every letter's QR code; taken from requests it would follow the Host header."""
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "PUBLIC_BASE_URL") if not os.environ.get(name)]
         if missing:
             raise RuntimeError(
                 "Production configuration needs these environment variables: " + ", ".join(missing)
@@ -144,6 +150,7 @@ class ProductionConfig(Config):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
         app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
         _mail_from_environment(app)
+        _letters_from_environment(app)
 
 
 CONFIGS = {

@@ -133,5 +133,6 @@ EVIDENCE_LABELS = {
 }
 SPLIT_LABELS = {"equal": _l("Equal shares"), "pension_heirs": _l("Civil-service death-gratuity pattern")}
 
-BATCH_STATUS_LABELS = {"queued": _l("Waiting to start"), "rendering": _l("Printing"), "done": _l("Ready"),
+BATCH_STATUS_LABELS = {"queued": _l("Waiting to start"), "issuing": _l("Numbering the letters"),
+                       "rendering": _l("Printing"), "done": _l("Ready"),
                        "failed": _l("Failed")}

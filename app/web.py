@@ -22,7 +22,7 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 def page_number() -> int:
     value = request.args.get("page", "1")
-    return max(1, int(value)) if value.isdigit() and len(value) < 7 else 1
+    return max(1, int(value)) if value.isdecimal() and len(value) < 7 else 1
 
 
 def paginate(stmt):

@@ -4,21 +4,27 @@ from app import create_app
 from config import ProductionConfig, normalise_database_url
 
 
-def test_production_refuses_to_start_without_secret_and_database(monkeypatch):
+def test_production_refuses_to_start_without_secret_database_and_public_address(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    with pytest.raises(RuntimeError, match="SECRET_KEY, DATABASE_URL"):
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY, DATABASE_URL, PUBLIC_BASE_URL"):
         create_app(ProductionConfig)
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
     with pytest.raises(RuntimeError, match="DATABASE_URL"):
+        create_app(ProductionConfig)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
         create_app(ProductionConfig)
 
 
 def test_production_takes_both_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "s" * 32)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://krudesk.example.go.th/")
     app = create_app(ProductionConfig)
     assert app.config["SECRET_KEY"] == "s" * 32
+    assert app.config["PUBLIC_BASE_URL"] == "https://krudesk.example.go.th/"
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

@@ -91,4 +91,12 @@ def test_upgrading_keeps_the_rows_of_child_tables(tmp_path):
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM debts")).scalar() == 1
             assert conn.execute(text("SELECT status_since IS NOT NULL FROM debt_cases")).scalar() == 1
+            # 0006 fills the report figures of existing cases from their debts
+            from decimal import Decimal
+
+            from app.domain.repayment import remaining_interest
+
+            filled = conn.execute(text("SELECT interest_remaining, plan_interest_remaining FROM debt_cases")).one()
+            expected = remaining_interest(Decimal("1000"), Decimal("5"), Decimal("100"), 10)
+            assert Decimal(str(filled[0])) == expected > 0 and filled[1] is None
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1

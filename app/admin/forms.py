@@ -11,7 +11,7 @@ def _role_choices():
 
 
 def _coerce_optional_int(value):
-    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+    return int(value) if value not in (None, "", "None") and str(value).isdecimal() else None
 
 
 class UserEditForm(FlaskForm):

@@ -127,7 +127,7 @@ def _unit_input(form) -> org_service.UnitInput:
 @permission_required("manage_org_units")
 def org_unit_new():
     form = OrgUnitForm(kinds=CREATABLE_KINDS, parent_choices=_unit_choices((UnitKind.PROVINCE.value,)))
-    if request.method == "GET" and request.args.get("parent", "").isdigit():
+    if request.method == "GET" and request.args.get("parent", "").isdecimal():
         form.parent_id.data = int(request.args["parent"])
     return submit_form(
         form, lambda: org_service.create_unit(current_user, _unit_input(form)),

@@ -28,7 +28,7 @@ def json_body() -> dict:
 def page_args() -> tuple[int, int]:
     def number(name: str, default: int) -> int:
         raw = request.args.get(name, str(default))
-        return int(raw) if raw.isdigit() and len(raw) < 7 else default
+        return int(raw) if raw.isdecimal() and len(raw) < 7 else default
 
     page = max(1, number("page", 1))
     per_page = min(max(1, number("per_page", 50)), current_app.config["API_MAX_PER_PAGE"])

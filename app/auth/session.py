@@ -14,7 +14,7 @@ from app.services.permissions import can
 
 def load_user(session_id: str) -> User | None:
     user_id, _, fingerprint = session_id.partition(":")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 12 else None
+    user = db.session.get(User, int(user_id)) if user_id.isdecimal() and len(user_id) < 12 else None
     if user is None or not user.active or fingerprint != user.session_fingerprint:
         return None
     return user

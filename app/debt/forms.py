@@ -51,7 +51,7 @@ def form_to_payload(form: MultiDict) -> dict:
     }
     if form.get("cooperative_code"):
         payload["cooperative_code"] = form["cooperative_code"]
-    if form.get("version", "").isdigit():
+    if form.get("version", "").isdecimal():
         payload["version"] = int(form["version"])
     return payload
 
@@ -91,7 +91,7 @@ def apply_row_action(payload: dict, action: str) -> bool:
     elif action.startswith(("remove_debt-", "remove_deduction-")):
         group = "debts" if action.startswith("remove_debt-") else "deductions"
         index = action.rsplit("-", 1)[1]
-        if index.isdigit() and int(index) < len(payload[group]):
+        if index.isdecimal() and int(index) < len(payload[group]):
             payload[group].pop(int(index))
     else:
         return False

@@ -124,24 +124,24 @@ def case(case_id: int):
 
 def _plan_payload(form) -> dict:
     payload: dict = {"label": form.get("label", "")}
-    chosen = [int(v) for v in form.getlist("consolidate") if v.isdigit()]
+    chosen = [int(v) for v in form.getlist("consolidate") if v.isdecimal()]
     if chosen:
         payload["consolidate"] = {"debt_ids": chosen, "annual_rate": form.get("annual_rate", ""),
                                   "term_months": _int_or_raw(form.get("term_months", "")),
                                   "method": form.get("method", "annuity")}
-    if form.get("reschedule_debt", "").isdigit():
+    if form.get("reschedule_debt", "").isdecimal():
         payload["reschedule"] = [{"debt_id": int(form["reschedule_debt"]),
                                   "annual_rate": form.get("reschedule_rate", ""),
                                   "term_months": _int_or_raw(form.get("reschedule_term", "")),
                                   "method": form.get("reschedule_method", "annuity")}]
-    pro_rata = [int(v) for v in form.getlist("pro_rata") if v.isdigit()]
+    pro_rata = [int(v) for v in form.getlist("pro_rata") if v.isdecimal()]
     if pro_rata:
         payload["pro_rata"] = {"debt_ids": pro_rata}
     return payload
 
 
 def _int_or_raw(value: str):
-    return int(value) if value.strip().isdigit() else value
+    return int(value) if value.strip().isdecimal() else value
 
 
 def _plan_form_echo(form) -> dict:
@@ -170,7 +170,7 @@ def create_plan(case_id: int):
 @permission_required("view_debt_cases")
 def suggest(case_id: int):
     case = debt_cases.get_case(current_user, case_id)
-    payload = {"consolidate_debt_ids": [int(v) for v in request.form.getlist("consolidate") if v.isdigit()],
+    payload = {"consolidate_debt_ids": [int(v) for v in request.form.getlist("consolidate") if v.isdecimal()],
                "annual_rate": request.form.get("annual_rate", ""), "method": request.form.get("method", "annuity")}
     echo = _plan_form_echo(request.form)
     try:
@@ -190,7 +190,7 @@ def choose_plan(case_id: int, plan_id: int):
     if EmptyForm().validate_on_submit():
         version = request.form.get("version", "")
         try:
-            debt_plans.choose_plan(current_user, case_id, plan_id, int(version) if version.isdigit() else None)
+            debt_plans.choose_plan(current_user, case_id, plan_id, int(version) if version.isdecimal() else None)
         except (Conflict, ValidationFailed) as error:
             flash(error.message, "danger")
         else:
@@ -283,7 +283,7 @@ def transition(case_id: int):
     try:
         workflow.transition_debt_case(current_user, case.id, workflow.TransitionRequest(
             action=typed["action"], comment=typed["comment"],
-            version=int(typed["version"]) if typed["version"].isdigit() else None))
+            version=int(typed["version"]) if typed["version"].isdecimal() else None))
     except (ValidationFailed, Conflict, Forbidden) as error:
         db.session.rollback()
         flash(error.message or _("This action is not possible."), "danger")

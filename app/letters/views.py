@@ -23,7 +23,7 @@ CASE_PAGES = {"debt": "debt.case", "relief": "relief.case"}
 
 
 def _int(value) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 10 else None
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdecimal() and len(value) < 10 else None
 
 
 def _date(value: str) -> date | None:
@@ -107,13 +107,15 @@ def new_batch():
     month = request.values.get("month", "")[:7] or today.strftime("%Y-%m")
     try:
         year, month_no = (int(x) for x in month.split("-"))
+        if not (2000 <= year <= 2200 and 1 <= month_no <= 12):
+            raise ValueError(month)
         candidates = letter_batches.approved_in_month(current_user, kind, year, month_no) if kind else []
         month_error = None
     except ValueError:
         candidates, month_error = [], _("Choose a month.")
     errors = {"month": month_error} if month_error else {}
     if request.method == "POST" and not errors:
-        chosen = [int(x) for x in request.form.getlist("case_ids") if x.isdigit() and len(x) < 10]
+        chosen = [int(x) for x in request.form.getlist("case_ids") if x.isdecimal() and len(x) < 10]
         try:
             batch = letter_batches.create(current_user, kind, chosen, label=month)
         except ValidationFailed as error:
@@ -133,6 +135,7 @@ def new_batch():
 def batch(batch_id: int):
     row = letter_batches.get(current_user, batch_id)
     return render_template("letters/batch.html", batch=row, kind=letters.KINDS[row.kind],
+                           stalled=letter_batches.stalled(row),
                            issued=letter_batches.letters_of(row) if row.status == "done" else [])
 
 
@@ -140,8 +143,8 @@ def batch(batch_id: int):
 @permission_required("issue_letters")
 def retry_batch(batch_id: int):
     row = letter_batches.get(current_user, batch_id)
-    if row.status in ("failed", "rendering", "queued"):
-        letter_batches.start(row.id)
+    if row.status == "failed" or letter_batches.stalled(row):
+        letter_batches.start(row.id)  # the claim inside makes a double click harmless
     return redirect(url_for("letters.batch", batch_id=row.id))
 
 

@@ -61,6 +61,11 @@ class DebtCase(db.Model):
     ratio: Mapped[Decimal] = mapped_column(RATIO, default=Decimal("0"))
     meets_floor: Mapped[bool] = mapped_column(Boolean, default=True)
     risk_group: Mapped[str] = mapped_column(String(10), default="green")
+    # Before and after the chosen plan, for dashboards (issue 7): interest still to pay under the current terms,
+    # and under the chosen plan with whether it keeps the 30% floor (NULL while no plan is chosen).
+    interest_remaining: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"), server_default="0")
+    plan_interest_remaining: Mapped[Decimal | None] = mapped_column(MONEY)
+    plan_meets_floor: Mapped[bool | None] = mapped_column(Boolean)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # When the case entered its current state: the inbox counts days waiting from here.

@@ -32,7 +32,7 @@ class LetterBatch(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued, rendering, done, failed
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued, issuing, rendering, done, failed
     total: Mapped[int] = mapped_column(default=0)
     rendered: Mapped[int] = mapped_column(default=0)
     org_path: Mapped[str] = mapped_column(String(255))  # the requester's unit: who may see the batch
@@ -41,6 +41,9 @@ class LetterBatch(db.Model):
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    # Set when a worker claims the batch and refreshed as it progresses: only one worker runs a batch, and a batch
+    # whose worker died (no progress for a while) may be claimed again.
+    claimed_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_letter_batches_org_path", "org_path"),)
 

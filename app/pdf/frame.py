@@ -172,7 +172,7 @@ class LetterRenderer:
         return Paragraph(f"<b>{label}</b>&nbsp;&nbsp;{escape(self.t(text))}", self.body)
 
     def _annex_head(self, c: LetterContent) -> list:
-        return [Spacer(1, 0.6 * cm), Paragraph(self.t(c.subject), self.title),
+        return [Spacer(1, 0.6 * cm), self.para(c.subject, self.title),
                 self.para(f"แนบท้ายหนังสือ ที่ {c.number_text} ลงวันที่ {c.issued_on}", ParagraphStyle(
                     "annex-ref", parent=self.body, alignment=TA_CENTER)), Spacer(1, 10)]
 
@@ -181,9 +181,9 @@ class LetterRenderer:
         centred = ParagraphStyle("sign", parent=self.body, alignment=TA_CENTER)
         block = []
         if c.form == "external" and c.closing:
-            block.append(Paragraph(self.t(c.closing), centred))
+            block.append(self.para(c.closing, centred, width=half * 1.1))
         name = f"({c.letterhead.signer_name})" if c.letterhead.signer_name else "(" + "." * 50 + ")"
-        lines = [Spacer(1, 3 * LEADING), Paragraph(self.t(name), centred)]
+        lines = [Spacer(1, 3 * LEADING), self.para(name, centred, width=half * 1.1)]
         if c.letterhead.signer_position:
             lines.append(self.para(c.letterhead.signer_position, centred, width=half))
         block += lines
@@ -224,10 +224,10 @@ class LetterRenderer:
         """Digits and Latin need no shaping: plain strings draw fastest. Short Thai is shaped once and cached
         (a plain string in a cell is not shaped by ReportLab); longer Thai is a wrapped, shaped Paragraph."""
         text = self.t(text)
-        if numeric or text.isascii():
+        if numeric:
             return text
         if text_width(text, REGULAR, CELL_SIZE) <= width - 2 * CELL_PADDING:
-            return _shaped(text, REGULAR, CELL_SIZE)
+            return text if text.isascii() else _shaped(text, REGULAR, CELL_SIZE)
         return self.para(text, self.cell, width=width - 2 * CELL_PADDING)
 
     def _table(self, item: Table) -> list:

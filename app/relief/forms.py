@@ -32,7 +32,7 @@ def form_to_payload(form: MultiDict) -> dict:
                    "harm": form.get("victim-harm", "")},
         "beneficiaries": beneficiaries,
         "split_method": form.get("split_method", "equal"),
-        "version": int(form["version"]) if form.get("version", "").isdigit() else None,
+        "version": int(form["version"]) if form.get("version", "").isdecimal() else None,
     }
 
 
@@ -47,7 +47,7 @@ def apply_row_action(payload: dict, action: str) -> bool:
         return True
     if action.startswith("remove_beneficiary-"):
         index = action.rsplit("-", 1)[1]
-        if index.isdigit() and int(index) < len(payload["beneficiaries"]):
+        if index.isdecimal() and int(index) < len(payload["beneficiaries"]):
             payload["beneficiaries"].pop(int(index))
         return True
     return False

@@ -37,7 +37,7 @@ def cases():
         stmt = stmt.where(ReliefCase.harm == args["harm"])
     if args["q"]:
         digits = normalise_citizen_id(args["q"])
-        stmt = stmt.where(Person.citizen_id.startswith(digits, autoescape=True) if digits.isdigit() else or_(
+        stmt = stmt.where(Person.citizen_id.startswith(digits, autoescape=True) if digits.isdecimal() else or_(
             Person.first_name.startswith(args["q"], autoescape=True), Person.last_name.startswith(args["q"], autoescape=True)))
     return render_template("relief/cases.html", page=paginate(stmt.order_by(ReliefCase.id.desc())), args=args,
                            harms=rules_domain.HARMS,
@@ -154,7 +154,7 @@ def transition(case_id: int):
     try:
         case = workflow.transition("relief", current_user, case_id, workflow.TransitionRequest(
             action=typed["action"], comment=typed["comment"], resolution_no=typed["resolution_no"],
-            version=int(typed["version"]) if typed["version"].isdigit() else None))
+            version=int(typed["version"]) if typed["version"].isdecimal() else None))
     except (ValidationFailed, Conflict, Forbidden) as error:
         return _refuse(case_id, error, typed)
     flash(_("Done: the case is now “%(status)s”.", status=STATUS_LABELS.get(case.status, case.status)), "success")
@@ -167,9 +167,9 @@ def pay(case_id: int):
     form = request.form
     typed = {k: form.get(k, "") for k in ("entitlement_id", "target", "amount", "paid_on", "reference")}
     target = typed["target"].split(":")  # "person_id" or "person_id:period"
-    data = {"entitlement_id": int(typed["entitlement_id"]) if typed["entitlement_id"].isdigit() else None,
+    data = {"entitlement_id": int(typed["entitlement_id"]) if typed["entitlement_id"].isdecimal() else None,
             "amount": typed["amount"], "paid_on": typed["paid_on"], "reference": typed["reference"],
-            "person_id": int(target[0]) if target[0].isdigit() else None,
+            "person_id": int(target[0]) if target[0].isdecimal() else None,
             "period": target[1] if len(target) > 1 else None}
     try:
         relief.record_payment(current_user, case_id, data)
@@ -194,7 +194,7 @@ def continuation(case_id: int):
 
 
 def _number(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and len(value) < 10 else 0
+    return int(value) if value and value.isdecimal() and len(value) < 10 else 0
 
 
 @bp.route("/checks-due")

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 
 from app.domain.affordability import assess, risk_group
 from app.domain.planner import CaseFigures, DebtFigures
+from app.domain.repayment import remaining_interest
 from app.domain.thai_text import be_year
 from app.extensions import db
 from app.models import CaseDeduction, Debt, DebtCase, DebtPlan, OrgUnit, Person, UnitKind, User
@@ -69,6 +70,16 @@ def refresh_figures(case: DebtCase) -> None:
     case.meets_floor = result.meets_floor
     case.total_outstanding = sum((d.outstanding for d in case.debts), Decimal("0"))
     case.risk_group = risk_group([d.legal_status for d in case.debts], bool(case.debts), result.meets_floor)
+    case.interest_remaining = sum((remaining_interest(d.outstanding, d.annual_rate, d.monthly_payment,
+                                                      d.remaining_months) for d in case.debts), Decimal("0"))
+    refresh_plan_figures(case)
+
+
+def refresh_plan_figures(case: DebtCase) -> None:
+    """The chosen plan's figures on the case, for reports: interest under the plan and whether it keeps the floor."""
+    plan = case.chosen_plan
+    case.plan_interest_remaining = Decimal(plan.result["after"]["total_interest_remaining"]) if plan else None
+    case.plan_meets_floor = bool(plan.result["after"]["meets_floor"]) if plan else None
 
 
 # ---- snapshots for the audit trail ---------------------------------------------------------------

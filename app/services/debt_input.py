@@ -246,7 +246,7 @@ def _debts(reader: FieldReader, rows) -> list[DebtInput]:
         raw_id = row.get("id")
         debt = DebtInput(
             id=raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else (
-                int(raw_id) if isinstance(raw_id, str) and raw_id.isdigit() else None),
+                int(raw_id) if isinstance(raw_id, str) and raw_id.isdecimal() else None),
             creditor_name=reader.text(row, "creditor_name", f"{path}.creditor_name"),
             creditor_type=reader.choice(row, "creditor_type", f"{path}.creditor_type", CREDITOR_TYPES),
             outstanding=reader.money(row, "outstanding", f"{path}.outstanding", positive=True,

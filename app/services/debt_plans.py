@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import DebtCase, DebtPlan, User
 from app.services import audit
-from app.services.debt_cases import case_figures, claim_case, get_case, plan_for
+from app.services.debt_cases import case_figures, claim_case, get_case, plan_for, refresh_plan_figures
 from app.services.debt_input import TERM_RANGE, money_message
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.permissions import require
@@ -45,7 +45,7 @@ def _terms(raw: dict, path: str, errors: dict, *, need_term: bool = True) -> Loa
         rate = None
     term = raw.get("term_months")
     if need_term and (isinstance(term, bool) or not isinstance(term, int) or not TERM_RANGE[0] <= term <= TERM_RANGE[1]):
-        if isinstance(term, str) and term.strip().isdigit() and TERM_RANGE[0] <= int(term) <= TERM_RANGE[1]:
+        if isinstance(term, str) and term.strip().isdecimal() and TERM_RANGE[0] <= int(term) <= TERM_RANGE[1]:
             term = int(term)
         else:
             errors[f"{path}.term_months"] = _("Enter a whole number from %(low)d to %(high)d.",
@@ -207,6 +207,7 @@ def delete_plan(actor: User, case_id: int, plan_id: int) -> None:
     audit.record("debt_plan.delete", actor=actor, object_type="debt_plan", object_id=plan.id,
                  org_path=case.org_path, before={"label": plan.label, "spec": plan.spec})
     case.plans.remove(plan)
+    refresh_plan_figures(case)
     db.session.commit()
 
 
@@ -223,6 +224,7 @@ def mark_chosen(case: DebtCase, plan_id: int | None) -> None:
         plan_for(case, plan_id)  # 404 when the plan is not this case's
     for plan in case.plans:
         plan.chosen = plan.id == plan_id
+    refresh_plan_figures(case)
 
 
 def after_case_change(actor: User, case: DebtCase, dropped_debt_ids: set[int]) -> None:
@@ -245,6 +247,7 @@ def after_case_change(actor: User, case: DebtCase, dropped_debt_ids: set[int]) -
         audit.record("debt_plan.delete", actor=actor, object_type="debt_plan", object_id=plan.id,
                      org_path=case.org_path, before={"label": plan.label, "reason": reason})
         case.plans.remove(plan)
+    refresh_plan_figures(case)
 
 
 def suggest(actor: User, case_id: int, data) -> dict:

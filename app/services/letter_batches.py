@@ -11,12 +11,12 @@ import logging
 import os
 import secrets
 import threading
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from app.extensions import db
 from app.models import CaseSnapshot, DebtCase, Letter, LetterBatch, ReliefCase, User
@@ -29,6 +29,8 @@ from app.services.scope import get_scoped_or_404, scoped
 log = logging.getLogger(__name__)
 MAX_BATCH = 5000
 PROGRESS_EVERY = 20
+STALLED_AFTER = timedelta(minutes=10)  # no progress for this long: the worker died; the batch may be run again
+RUNNING = ("issuing", "rendering")
 
 
 def folder() -> Path:
@@ -53,7 +55,7 @@ def approved_in_month(actor: User, kind_name: str, year: int, month: int) -> lis
     model = _model(kind.case_type)
     start = date(year, month, 1)
     end = date(year + (month == 12), month % 12 + 1, 1)
-    from datetime import datetime, timedelta
+    from datetime import datetime
 
     low, high = (datetime.combine(d, datetime.min.time()) - timedelta(hours=7) for d in (start, end))
     approved = (select(CaseSnapshot.case_id).where(CaseSnapshot.case_type == kind.case_type,
@@ -123,8 +125,28 @@ def _set(batch_id: int, **values) -> None:
     db.session.commit()
 
 
+def stalled(batch: LetterBatch) -> bool:
+    moment = batch.claimed_at or batch.created_at
+    return batch.status in ("queued", *RUNNING) and moment < utcnow() - STALLED_AFTER
+
+
+def claim(batch_id: int) -> bool:
+    """Take the batch for this worker: one conditional UPDATE, so a double-clicked "try again" or two workers
+    never run one batch twice (which would issue its letters twice)."""
+    now = utcnow()
+    changed = db.session.execute(
+        update(LetterBatch).where(LetterBatch.id == batch_id, or_(
+            LetterBatch.status.in_(("queued", "failed")),
+            and_(LetterBatch.status.in_(RUNNING), LetterBatch.claimed_at < now - STALLED_AFTER)))
+        .values(status="issuing", claimed_at=now, error=None)).rowcount
+    db.session.commit()
+    return changed == 1
+
+
 def run(batch_id: int) -> None:
-    """Issue the batch's letters (once), then render the merged PDF."""
+    """Issue the batch's letters (once), then render the merged PDF. Does nothing if another worker has it."""
+    if not claim(batch_id):
+        return
     batch = db.session.get(LetterBatch, batch_id)
     actor = db.session.get(User, batch.requested_by_id)
     try:
@@ -165,11 +187,11 @@ def _render(batch: LetterBatch) -> None:
 
     def progress(count: int) -> None:
         if count % PROGRESS_EVERY == 0:
-            _set(batch.id, rendered=count)
+            _set(batch.id, rendered=count, claimed_at=utcnow())  # progress is also the worker's heartbeat
 
     content = letters.render(rows, progress)
     target = pdf_path(batch)
-    temporary = target.with_suffix(".pdf.part")
+    temporary = target.with_name(f"{target.name}.{secrets.token_hex(4)}.part")
     temporary.write_bytes(content)
     os.replace(temporary, target)  # atomic: the file is whole or absent
     _set(batch.id, status="done", rendered=len(rows), finished_at=utcnow())

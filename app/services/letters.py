@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -293,7 +294,11 @@ def pack_drafts(actor: User, case_id: int, on: date) -> list[Draft]:
         raise Forbidden(_("Your role cannot issue this letter."))
     snapshot = _snapshot("debt", case)
     facts = data.debt_decision_data(snapshot.data, snapshot, case.cooperative)
-    return [prepare(actor, "debt", case_id, "creditor_request", debt_id, on) for debt_id in data.plan_debt_ids(facts)]
+    debt_ids = data.plan_debt_ids(facts)
+    if not debt_ids:
+        raise ValidationFailed(_("Please correct the marked fields."), {
+            "kind": _("The approved plan restructures no debt owed to another creditor: there is no one to write to.")})
+    return [prepare(actor, "debt", case_id, "creditor_request", debt_id, on) for debt_id in debt_ids]
 
 
 # ---- reading -------------------------------------------------------------------------------------
@@ -344,17 +349,17 @@ def verify(token: str) -> Letter:
 
 # ---- printing ------------------------------------------------------------------------------------
 
-_renderer = None
+_renderers = threading.local()
 
 
 def renderer():
-    """One renderer per process: fonts registered and the Thai dictionary loaded once."""
-    global _renderer
-    if _renderer is None:
+    """One renderer per thread (it keeps per-letter state while drawing; a request and a batch may print at once).
+    Fonts and the Thai dictionary are process-wide and loaded once."""
+    if getattr(_renderers, "current", None) is None:
         from app.pdf.frame import LetterRenderer
 
-        _renderer = LetterRenderer(current_app.config.get("LETTER_EMBLEM_PATH"))
-    return _renderer
+        _renderers.current = LetterRenderer(current_app.config.get("LETTER_EMBLEM_PATH"))
+    return _renderers.current
 
 
 def content_of(letter: Letter):

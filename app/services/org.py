@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import String, func, literal, select, update
 
 from app.extensions import db
-from app.models import CaseTransition, DebtCase, OrgUnit, ReliefCase, UnitKind, User
+from app.models import CaseTransition, DebtCase, Letter, LetterBatch, OrgUnit, ReliefCase, UnitKind, User
 from app.models.org import ALLOWED_PARENT_KINDS
 from app.services import audit
 from app.services.errors import NotFound, ValidationFailed
@@ -210,4 +210,4 @@ def _path_copies():
     """Every column that copies an org path, so that a moved unit keeps its whole subtree in scope.
     The audit trail is left as it was written (append-only): it records where things were at the time."""
     return ((OrgUnit, OrgUnit.path), (DebtCase, DebtCase.org_path), (ReliefCase, ReliefCase.org_path),
-            (CaseTransition, CaseTransition.org_path))
+            (CaseTransition, CaseTransition.org_path), (Letter, Letter.org_path), (LetterBatch, LetterBatch.org_path))

@@ -37,6 +37,7 @@ def upgrade():
     sa.Column('requested_by_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.Column('claimed_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_letter_batches_requested_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_letter_batches'))
     )

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from app.domain.thai_text import baht_text, be_year, format_be_date
 from app.extensions import db
-from app.models import AuditEvent, CaseSnapshot, Debt, Letter, LetterBatch, User
+from app.models import AuditEvent, CaseSnapshot, Debt, DebtCase, Letter, LetterBatch, User
 from app.services import letter_batches, letters, settings
 from app.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tests.pdf.helpers import norm, page_count, pdf_text, qr_codes
@@ -305,3 +305,95 @@ def test_batches_refuse_bad_requests():
         letter_batches.create(officer, "approval_notice", [])
     with pytest.raises(ValidationFailed):  # a cooperative does not notify teachers of approvals
         letter_batches.create(user("coop_officer"), "approval_notice", [1])
+
+
+# ---- found in review ------------------------------------------------------------------------------
+
+def test_markup_in_names_is_printed_as_text(decided):
+    """A name is text, never ReportLab markup (an <img> would read a server file; an unclosed tag would 500)."""
+    from app.services import debt_cases
+    from app.services.debt_input import parse_case
+    from tests.api.test_debt_cases_api import three_debts
+
+    body = three_debts()
+    body["teacher"]["last_name"] = 'A<B <img src="/etc/hostname"/> & co'
+    officer = user("coop_officer")
+    case = debt_cases.create_case(officer, parse_case(body))
+    from app.services import debt_plans
+
+    plan = debt_plans.create_plan(officer, case.id, {"consolidate": {
+        "debt_ids": [d.id for d in case.debts][1:], "annual_rate": "4.50", "term_months": 120}})
+    act("coop_officer", case.id, "submit", plan_id=plan.id)
+    act("province_approver", case.id, "approve")
+    province = user("province_officer").org_unit
+    province.signer_name = "<i>นาย & ผู้ลงนาม"
+    db.session.commit()
+    for kind in ("schedule", "approval_notice"):
+        pdf = letters.render([letters.issue(user("province_officer"), "debt", case.id, kind)])
+        assert b"/Subtype /Image" not in pdf
+        assert norm('A<B <img src="/etc/hostname"/> & co') in pdf_text(pdf)
+    assert norm("(<i>นาย & ผู้ลงนาม)") in pdf_text(pdf)
+
+
+def test_moving_a_cooperative_takes_its_letters_along(decided):
+    from app.services import org as org_service
+    from tests.factories import unit_by_code
+
+    debt, _ = decided
+    letter = letters.issue(user("coop_officer"), "debt", debt.id, "case_summary")
+    coop, khon_kaen = unit_by_code("COOP-CMI-01"), unit_by_code("40")
+    org_service.update_unit(user("admin"), coop.id, org_service.UnitInput(
+        code=coop.code, name=coop.name, name_en=coop.name_en, kind=coop.kind, parent_id=khon_kaen.id))
+    with pytest.raises(NotFound):  # Chiang Mai no longer sees the case's letters
+        letters.get_letter(user("province_officer"), letter.id)
+    assert db.session.get(Letter, letter.id).org_path.startswith(khon_kaen.path)
+
+
+def test_a_pack_with_no_other_creditor_is_refused():
+    case_id, plan_id = new_case(consolidate_all=False)
+    case = db.session.get(DebtCase, case_id)
+    own = case.cooperative.name
+    for debt in case.debts:
+        debt.creditor_name = own  # every debt is owed to the cooperative itself
+    db.session.commit()
+    act("coop_officer", case_id, "submit", plan_id=plan_id)
+    act("province_approver", case_id, "approve")
+    with pytest.raises(ValidationFailed):
+        letters.creditor_pack(user("coop_officer"), case_id)
+    assert db.session.scalar(select(func.count(Letter.id))) == 0
+
+
+def test_a_batch_runs_once_even_when_started_twice_at_once(app, decided):
+    debt, _ = decided
+    batch_id = letter_batches.create(user("province_officer"), "approval_notice", [debt.id]).id
+    barrier = threading.Barrier(4)
+
+    def worker():
+        with app.app_context():
+            barrier.wait()
+            letter_batches.run(batch_id)
+            db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Letter.id)).where(Letter.batch_id == batch_id)) == 1
+    assert db.session.get(LetterBatch, batch_id).status == "done"
+
+
+def test_a_stalled_batch_may_be_claimed_again(decided):
+    from datetime import timedelta
+
+    from app.models.clock import utcnow
+
+    debt, _ = decided
+    batch = letter_batches.create(user("province_officer"), "approval_notice", [debt.id])
+    assert letter_batches.claim(batch.id) and not letter_batches.claim(batch.id)  # a worker has it
+    batch.claimed_at = utcnow() - letter_batches.STALLED_AFTER - timedelta(minutes=1)  # …and died
+    db.session.commit()
+    assert letter_batches.stalled(batch)
+    letter_batches.run(batch.id)
+    assert db.session.get(LetterBatch, batch.id).status == "done"

@@ -95,3 +95,13 @@ def test_administrator_sets_the_letterhead_and_it_is_audited(as_user, decided):
     letter = letters.issue(user("province_officer"), "debt", debt.id, "approval_notice")
     text = pdf_text(letters.render([letter]))
     assert letter.number_text == "ศธ 0999.1/1" and norm("(นายผู้ลงนาม ทดสอบ)") in text and norm("ถนนทดสอบ") in text
+
+
+def test_odd_numbers_in_the_address_never_give_a_500(as_user, decided):
+    client = as_user("province_officer")
+    for url in ("/letters?office=²&year=²", "/letters?year=99999999999", "/letters/batches/new?month=0001-01",
+                "/letters/batches/new?month=2026-²", "/letters?from=2026-99-99", "/debt-cases/?page=²"):
+        assert client.get(url).status_code in (200, 422), url
+    assert client.post("/letters/issue", data={"case_type": "debt", "case_id": "²"}).status_code == 404
+    response = client.post("/letters/batches/new", data={"kind": "approval_notice", "case_ids": ["²"]})
+    assert response.status_code == 422
