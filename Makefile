@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres bench bench-letters setup translations clean
+.PHONY: run test test-postgres bench bench-letters bench-reports setup translations clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -37,9 +37,13 @@ test-postgres:
 bench: setup
 	$(PY) -m bench.bench_debt
 	$(PY) -m bench.bench_letters
+	$(PY) -m bench.bench_reports
 
 bench-letters: setup
 	$(PY) -m bench.bench_letters
+
+bench-reports: setup
+	$(PY) -m bench.bench_reports
 
 # After changing user-facing text: extract, merge into the Thai catalogue, translate, then compile.
 translations: setup

@@ -90,7 +90,7 @@ class Config:
     # the top of letters, which is not shipped: put the office's official file there.
     PUBLIC_BASE_URL: str | None = None
     LETTER_EMBLEM_PATH: str | None = None
-    LETTER_BATCH_INLINE = False  # True: batches print inside the request (tests); else in a background thread
+    JOBS_INLINE = False  # True: batch prints and imports run inside the request (tests); else in a thread
 
     API_TOKEN_LIFETIME = timedelta(hours=12)
     API_MAX_PER_PAGE = 200
@@ -125,7 +125,7 @@ class TestingConfig(Config):
 
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing in tests only
     WTF_CSRF_ENABLED = False  # tests/web/test_csrf.py turns it back on and checks every form
-    LETTER_BATCH_INLINE = True
+    JOBS_INLINE = True
 
     @classmethod
     def init_app(cls, app) -> None:

@@ -53,9 +53,11 @@ def register_blueprints(app: Flask) -> None:
     from app.approvals.views import bp as approvals_bp
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
+    from app.debt import import_views  # noqa: F401  (import pages register on the debt blueprint)
     from app.debt.views import bp as debt_bp
     from app.extensions import csrf
     from app.letters import bp as letters_bp
+    from app.reports import bp as reports_bp
     from app.main.views import bp as main_bp
     from app.people.views import bp as people_bp
     from app.relief.views import bp as relief_bp
@@ -69,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(approvals_bp)
     app.register_blueprint(relief_bp, url_prefix="/relief-cases")
     app.register_blueprint(letters_bp)
+    app.register_blueprint(reports_bp)
     # The API authenticates with bearer tokens, never cookies, so cross-site request forgery cannot ride it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

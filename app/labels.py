@@ -136,3 +136,5 @@ SPLIT_LABELS = {"equal": _l("Equal shares"), "pension_heirs": _l("Civil-service 
 BATCH_STATUS_LABELS = {"queued": _l("Waiting to start"), "issuing": _l("Numbering the letters"),
                        "rendering": _l("Printing"), "done": _l("Ready"),
                        "failed": _l("Failed")}
+IMPORT_STATUS_LABELS = {"checking": _l("Checking the file"), "invalid": _l("Has errors"), "valid": _l("Ready to import"),
+                        "importing": _l("Importing"), "done": _l("Imported"), "failed": _l("Failed")}

@@ -15,7 +15,7 @@ from app.domain.thai_id import format_citizen_id, mask_bank_account, mask_citize
 from app.domain.thai_text import format_be_date, format_be_datetime
 from app.i18n import current_language
 from app.labels import (
-    ACTION_LABELS, AUDIT_ACTION_LABELS, BATCH_STATUS_LABELS, EMPLOYMENT_LABELS, EVIDENCE_LABELS, HARM_LABELS, INCIDENT_KIND_LABELS,
+    ACTION_LABELS, AUDIT_ACTION_LABELS, BATCH_STATUS_LABELS, IMPORT_STATUS_LABELS, EMPLOYMENT_LABELS, EVIDENCE_LABELS, HARM_LABELS, INCIDENT_KIND_LABELS,
     LEVEL_LABELS, RELATIONSHIP_LABELS, SPLIT_LABELS, CREDITOR_TYPE_LABELS, DEDUCTION_LABELS, LEGAL_STATUS_LABELS, METHOD_LABELS, RISK_LABELS,
     RISK_SHORT_LABELS, ROLE_LABELS, STATUS_LABELS, UNIT_KIND_LABELS, WARNING_LABELS,
 )
@@ -28,6 +28,8 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(lambda text: format_be_date(date.fromisoformat(text), "long", current_language())
                             if text else "", "iso_be_date")
     app.add_template_filter(lambda code: ROLE_LABELS.get(code, code), "role_label")
+    app.add_template_filter(_number, "number")
+    app.add_template_filter(lambda code: IMPORT_STATUS_LABELS.get(code, code), "import_status")
     app.add_template_filter(lambda code: BATCH_STATUS_LABELS.get(code, code), "batch_status")
     app.add_template_filter(lambda code: UNIT_KIND_LABELS.get(code, code), "unit_kind_label")
     app.add_template_filter(lambda code: AUDIT_ACTION_LABELS.get(code, code), "audit_action_label")
@@ -82,3 +84,18 @@ def _page_url(page: int) -> str:
     passed to url_for, whose own keywords such as _external must not come from the request)."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
     return request.path + "?" + urlencode(args + [("page", page)])
+
+
+def _number(value):
+    """Figures in tables: 1,234 for counts, 1,234.50 for money, anything else as it is."""
+    from decimal import Decimal
+
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return value

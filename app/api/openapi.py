@@ -143,6 +143,15 @@ OPERATIONS: dict[str, dict] = {
         "parameters": [*({"name": n, "in": "query", "schema": {"type": "string"}} for n in ("status", "harm", "province_code")),
                        *PAGE_PARAMETERS],
         "responses": {"200": _json(_page_of("#/components/schemas/ReliefCaseListItem")), **_error_responses(401, 403)}},
+    "reports_summary": {"summary": "Counts and sums of both programmes within the caller's scope",
+        "description": "debt_before/debt_after: principal plus interest still to pay under the current terms / under "
+                       "the chosen plans; interest_saved is their difference. below_floor_after counts cases still "
+                       "below the 30 percent floor under their chosen plan (or with none). fiscal_year (BE) limits "
+                       "to cases registered from 1 October of the year before to 30 September.",
+        "parameters": [{"name": "province_code", "in": "query", "schema": {"type": "string"}},
+                       {"name": "fiscal_year", "in": "query", "schema": {"type": "integer"}}],
+        "responses": {"200": _json({"type": "object", "required": ["scope", "debt_cases", "relief_cases"]}),
+                      **_error_responses(401, 404)}},
     "issue_letter": {"summary": "Issue an official letter for a case (numbered, printed from the approval snapshot)",
         "description": "Debt kinds: case_summary, creditor_request (needs debt_id), approval_notice, deduction_notice, "
                        "schedule. Relief kinds: decision_notice, payment_memo, scholarship_continuation. Letters that "

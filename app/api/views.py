@@ -60,3 +60,13 @@ def org_units():
     return jsonify(paged(stmt, lambda unit: {
         "code": unit.code, "name": unit.name, "name_en": unit.name_en, "kind": unit.kind,
         "parent_code": unit.parent.code if unit.parent else None, "province_code": unit.province_code}))
+
+
+@bp.route("/reports/summary", methods=["GET"])
+@documented("reports_summary")
+def reports_summary():
+    from app.services import reports
+
+    code = request.args.get("province_code", "").strip() or None
+    fy = request.args.get("fiscal_year", "").strip()
+    return jsonify(reports.summary(api_user(), code, int(fy) if fy.isascii() and fy.isdecimal() and len(fy) == 4 else None))

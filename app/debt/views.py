@@ -1,10 +1,10 @@
 """Debt-case pages for cooperative officers and reviewers. Each view parses, calls one service, renders."""
 from __future__ import annotations
 
-import csv
-import io
+from decimal import Decimal
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,8 +15,10 @@ from app.debt.forms import (
     TITLES, apply_row_action, blank_payload, case_to_payload, error_name, form_to_payload,
 )
 from app.domain.affordability import RISK_GROUPS, debt_weights
+from app.domain.thai_id import mask_citizen_id
+from app.domain.thai_text import format_be_date
 from app.extensions import db
-from app.labels import CREDITOR_TYPE_LABELS, DEDUCTION_LABELS, LEGAL_STATUS_LABELS, STATUS_LABELS
+from app.labels import CREDITOR_TYPE_LABELS, DEDUCTION_LABELS, LEGAL_STATUS_LABELS, RISK_LABELS, STATUS_LABELS
 from app.models import UnitKind
 from app.models.debt import CREDITOR_TYPES, DEDUCTION_KINDS, LEGAL_STATUSES, DebtCaseStatus
 from app.services import debt_cases, debt_plans, workflow
@@ -25,11 +27,12 @@ from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.permissions import can
 from app.services.plan_settings import plan_settings
 from app.services.scope import units_in_scope
+from app.exports import MAX_EXPORT_ROWS, table_response
 from app.web import paginate
 
 bp = Blueprint("debt", __name__)
 
-LIST_FILTERS = ("status", "risk_group", "cooperative_code", "province_code", "q", "sort")
+LIST_FILTERS = ("status", "risk_group", "cooperative_code", "province_code", "q", "sort", "unit", "below_floor")
 
 
 @bp.route("/")
@@ -38,11 +41,34 @@ def cases():
     args = {name: request.args.get(name, "").strip()[:100] for name in LIST_FILTERS}
     stmt = debt_cases.search_cases(current_user, status=args["status"], risk_group=args["risk_group"],
                                    cooperative_code=args["cooperative_code"], province_code=args["province_code"],
-                                   text=args["q"], sort=args["sort"] or "newest")
+                                   text=args["q"], sort=args["sort"] or "newest", unit_code=args["unit"],
+                                   below_floor=args["below_floor"])
+    if request.args.get("format"):
+        return export_cases(stmt, request.args["format"])
     cooperatives = db.session.scalars(units_in_scope(current_user, (UnitKind.COOPERATIVE.value,))).all()
     provinces = db.session.scalars(units_in_scope(current_user, (UnitKind.PROVINCE.value,))).all()
     return render_template("debt/cases.html", page=paginate(stmt), args=args, statuses=[s.value for s in DebtCaseStatus],
                            risk_groups=RISK_GROUPS, cooperatives=cooperatives, provinces=provinces)
+
+
+def export_cases(stmt, fmt: str):
+    """The filtered list as CSV/XLSX; the citizen ID is masked unless the role may see it (PDPA)."""
+    full = can(current_user, "see_full_citizen_ids")
+    headers = [_("Reference"), _("Teacher"), _("Citizen ID"), _("Cooperative"), _("Province"), _("Monthly salary"),
+               _("Debt"), _("Monthly debt service"), _("Kept of salary (percent)"), _("Meets the floor"),
+               _("Risk group"), _("Status"), _("Registered")]
+
+    def rows():
+        for case in db.session.scalars(stmt.limit(MAX_EXPORT_ROWS)).unique():
+            person = case.person
+            yield [case.reference, person.full_name,
+                   person.citizen_id if full else mask_citizen_id(person.citizen_id), case.cooperative.name,
+                   case.province_code, case.monthly_salary, case.total_outstanding, case.debt_service,
+                   (case.ratio * 100).quantize(Decimal("0.01")), _("yes") if case.meets_floor else _("no"),
+                   str(RISK_LABELS.get(case.risk_group, case.risk_group)),
+                   str(STATUS_LABELS.get(case.status, case.status)), format_be_date(case.created_at)]
+
+    return table_response("debt-cases", headers, rows(), fmt)
 
 
 def _form_context(payload: dict, errors: dict, case=None) -> dict:
@@ -242,35 +268,18 @@ def _thai_headers():
 @bp.route("/<int:case_id>/plans/<int:plan_id>/schedule.csv")
 @permission_required("view_debt_cases")
 def schedule_csv(case_id: int, plan_id: int):
-    part, sched = _schedule(case_id, plan_id)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(_thai_headers())
-    writer.writerows([[n, f"{p:.2f}", f"{i:.2f}", f"{c:.2f}", f"{b:.2f}"] for n, p, i, c, b in _schedule_rows(sched)])
-    # UTF-8 with BOM so that Excel shows Thai headers correctly.
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="schedule-{case_id}-{plan_id}-{part}.csv"'})
+    return _schedule_download(case_id, plan_id, "csv")
 
 
 @bp.route("/<int:case_id>/plans/<int:plan_id>/schedule.xlsx")
 @permission_required("view_debt_cases")
 def schedule_xlsx(case_id: int, plan_id: int):
-    from openpyxl import Workbook
+    return _schedule_download(case_id, plan_id, "xlsx")
 
+
+def _schedule_download(case_id: int, plan_id: int, fmt: str):
     part, sched = _schedule(case_id, plan_id)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "schedule"
-    sheet.append(_thai_headers())
-    for n, p, i, c, b in _schedule_rows(sched):
-        sheet.append([n, p, i, c, b])
-    for column in "BCDE":
-        for cell in sheet[column][1:]:
-            cell.number_format = "#,##0.00"
-    out = io.BytesIO()
-    book.save(out)
-    return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="schedule-{case_id}-{plan_id}-{part}.xlsx"'})
+    return table_response(f"schedule-{case_id}-{plan_id}-{part}", _thai_headers(), _schedule_rows(sched), fmt)
 
 
 @bp.route("/<int:case_id>/transitions", methods=["POST"])

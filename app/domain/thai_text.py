@@ -125,3 +125,17 @@ def amount_with_words(amount) -> str:
 
     value = Decimal(str(amount))
     return f"{value:,.2f} บาท ({baht_text(value)})"
+
+
+# ---- the government fiscal year ------------------------------------------------------------------
+# Thai government fiscal year N (BE) runs from 1 October of BE year N-1 to 30 September of BE year N
+# (Budget Procedure Act B.E. 2561, section 4): fiscal 2570 = 1 Oct 2026 – 30 Sep 2027.
+
+def fiscal_year_of(day: date) -> int:
+    return be_year(day) + (1 if day.month >= 10 else 0)
+
+
+def fiscal_year_bounds(fiscal_year_be: int) -> tuple[date, date]:
+    """[start, end) in the Common Era."""
+    end_year = fiscal_year_be - BE_OFFSET
+    return date(end_year - 1, 10, 1), date(end_year, 10, 1)

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per area. Importing this package registers every table."""
 from app.models.audit import AuditEvent
 from app.models.debt import CaseDeduction, Debt, DebtCase, DebtCaseStatus, DebtPlan
+from app.models.imports import ImportJob
 from app.models.letters import Letter, LetterBatch, LetterCounter
 from app.models.org import OrgUnit, UnitKind
 from app.models.people import Person
@@ -14,4 +15,4 @@ from app.models.workflow import CaseSnapshot, CaseTransition, Notification
 __all__ = ["Beneficiary", "ContinuationCheck", "Entitlement", "EntitlementRule", "Evidence", "Incident",
            "Payment", "ReliefCase",
            "ApiToken", "AuditEvent", "CaseDeduction", "CaseSnapshot", "CaseTransition", "Notification", "Debt", "DebtCase", "DebtCaseStatus", "DebtPlan",
-           "Letter", "LetterBatch", "LetterCounter", "LoginAttempt", "OrgUnit", "Person", "Role", "SettingValue", "UnitKind", "User"]
+           "ImportJob", "Letter", "LetterBatch", "LetterCounter", "LoginAttempt", "OrgUnit", "Person", "Role", "SettingValue", "UnitKind", "User"]

@@ -194,7 +194,7 @@ def _apply_rows(case: DebtCase, data: CaseInput) -> set[int]:
 
 # ---- create and update ---------------------------------------------------------------------------
 
-def create_case(actor: User, data: CaseInput) -> DebtCase:
+def create_case(actor: User, data: CaseInput, *, commit: bool = True) -> DebtCase:
     require(actor, "edit_debt_cases")
     cooperative = _cooperative_for(actor, data.cooperative_code)
     person = _person_for(actor, data.teacher, cooperative.path)
@@ -208,7 +208,8 @@ def create_case(actor: User, data: CaseInput) -> DebtCase:
     refresh_figures(case)
     audit.record("debt_case.create", actor=actor, object_type="debt_case", object_id=case.id,
                  org_path=case.org_path, after=snapshot(case))
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return case
 
 
@@ -220,7 +221,7 @@ def check_version(case: DebtCase, version: int | None) -> None:
                          theirs=case.version, yours=version), {"version": str(case.version)})
 
 
-def update_case(actor: User, case_id: int, data: CaseInput) -> DebtCase:
+def update_case(actor: User, case_id: int, data: CaseInput, *, commit: bool = True) -> DebtCase:
     case = get_case(actor, case_id)
     require(actor, "edit_debt_cases")
     check_version(case, data.version)
@@ -250,7 +251,8 @@ def update_case(actor: User, case_id: int, data: CaseInput) -> DebtCase:
         claim_case(case, bump=True)
         audit.record("debt_case.update", actor=actor, object_type="debt_case", object_id=case.id,
                      org_path=case.org_path, before=old, after=new)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return case
 
 
@@ -280,11 +282,20 @@ SORTS = {
 
 
 def search_cases(actor: User, *, status: str = "", risk_group: str = "", cooperative_code: str = "",
-                 province_code: str = "", text: str = "", sort: str = "newest"):
-    """The case list for web and API: scoped first, then filtered; text matches citizen ID or name."""
+                 province_code: str = "", text: str = "", sort: str = "newest", unit_code: str = "",
+                 below_floor: str = ""):
+    """The case list for web and API: scoped first, then filtered; text matches citizen ID or name.
+    `unit_code` narrows to a unit's subtree (dashboard drill-down); `below_floor` is "before" or "after" the plan."""
     from app.domain.thai_id import normalise_citizen_id
 
     stmt = cases_query(actor).join(DebtCase.person)
+    if unit_code:
+        unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code))
+        stmt = stmt.where(DebtCase.org_path.startswith(unit.path if unit else "\x00", autoescape=True))
+    if below_floor == "before":
+        stmt = stmt.where(DebtCase.meets_floor.is_(False))
+    elif below_floor == "after":
+        stmt = stmt.where(func.coalesce(DebtCase.plan_meets_floor, DebtCase.meets_floor).is_(False))
     if status:
         stmt = stmt.where(DebtCase.status == status)
     if risk_group:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-import threading
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from sqlalchemy import and_, func, or_, select, update
 from app.extensions import db
 from app.models import CaseSnapshot, DebtCase, Letter, LetterBatch, ReliefCase, User
 from app.models.clock import utcnow
-from app.services import audit, letters
+from app.services import audit, background, letters
 from app.services.errors import NotFound, ServiceError, ValidationFailed
 from app.services.permissions import require
 from app.services.scope import get_scoped_or_404, scoped
@@ -103,21 +102,8 @@ def batches_query(actor: User):
 
 
 def start(batch_id: int) -> None:
-    """Run the batch in a background thread (or now, when LETTER_BATCH_INLINE is set, as in tests)."""
-    app = current_app._get_current_object()
-    if app.config.get("LETTER_BATCH_INLINE"):
-        run(batch_id)
-        return
-    threading.Thread(target=_run_in_context, args=(app, batch_id), daemon=True,
-                     name=f"letter-batch-{batch_id}").start()
-
-
-def _run_in_context(app, batch_id: int) -> None:
-    with app.app_context():
-        try:
-            run(batch_id)
-        finally:
-            db.session.remove()
+    """Run the batch in a background thread (services/background.py)."""
+    background.start(run, batch_id, name=f"letter-batch-{batch_id}")
 
 
 def _set(batch_id: int, **values) -> None:

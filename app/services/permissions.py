@@ -26,6 +26,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "manage_rules": frozenset({Role.ADMINISTRATOR}),
     # Letters: cooperatives write to creditors and sum cases up; provincial offices notify teachers, paying units
     # and families (services/letters.py, KINDS, says which kind each may issue).
+    # PDPA (domain.md, Privacy): the full citizen ID only where the task needs it — the officers who deal with
+    # the teacher and re-import their spreadsheets keyed by it; everyone else sees it masked, exports included.
+    "see_full_citizen_ids": frozenset({Role.COOPERATIVE_OFFICER, Role.PROVINCIAL_OFFICER}),
     "issue_letters": frozenset({Role.COOPERATIVE_OFFICER, Role.PROVINCIAL_OFFICER, Role.PROVINCIAL_APPROVER}),
 }
 

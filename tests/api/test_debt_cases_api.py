@@ -1,4 +1,5 @@
 """The debt-case API against the contract in api-v1.md, with figures checked by hand."""
+import copy
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -21,12 +22,13 @@ SPEC_CASE = {
 
 
 def three_debts():
-    return {**SPEC_CASE, "debts": SPEC_CASE["debts"] + [
+    """A fresh copy each time: callers change nested fields (the teacher) without touching SPEC_CASE."""
+    return copy.deepcopy({**SPEC_CASE, "debts": SPEC_CASE["debts"] + [
         {"creditor_name": "ธนาคารออมสิน (ช.พ.ค.)", "creditor_type": "gsb", "outstanding": "600000.00",
          "annual_rate": "6.90", "monthly_payment": "9000.00", "remaining_months": 96, "legal_status": "normal"},
         {"creditor_name": "ธนาคารกรุงไทย", "creditor_type": "ktb", "outstanding": "150000.00",
          "annual_rate": "7.12", "monthly_payment": "4500.00", "remaining_months": 40, "legal_status": "overdue"},
-    ]}
+    ]})
 
 
 def test_create_returns_the_case_with_the_affordability_of_the_spec(api):

@@ -282,7 +282,7 @@ def test_a_batch_that_fails_while_printing_leaves_no_partial_file(decided, monke
 def test_a_batch_runs_in_a_background_thread(app, decided):
     debt, _ = decided
     batch = letter_batches.create(user("province_officer"), "approval_notice", [debt.id])
-    app.config["LETTER_BATCH_INLINE"] = False
+    app.config["JOBS_INLINE"] = False
     try:
         letter_batches.start(batch.id)
         import time
@@ -293,7 +293,7 @@ def test_a_batch_runs_in_a_background_thread(app, decided):
                 break
             time.sleep(0.05)
     finally:
-        app.config["LETTER_BATCH_INLINE"] = True
+        app.config["JOBS_INLINE"] = True
     assert db.session.get(LetterBatch, batch.id).status == "done"
 
 

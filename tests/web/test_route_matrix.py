@@ -110,6 +110,13 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("relief.transition", "POST"): Entry(RELIEF, ok=ok(422), obj="relief"),
     ("relief.pay", "POST"): Entry(PROV_OFFICER, ok=ok(409), obj="relief"),  # not approved yet
     ("relief.continuation", "POST"): Entry(PROV_OFFICER, ok=ok(422), obj="relief"),
+    ("reports.dashboard", "GET"): Entry(ALL),
+    ("debt.import_upload", "GET"): Entry(COOP),
+    ("debt.import_upload", "POST"): Entry(COOP, ok=ok(422)),  # no file
+    ("debt.import_template", "GET"): Entry(COOP),
+    ("debt.import_job", "GET"): Entry(COOP, obj="import"),
+    ("debt.import_commit", "POST"): Entry(COOP, ok=ok(302), obj="import"),
+    ("api.reports_summary", "GET"): Entry(ALL),
     ("letters.issue", "POST"): Entry(ISSUERS, ok=ok(404)),  # names no case
     ("letters.register", "GET"): Entry(ALL),
     ("letters.letter", "GET"): Entry(ALL, obj="letter"),
@@ -176,7 +183,7 @@ def _url(app, endpoint: str, values: dict) -> str:
     url = rule.rule
     for name, value in values.items():
         url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
-    return url
+    return url.replace("<fmt>", "csv")
 
 
 def _debt_case(username: str):
@@ -243,6 +250,12 @@ def _values(obj_kind: str | None, username: str | None, in_scope: bool) -> dict:
         return {"user_id": db.session.scalar(select(User.id).where(User.username == name))}
     if obj_kind == "relief":
         return _relief_case(in_scope)
+    if obj_kind == "import":
+        from app.services import debt_import
+
+        actor = db.session.scalar(select(User).where(User.username == ("coop_officer" if in_scope else OTHER_USER)))
+        job = debt_import.upload(actor, None, "x.csv", "เลขประจำตัวประชาชน\n".encode())
+        return {"job_id": job.id, "_path": job.org_path}
     if obj_kind in ("letter", "batch"):
         return _letter_objects(obj_kind, "coop_officer" if in_scope else OTHER_USER)
     case_id, plan_id, person_id = _debt_case("coop_officer" if in_scope else OTHER_USER)

@@ -1,0 +1,102 @@
+"""Tables as CSV (UTF-8 with BOM, so Excel shows Thai) or XLSX (openpyxl), for every list and dashboard table.
+
+Cells that a spreadsheet would run as a formula (=, +, -, @ at the start of text) are written as text, so a
+name typed as "=HYPERLINK(...)" cannot act when an officer opens the export (CSV injection).
+"""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Response, abort
+
+FORMATS = ("csv", "xlsx")
+MAX_EXPORT_ROWS = 200_000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _safe_text(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(value) else value
+
+
+def _is_number(value: str) -> bool:
+    try:
+        Decimal(value)
+    except ArithmeticError:
+        return False
+    return True
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return _safe_text(str(value))
+
+
+def csv_bytes(headers: list[str], rows) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([_csv_cell(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(headers: list[str], rows, title: str = "data") -> bytes:
+    return _workbook([(title, headers, rows)])
+
+
+def _workbook(sheets) -> bytes:
+    """Sheets of (title, headers, rows): headers bold and frozen, money as numbers with two decimals."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for title, headers, rows in sheets:
+        sheet = book.create_sheet(title=title[:31] or "data")
+        sheet.freeze_panes = "A2"
+        sheet.append([_header_cell(sheet, h, bold, WriteOnlyCell) for h in headers])
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, v, WriteOnlyCell) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def xlsx_workbook(name: str, sheets) -> Response:
+    return Response(_workbook(sheets), mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+
+
+def _header_cell(sheet, text, font, cell_class):
+    cell = cell_class(sheet, value=text)
+    cell.font = font
+    return cell
+
+
+def _xlsx_cell(sheet, value, cell_class):
+    if isinstance(value, Decimal):
+        cell = cell_class(sheet, value=value)
+        cell.number_format = "#,##0.00"
+        return cell
+    if isinstance(value, str):
+        return cell_class(sheet, value=_safe_text(value))
+    return cell_class(sheet, value=value)
+
+
+def table_response(name: str, headers: list[str], rows, fmt: str) -> Response:
+    """A download of `rows` under `headers` in `fmt` ("csv" or "xlsx"); 404 for any other format."""
+    if fmt == "csv":
+        return Response(csv_bytes(headers, rows), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    if fmt == "xlsx":
+        return Response(xlsx_bytes(headers, rows, name), mimetype=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+    abort(404)

@@ -1,0 +1,3 @@
+from app.reports.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,75 @@
+"""Dashboards at the user's scope with drill-down, charts and every table downloadable as CSV or XLSX."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.auth.session import permission_required
+from app.exports import table_response
+from app.labels import RISK_LABELS, STATUS_LABELS
+from app.services import reports
+from flask_login import current_user
+
+bp = Blueprint("reports", __name__)
+
+
+def _fiscal_year(raw: str) -> int | None:
+    return int(raw) if raw.isascii() and raw.isdecimal() and 2500 <= int(raw[:5] or 0) <= 2700 else None
+
+
+def tables(board: reports.Dashboard) -> dict[str, tuple[str, list[str], list[list]]]:
+    """Every table on the dashboard: (title, headers, rows) — the page and the downloads use the same numbers."""
+    d, r = board.debt, board.relief
+    return {
+        "debt_status": (_("Debt cases by status"), [_("Status"), _("Cases")],
+                        [[str(STATUS_LABELS.get(s, s)), n] for s, n in d.by_status.items()]),
+        "debt_risk": (_("Debt cases by risk group"), [_("Risk group"), _("Cases")],
+                      [[str(RISK_LABELS.get(g, g)), n] for g, n in d.by_risk_group.items()]),
+        "debt_figures": (_("Before and after the plans"), [_("Figure"), _("Value")], [
+            [_("Cases"), d.total], [_("Cases with a chosen plan"), d.with_plan],
+            [_("Below the 30 percent floor before"), d.below_floor_before],
+            [_("Below the 30 percent floor after the plans"), d.below_floor_after],
+            [_("Debt owed before (principal and interest)"), d.debt_before],
+            [_("Debt owed after the plans"), d.debt_after], [_("Interest saved"), d.interest_saved]]),
+        "units": (_("By unit"), [_("Unit"), _("Cases"), _("Red group"), _("Below the floor before"),
+                                 _("Below the floor after"), _("Debt before"), _("Debt after"), _("Interest saved")],
+                  [[unit.name, f.total, f.by_risk_group["red"], f.below_floor_before, f.below_floor_after,
+                    f.debt_before, f.debt_after, f.interest_saved] for unit, f in board.rows]),
+        "waiting": (_("Waiting for a decision"), [_("Programme"), _("Status"), _("Cases"), _("Average days"),
+                                                  _("Longest (days)")],
+                    [[_("Debt") if w["programme"] == "debt" else _("Relief"), str(STATUS_LABELS.get(w["status"])),
+                      w["count"], w["average_days"], w["longest_days"]] for w in board.waiting]),
+        "relief_status": (_("Relief cases by status"), [_("Status"), _("Cases")],
+                          [[str(STATUS_LABELS.get(s, s)), n] for s, n in r.by_status.items()]),
+        "relief_money": (_("Relief approved and paid by programme"),
+                         [_("Programme"), _("Approved"), _("Paid"), _("Still to pay")],
+                         [[PROGRAMMES.get(p, p), v["approved"], v["paid"], v["approved"] - v["paid"]]
+                          for p, v in sorted(r.by_programme.items())]
+                         + [[_("Total"), r.approved_amount, r.paid_amount, r.approved_amount - r.paid_amount]]),
+    }
+
+
+PROGRAMMES = {"moe": "ศธ.", "sbpac": "ศอ.บต."}
+
+
+@bp.route("/dashboard")
+@permission_required("view_org_units")
+def dashboard():
+    unit_code = request.args.get("unit", "").strip()[:32]
+    fy = _fiscal_year(request.args.get("fy", "").strip())
+    board = reports.dashboard(current_user, unit_code or None, fy)
+    named = tables(board)
+    export = request.args.get("export", "")
+    if export:
+        if export not in named:
+            return table_response("none", [], [], "none")  # 404
+        title, headers, rows = named[export]
+        return table_response(f"{export}-{board.unit.code}", headers, rows, request.args.get("format", "csv"))
+    code = board.unit.code
+    status_labels = {str(STATUS_LABELS.get(s, s)): s for s in board.debt.by_status}
+    risk_labels = {str(RISK_LABELS.get(g, g)): g for g in board.debt.by_risk_group}
+    return render_template(
+        "reports/dashboard.html", board=board, tables=named, fy=fy, this_fy=reports.current_fiscal_year(),
+        trail=reports.trail(current_user, board.unit),
+        status_links={label: url_for("debt.cases", unit=code, status=s) for label, s in status_labels.items()},
+        risk_links={label: url_for("debt.cases", unit=code, risk_group=g) for label, g in risk_labels.items()})

@@ -1,0 +1,245 @@
+"""Dashboards and the summary report (issue 7; api-v1.md, "Reports"), at the caller's scope or a unit inside it.
+
+Every figure is an aggregate over the cases themselves — no stored totals to drift — computed in one GROUP BY per
+programme and folded here into totals, breakdowns and drill-down rows. Definitions:
+- debt_before: what the teachers still owe, principal (total_outstanding) plus the interest still to pay under the
+  current terms; debt_after: the same under the chosen plan (cases with no chosen plan count as before);
+  interest_saved = debt_before − debt_after.
+- below_floor_before: cases whose current figures break the 30% floor; below_floor_after: cases that still break
+  it under their chosen plan (or have no plan and break it now).
+- Relief approved_amount: entitlements of approved, paying and closed cases; paid_amount: payments recorded.
+A fiscal year (BE, October to September) limits both programmes to cases registered in it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from app.domain.thai_text import fiscal_year_bounds, fiscal_year_of, to_bangkok
+from app.extensions import db
+from app.models import DebtCase, Entitlement, OrgUnit, Payment, ReliefCase, User
+from app.models.clock import utcnow
+from app.models.debt import DebtCaseStatus
+from app.services.errors import NotFound
+from app.services.scope import in_scope
+
+CENT = Decimal("0.01")
+DEBT_STATUSES = tuple(s.value for s in DebtCaseStatus)
+RELIEF_STATUSES = ("reported", "verified", "approved", "paying", "closed", "returned", "rejected")
+RISK_GROUPS = ("red", "orange", "yellow", "green")
+DEBT_WAITING = {"submitted": "provincial", "awaiting_regional": "regional"}
+RELIEF_DECIDED = ("approved", "paying", "closed")
+# A unit's dashboard breaks its figures down by the units one level below it.
+CHILD_KIND = {"ministry": "region", "region": "province", "province": "cooperative"}
+
+
+def money(value) -> Decimal:
+    return Decimal(str(value or 0)).quantize(CENT)
+
+
+def report_unit(actor: User, code: str | None = None) -> OrgUnit:
+    """The unit a report covers: the caller's own, or one inside the caller's scope (404 outside it)."""
+    if not code:
+        return actor.org_unit
+    unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == str(code)[:32]))
+    if unit is None or not in_scope(actor, unit.path):
+        raise NotFound()
+    return unit
+
+
+def _window(model, fy: int | None):
+    """Registered in the fiscal year: created_at (UTC) within [1 Oct, 1 Oct) Bangkok time."""
+    if not fy:
+        return []
+    start, end = fiscal_year_bounds(fy)
+    low, high = (datetime.combine(d, datetime.min.time()) - timedelta(hours=7) for d in (start, end))
+    return [model.created_at >= low, model.created_at < high]
+
+
+@dataclass
+class DebtFigures:
+    total: int = 0
+    by_status: dict = field(default_factory=lambda: dict.fromkeys(DEBT_STATUSES, 0))
+    by_risk_group: dict = field(default_factory=lambda: dict.fromkeys(RISK_GROUPS, 0))
+    below_floor_before: int = 0
+    below_floor_after: int = 0
+    with_plan: int = 0
+    debt_before: Decimal = Decimal("0")
+    debt_after: Decimal = Decimal("0")
+    outstanding: Decimal = Decimal("0")
+
+    def add(self, status, risk, below_before, below_after, planned, count, outstanding, before, after) -> None:
+        self.total += count
+        self.by_status[status] = self.by_status.get(status, 0) + count
+        self.by_risk_group[risk] = self.by_risk_group.get(risk, 0) + count
+        self.below_floor_before += count if below_before else 0
+        self.below_floor_after += count if below_after else 0
+        self.with_plan += count if planned else 0
+        self.outstanding += money(outstanding)
+        self.debt_before += money(outstanding) + money(before)
+        self.debt_after += money(outstanding) + money(after)
+
+    @property
+    def interest_saved(self) -> Decimal:
+        return self.debt_before - self.debt_after
+
+    def as_json(self) -> dict:
+        return {"total": self.total, "by_status": self.by_status, "by_risk_group": self.by_risk_group,
+                "debt_before": str(self.debt_before), "debt_after": str(self.debt_after),
+                "interest_saved": str(self.interest_saved), "below_floor_before": self.below_floor_before,
+                "below_floor_after": self.below_floor_after}
+
+
+def _debt_rows(path: str, fy: int | None):
+    after_meets = func.coalesce(DebtCase.plan_meets_floor, DebtCase.meets_floor)
+    planned = DebtCase.plan_interest_remaining.is_not(None)
+    stmt = (select(DebtCase.cooperative_id, DebtCase.status, DebtCase.risk_group, DebtCase.meets_floor, after_meets,
+                   planned, func.count(), func.sum(DebtCase.total_outstanding), func.sum(DebtCase.interest_remaining),
+                   func.sum(func.coalesce(DebtCase.plan_interest_remaining, DebtCase.interest_remaining)))
+            .where(DebtCase.org_path.startswith(path, autoescape=True), *_window(DebtCase, fy))
+            .group_by(DebtCase.cooperative_id, DebtCase.status, DebtCase.risk_group, DebtCase.meets_floor,
+                      after_meets, planned))
+    return db.session.execute(stmt).all()
+
+
+def _as_figures(row) -> tuple:
+    status, risk, meets_before, meets_after, planned, count, outstanding, before, after = row
+    return status, risk, not meets_before, not meets_after, bool(planned), count, outstanding, before, after
+
+
+@dataclass
+class ReliefFigures:
+    total: int = 0
+    by_status: dict = field(default_factory=lambda: dict.fromkeys(RELIEF_STATUSES, 0))
+    approved_amount: Decimal = Decimal("0")
+    paid_amount: Decimal = Decimal("0")
+    by_programme: dict = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        return {"total": self.total, "by_status": self.by_status, "approved_amount": str(self.approved_amount),
+                "paid_amount": str(self.paid_amount)}
+
+
+def relief_figures(path: str, fy: int | None) -> ReliefFigures:
+    figures = ReliefFigures()
+    in_path = [ReliefCase.org_path.startswith(path, autoescape=True), *_window(ReliefCase, fy)]
+    for status, count in db.session.execute(select(ReliefCase.status, func.count()).where(*in_path)
+                                            .group_by(ReliefCase.status)):
+        figures.total += count
+        figures.by_status[status] = figures.by_status.get(status, 0) + count
+    approved = db.session.execute(
+        select(Entitlement.programme, func.sum(Entitlement.amount)).join(ReliefCase)
+        .where(*in_path, ReliefCase.status.in_(RELIEF_DECIDED)).group_by(Entitlement.programme)).all()
+    paid = db.session.execute(
+        select(Entitlement.programme, func.sum(Payment.amount)).join(Entitlement, Payment.entitlement_id == Entitlement.id)
+        .join(ReliefCase, Payment.case_id == ReliefCase.id).where(*in_path).group_by(Entitlement.programme)).all()
+    for programme, amount in approved:
+        figures.by_programme.setdefault(programme, {"approved": Decimal("0"), "paid": Decimal("0")})["approved"] = money(amount)
+        figures.approved_amount += money(amount)
+    for programme, amount in paid:
+        figures.by_programme.setdefault(programme, {"approved": Decimal("0"), "paid": Decimal("0")})["paid"] = money(amount)
+        figures.paid_amount += money(amount)
+    return figures
+
+
+def scholarships(path: str) -> dict:
+    """Scholarship and stipend entitlements still running (case approved or paying) and the children they keep
+    at school; instalments due this academic year."""
+    from app.services.relief import academic_year_of
+
+    rows = db.session.execute(
+        select(Entitlement.schedule).join(ReliefCase).where(
+            ReliefCase.org_path.startswith(path, autoescape=True), ReliefCase.status.in_(("approved", "paying")),
+            Entitlement.kind.in_(("scholarship", "stipend")))).scalars().all()
+    year = str(academic_year_of(to_bangkok(utcnow()).date()))
+    children = {item["person_id"] for schedule in rows for item in schedule if item["period"] >= year}
+    due = sum(1 for schedule in rows for item in schedule if item["period"] == year)
+    return {"active": sum(1 for schedule in rows if any(i["period"] >= year for i in schedule)),
+            "children": len(children), "instalments_this_year": due, "academic_year": int(year)}
+
+
+def waiting(path: str) -> list[dict]:
+    """Cases waiting for a decision now, per tier: how many, the average and the longest wait in days."""
+    now = utcnow()
+    out = []
+    for model, states in ((DebtCase, DEBT_WAITING), (ReliefCase, {"verified": "provincial"})):
+        rows = db.session.execute(
+            select(model.status, func.count(), func.min(model.status_since))
+            .where(model.org_path.startswith(path, autoescape=True), model.status.in_(tuple(states)))
+            .group_by(model.status)).all()
+        total_days = db.session.execute(
+            select(model.status, model.status_since).where(model.org_path.startswith(path, autoescape=True),
+                                                           model.status.in_(tuple(states)))).all()
+        sums: dict[str, float] = {}
+        for status, since in total_days:
+            sums[status] = sums.get(status, 0) + (now - since).total_seconds() / 86400
+        for status, count, oldest in rows:
+            out.append({"programme": "debt" if model is DebtCase else "relief", "status": status,
+                        "tier": states[status], "count": count, "average_days": round(sums[status] / count, 1),
+                        "longest_days": (now - oldest).days})
+    return out
+
+
+def children_of(unit: OrgUnit) -> list[OrgUnit]:
+    kind = CHILD_KIND.get(unit.kind)
+    if kind is None:
+        return []
+    stmt = select(OrgUnit).where(OrgUnit.path.startswith(unit.path, autoescape=True), OrgUnit.path != unit.path)
+    if unit.kind == "ministry":  # regions, and provinces hung straight under the ministry (Bangkok)
+        stmt = stmt.where(OrgUnit.parent_id == unit.id)
+    else:
+        stmt = stmt.where(OrgUnit.kind == kind)
+    return list(db.session.scalars(stmt.order_by(OrgUnit.code)))
+
+
+@dataclass
+class Dashboard:
+    unit: OrgUnit
+    fiscal_year: int | None
+    debt: DebtFigures
+    relief: ReliefFigures
+    rows: list[tuple[OrgUnit, DebtFigures]]
+    waiting: list[dict]
+    scholarships: dict
+
+
+def dashboard(actor: User, code: str | None = None, fy: int | None = None) -> Dashboard:
+    unit = report_unit(actor, code)
+    children = children_of(unit)
+    debt, per_child = DebtFigures(), {c.id: DebtFigures() for c in children}
+    coop_paths = dict(db.session.execute(select(OrgUnit.id, OrgUnit.path).where(
+        OrgUnit.path.startswith(unit.path, autoescape=True), OrgUnit.kind == "cooperative")).all())
+    for cooperative_id, *values in _debt_rows(unit.path, fy):
+        values = _as_figures(values)
+        debt.add(*values)
+        path = coop_paths.get(cooperative_id, "")
+        child = next((c for c in children if path.startswith(c.path)), None)
+        if child is not None:
+            per_child[child.id].add(*values)
+    return Dashboard(unit=unit, fiscal_year=fy, debt=debt, relief=relief_figures(unit.path, fy),
+                     rows=[(c, per_child[c.id]) for c in children], waiting=waiting(unit.path),
+                     scholarships=scholarships(unit.path))
+
+
+def summary(actor: User, province_code: str | None = None, fy: int | None = None) -> dict:
+    """GET /api/v1/reports/summary (api-v1.md)."""
+    unit = report_unit(actor, province_code)
+    debt = DebtFigures()
+    for _cooperative, *values in _debt_rows(unit.path, fy):
+        debt.add(*_as_figures(values))
+    return {"scope": {"code": unit.code, "name": unit.name, "kind": unit.kind}, "debt_cases": debt.as_json(),
+            "relief_cases": relief_figures(unit.path, fy).as_json()}
+
+
+def current_fiscal_year() -> int:
+    return fiscal_year_of(to_bangkok(utcnow()).date())
+
+
+def trail(actor: User, unit: OrgUnit) -> list[OrgUnit]:
+    """The unit's ancestors the caller may open, top first (the dashboard's breadcrumb)."""
+    ids = [int(part) for part in unit.path.strip("/").split("/")[:-1]]
+    found = {u.id: u for u in db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))} if ids else {}
+    return [found[i] for i in ids if i in found and in_scope(actor, found[i].path)]

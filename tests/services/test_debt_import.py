@@ -1,0 +1,146 @@
+"""Spreadsheet import: dry-run report with row numbers, all-or-nothing commit, re-import updates."""
+import io
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import AuditEvent, Debt, DebtCase, ImportJob, Person, User
+from app.services import debt_import
+from app.services.debt_import import COLUMNS, EXAMPLE
+
+
+def user(name):
+    return db.session.scalar(select(User).where(User.username == name))
+
+
+def citizen_id(n: int) -> str:
+    digits = f"1{n + 30000000000:011d}"[:12]
+    return digits + str((11 - sum(int(d) * (13 - i) for i, d in enumerate(digits)) % 11) % 10)
+
+
+def member_rows(count: int, debts: int = 2) -> list[list[str]]:
+    rows = []
+    for n in range(count):
+        for k in range(debts):
+            row = list(EXAMPLE)
+            row[0], row[2] = citizen_id(n), f"ครู{n}"
+            row[16] = ["สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "ธนาคารออมสิน"][k]
+            row[17] = ["cooperative", "gsb"][k]
+            row[18] = f"{100000 + n}.00"
+            rows.append(row)
+    return rows
+
+
+def xlsx(rows) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append([thai for _k, thai, _e in COLUMNS])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def run(username: str, content: bytes, name: str = "members.xlsx") -> ImportJob:
+    job = debt_import.upload(user(username), None, name, content)
+    db.session.expire_all()
+    return db.session.get(ImportJob, job.id)
+
+
+def counts():
+    return (db.session.scalar(select(func.count(DebtCase.id))), db.session.scalar(select(func.count(Debt.id))),
+            db.session.scalar(select(func.count(Person.id))))
+
+
+def test_a_file_with_bad_rows_is_reported_by_row_and_changes_nothing():
+    rows = member_rows(10)
+    rows[3][0] = "1234567890123"           # row 5: bad checksum
+    rows[6][19] = "45.5"                   # row 8: rate above the cap
+    rows[9][18] = "lots"                   # row 11: not money
+    before = counts()
+    job = run("coop_officer", xlsx(rows))
+    assert job.status == "invalid" and job.error_count == 3
+    assert [e["row"] for e in job.errors] == [5, 8, 11]
+    assert {e["column"] for e in job.errors} == {"เลขประจำตัวประชาชน", "ดอกเบี้ยต่อปี (ร้อยละ)", "ยอดหนี้คงเหลือ"}
+    with pytest.raises(Exception):
+        debt_import.start_import(user("coop_officer"), job.id)
+    assert counts() == before
+
+
+def test_a_clean_file_imports_all_then_a_reimport_updates_instead_of_duplicating():
+    before = counts()
+    job = run("coop_officer", xlsx(member_rows(20)))
+    assert job.status == "valid" and job.summary["new_cases"] == 20 and job.summary["debts"] == 40
+    debt_import.start_import(user("coop_officer"), job.id)
+    db.session.expire_all()
+    assert db.session.get(ImportJob, job.id).status == "done"
+    assert counts() == (before[0] + 20, before[1] + 40, before[2] + 20)
+    case = db.session.scalar(select(DebtCase).join(Person).where(Person.citizen_id == citizen_id(0)))
+    assert case.reference.startswith("DC") and case.status == "draft" and case.total_outstanding == 200000
+    assert case.interest_remaining > 0 and case.risk_group in ("orange", "yellow")
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "debt_case.create")) == 20
+
+    changed = member_rows(20)
+    changed[0][18] = "90000.00"                                    # a new balance for one debt
+    changed.append(list(changed[0]))
+    changed[-1][16], changed[-1][17] = "ธนาคารกรุงไทย", "ktb"       # and a third creditor for that teacher
+    again = run("coop_officer", xlsx(changed))
+    assert again.summary["updated_cases"] == 20 and again.summary["new_cases"] == 0
+    debt_import.start_import(user("coop_officer"), again.id)
+    db.session.expire_all()
+    assert counts() == (before[0] + 20, before[1] + 41, before[2] + 20)  # no duplicates: one new debt
+    case = db.session.get(DebtCase, case.id)
+    assert sorted(d.creditor_name for d in case.debts) == ["ธนาคารกรุงไทย", "ธนาคารออมสิน", "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด"]
+    assert next(d for d in case.debts if d.creditor_type == "cooperative").outstanding == 90000
+
+
+def test_an_import_that_fails_half_way_leaves_nothing(monkeypatch):
+    before = counts()
+    job = run("coop_officer", xlsx(member_rows(5)))
+    real = debt_import._insert_new
+
+    def broken(*args):
+        real(*args)
+        raise RuntimeError("worker killed after the inserts")
+
+    monkeypatch.setattr(debt_import, "_insert_new", broken)
+    debt_import.start_import(user("coop_officer"), job.id)
+    db.session.expire_all()
+    assert db.session.get(ImportJob, job.id).status == "failed"
+    assert counts() == before
+
+
+def test_a_case_under_review_cannot_be_changed_by_import():
+    from tests.services.test_workflow import act, new_case
+
+    case_id, plan_id = new_case()
+    act("coop_officer", case_id, "submit", plan_id=plan_id)
+    rows = member_rows(1)
+    for row in rows:
+        row[0] = "1101700230708"  # new_case's teacher
+        row[2], row[3] = "สมศรี", "ใจดี"
+    job = run("coop_officer", xlsx(rows))
+    assert job.status == "invalid" and job.error_count == 1
+    assert (job.errors[0]["row"], job.errors[0]["column"]) == (2, "เลขประจำตัวประชาชน")
+
+
+def test_csv_with_bom_and_a_wrong_header():
+    from app.exports import csv_bytes
+
+    good = csv_bytes([thai for _k, thai, _e in COLUMNS], member_rows(2))
+    assert run("coop_officer", good, "members.csv").status == "valid"
+    bad = run("coop_officer", b"a,b,c\n1,2,3\n", "x.csv")
+    assert bad.status == "invalid" and bad.errors[0]["row"] == 1
+    with pytest.raises(Exception):
+        debt_import.upload(user("coop_officer"), None, "notes.txt", b"hello")
+
+
+def test_imports_are_scoped_to_the_cooperative():
+    job = run("coop_officer", xlsx(member_rows(1)))
+    from app.services.errors import NotFound
+
+    with pytest.raises(NotFound):
+        debt_import.get(user("coop_officer2"), job.id)
