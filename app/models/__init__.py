@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per area. Importing this package registers every table."""
 from app.models.audit import AuditEvent
-from app.models.debt import CaseDeduction, Debt, DebtCase, DebtCaseStatus, DebtPlan
+from app.models.debt import CaseDeduction, Debt, DebtCase, DebtCaseRollup, DebtCaseStatus, DebtPlan
 from app.models.imports import ImportJob
 from app.models.letters import Letter, LetterBatch, LetterCounter
 from app.models.org import OrgUnit, UnitKind
@@ -14,5 +14,5 @@ from app.models.workflow import CaseSnapshot, CaseTransition, Notification
 
 __all__ = ["Beneficiary", "ContinuationCheck", "Entitlement", "EntitlementRule", "Evidence", "Incident",
            "Payment", "ReliefCase",
-           "ApiToken", "AuditEvent", "CaseDeduction", "CaseSnapshot", "CaseTransition", "Notification", "Debt", "DebtCase", "DebtCaseStatus", "DebtPlan",
+           "ApiToken", "AuditEvent", "CaseDeduction", "CaseSnapshot", "CaseTransition", "Notification", "Debt", "DebtCase", "DebtCaseRollup", "DebtCaseStatus", "DebtPlan",
            "ImportJob", "Letter", "LetterBatch", "LetterCounter", "LoginAttempt", "OrgUnit", "Person", "Role", "SettingValue", "UnitKind", "User"]

@@ -146,3 +146,23 @@ class DebtPlan(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     case: Mapped[DebtCase] = relationship(back_populates="plans")
+
+
+class DebtCaseRollup(db.Model):
+    """Counts and sums of debt cases by cooperative, fiscal year, status, risk group and floor before/after the
+    chosen plan, for dashboards over a million cases. Kept by database triggers on debt_cases (migration 0006),
+    so every write — services, bulk import, plain SQL — keeps it exact; it is never written by the application."""
+
+    __tablename__ = "debt_case_rollups"
+
+    cooperative_id: Mapped[int] = mapped_column(primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    risk_group: Mapped[str] = mapped_column(String(10), primary_key=True)
+    meets_floor: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    meets_after: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    planned: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    cases: Mapped[int] = mapped_column(default=0)
+    outstanding: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0"))
+    interest: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0"))
+    interest_after: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0"))

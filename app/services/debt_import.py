@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -440,10 +441,16 @@ def _claim(job_id: int, source: tuple[str, ...], target: str) -> bool:
 
 
 def _load(job: ImportJob) -> tuple[User, OrgUnit, Sheet]:
+    """The job's rows. The first read keeps them as JSON beside the upload, so the import (which checks the rows
+    again) does not parse the workbook a second time; the JSON is derived from the file and nothing else."""
     actor = db.session.get(User, job.created_by_id)
     cooperative = db.session.get(OrgUnit, job.cooperative_id)
-    content = (folder() / job.file_key).read_bytes()
-    return actor, cooperative, read_table(job.filename, content)
+    cache = folder() / f"{job.file_key}.rows.json"
+    if cache.is_file():
+        return actor, cooperative, Sheet(rows=[(n, cells) for n, cells in json.loads(cache.read_text("utf-8"))])
+    sheet = read_table(job.filename, (folder() / job.file_key).read_bytes())
+    cache.write_text(json.dumps(sheet.rows, ensure_ascii=False), "utf-8")
+    return actor, cooperative, sheet
 
 
 def run_check(job_id: int) -> None:

@@ -1,7 +1,8 @@
 """Dashboards and the summary report (issue 7; api-v1.md, "Reports"), at the caller's scope or a unit inside it.
 
-Every figure is an aggregate over the cases themselves — no stored totals to drift — computed in one GROUP BY per
-programme and folded here into totals, breakdowns and drill-down rows. Definitions:
+Debt figures come from a rollup kept by database triggers (always equal to the cases; a test compares the two
+after every kind of write), relief figures straight from the cases; each is folded here into totals, breakdowns
+and drill-down rows. Definitions:
 - debt_before: what the teachers still owe, principal (total_outstanding) plus the interest still to pay under the
   current terms; debt_after: the same under the chosen plan (cases with no chosen plan count as before);
   interest_saved = debt_before − debt_after.
@@ -16,11 +17,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from app.domain.thai_text import fiscal_year_bounds, fiscal_year_of, to_bangkok
 from app.extensions import db
-from app.models import DebtCase, Entitlement, OrgUnit, Payment, ReliefCase, User
+from app.models import DebtCase, DebtCaseRollup, Entitlement, OrgUnit, Payment, ReliefCase, User
 from app.models.clock import utcnow
 from app.models.debt import DebtCaseStatus
 from app.services.errors import NotFound
@@ -94,6 +95,19 @@ class DebtFigures:
 
 
 def _debt_rows(path: str, fy: int | None):
+    """From the rollup the database keeps (DebtCaseRollup): a few thousand rows, whatever the number of cases."""
+    r = DebtCaseRollup
+    stmt = (select(r.cooperative_id, r.status, r.risk_group, r.meets_floor, r.meets_after, r.planned,
+                   func.sum(r.cases), func.sum(r.outstanding), func.sum(r.interest), func.sum(r.interest_after))
+            .join(OrgUnit, OrgUnit.id == r.cooperative_id)
+            .where(OrgUnit.path.startswith(path, autoescape=True), r.cases != 0,
+                   *([r.fiscal_year == fy] if fy else []))
+            .group_by(r.cooperative_id, r.status, r.risk_group, r.meets_floor, r.meets_after, r.planned))
+    return db.session.execute(stmt).all()
+
+
+def direct_debt_rows(path: str, fy: int | None):
+    """The same figures straight from the cases (what the rollup must always equal; used by tests)."""
     after_meets = func.coalesce(DebtCase.plan_meets_floor, DebtCase.meets_floor)
     planned = DebtCase.plan_interest_remaining.is_not(None)
     stmt = (select(DebtCase.cooperative_id, DebtCase.status, DebtCase.risk_group, DebtCase.meets_floor, after_meets,
@@ -161,25 +175,26 @@ def scholarships(path: str) -> dict:
             "children": len(children), "instalments_this_year": due, "academic_year": int(year)}
 
 
+def _average_days_since(column, now: datetime):
+    if db.engine.dialect.name == "postgresql":
+        return func.avg(func.extract("epoch", literal(now) - column)) / 86400
+    return func.avg(func.julianday(literal(now)) - func.julianday(column))
+
+
 def waiting(path: str) -> list[dict]:
     """Cases waiting for a decision now, per tier: how many, the average and the longest wait in days."""
     now = utcnow()
     out = []
     for model, states in ((DebtCase, DEBT_WAITING), (ReliefCase, {"verified": "provincial"})):
         rows = db.session.execute(
-            select(model.status, func.count(), func.min(model.status_since))
+            select(model.status, func.count(), func.min(model.status_since), _average_days_since(model.status_since, now))
             .where(model.org_path.startswith(path, autoescape=True), model.status.in_(tuple(states)))
             .group_by(model.status)).all()
-        total_days = db.session.execute(
-            select(model.status, model.status_since).where(model.org_path.startswith(path, autoescape=True),
-                                                           model.status.in_(tuple(states)))).all()
-        sums: dict[str, float] = {}
-        for status, since in total_days:
-            sums[status] = sums.get(status, 0) + (now - since).total_seconds() / 86400
-        for status, count, oldest in rows:
+        for status, count, oldest, average in rows:
             out.append({"programme": "debt" if model is DebtCase else "relief", "status": status,
-                        "tier": states[status], "count": count, "average_days": round(sums[status] / count, 1),
-                        "longest_days": (now - oldest).days})
+                        "tier": states[status], "count": count, "average_days": round(float(average or 0), 1),
+                        "longest_days": (now - oldest).days if isinstance(oldest, datetime) else
+                        (now - datetime.fromisoformat(str(oldest))).days})
     return out
 
 

@@ -123,3 +123,48 @@ def test_a_unit_outside_the_scope_is_not_found(varied):
     with pytest.raises(NotFound):
         reports.summary(user("province_approver"), "40")
     assert reports.summary(user("ministry_viewer"), "40")["debt_cases"]["total"] == 1
+
+
+def rollup_equals_direct():
+    nation = user("ministry_viewer").org_unit.path
+
+    def folded(rows):
+        out = {}
+        for coop, status, risk, meets, after, planned, count, outstanding, before, later in rows:
+            key = (coop, status, risk, bool(meets), bool(after), bool(planned))
+            got = out.setdefault(key, [0, Decimal("0"), Decimal("0"), Decimal("0")])
+            got[0] += count
+            for i, v in enumerate((outstanding, before, later), start=1):
+                got[i] += reports.money(v)
+        return {k: v for k, v in out.items() if v[0]}
+
+    for fy in (None, reports.current_fiscal_year()):
+        assert folded(reports._debt_rows(nation, fy)) == folded(reports.direct_debt_rows(nation, fy))
+
+
+def test_the_rollup_equals_the_cases_after_every_kind_of_write(varied):
+    """Kept by triggers: creates, edits, plans chosen, transitions, bulk import, plain SQL and deletes."""
+    from app.services import debt_cases, debt_plans
+    from app.services.debt_input import parse_case
+    from tests.services.test_debt_import import member_rows, run, xlsx
+
+    rollup_equals_direct()
+    case_id, plan_id = new_case()
+    debt_plans.choose_plan(user("coop_officer"), case_id, plan_id, None)
+    rollup_equals_direct()
+    case = db.session.get(DebtCase, case_id)
+    body = {"monthly_salary": "60000.00", "version": case.version}
+    debt_cases.update_case(user("coop_officer"), case_id, parse_case(body, partial=True))
+    rollup_equals_direct()
+    act("coop_officer", case_id, "submit")
+    act("province_approver", case_id, "approve")
+    rollup_equals_direct()
+    from app.services import debt_import
+
+    job = run("coop_officer", xlsx(member_rows(30)))
+    debt_import.start_import(user("coop_officer"), job.id)
+    rollup_equals_direct()
+    db.session.execute(update(DebtCase).where(DebtCase.id == case_id).values(created_at=datetime(2024, 10, 5)))
+    db.session.execute(DebtCase.__table__.delete().where(DebtCase.status == "draft", DebtCase.id % 2 == 0))
+    db.session.commit()
+    rollup_equals_direct()
