@@ -100,3 +100,23 @@ def table_response(name: str, headers: list[str], rows, fmt: str) -> Response:
         return Response(xlsx_bytes(headers, rows, name), mimetype=XLSX,
                         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
     abort(404)
+
+
+def requested_format() -> str | None:
+    """"csv" or "xlsx" when the list page was asked for a download (?format=...), else None."""
+    from flask import request
+
+    fmt = request.args.get("format", "")
+    return fmt if fmt in FORMATS else None
+
+
+def citizen_id_for_export(citizen_id: str | None) -> str:
+    """PDPA: the full ID only for roles that work with the person (see_full_citizen_ids), masked otherwise."""
+    from flask_login import current_user
+
+    from app.domain.thai_id import mask_citizen_id
+    from app.services.permissions import can
+
+    if not citizen_id:
+        return ""
+    return citizen_id if can(current_user, "see_full_citizen_ids") else mask_citizen_id(citizen_id)

@@ -1,15 +1,19 @@
 """The audit page for auditors and administrators: every recorded change in their scope, filterable."""
+import json
 from datetime import date, datetime, timedelta, timezone
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.auth.session import permission_required
 from app.domain.thai_text import BANGKOK
 from app.labels import AUDIT_ACTION_LABELS
+from app.extensions import db
 from app.models import AuditEvent
 from app.services.scope import scoped
+from app.exports import MAX_EXPORT_ROWS, requested_format, table_response
 from app.web import paginate
 
 bp = Blueprint("audit", __name__)
@@ -52,6 +56,13 @@ def index():
     if day_to:
         stmt = stmt.where(AuditEvent.occurred_at < _bangkok_midnight_utc(day_to + timedelta(days=1)))
     stmt = stmt.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    if requested_format():
+        return table_response("audit-trail", [_("When"), _("User"), _("Action"), _("Record"), _("Before"), _("After"),
+                                              _("Address")],
+                              ([e.occurred_at, e.actor_username, e.action, f"{e.object_type} {e.object_id or ''}",
+                                json.dumps(e.before, ensure_ascii=False) if e.before else "",
+                                json.dumps(e.after, ensure_ascii=False) if e.after else "", e.address]
+                               for e in db.session.scalars(stmt.limit(MAX_EXPORT_ROWS))), requested_format())
     object_types = sorted({action.split(".")[0] for action in AUDIT_ACTION_LABELS})
     return render_template("audit/index.html", page=paginate(stmt), args=args, errors=errors,
                            actions=AUDIT_ACTION_LABELS, object_types=object_types)

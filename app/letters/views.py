@@ -16,6 +16,7 @@ from app.models import OrgUnit
 from app.services import letter_batches, letters
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.scope import units_in_scope
+from app.exports import MAX_EXPORT_ROWS, requested_format, table_response
 from app.web import paginate
 
 bp = Blueprint("letters", __name__)
@@ -70,6 +71,11 @@ def register():
         args["office"] = str(office_id)
     query = letters.register_query(current_user, office_id=office_id, kind=args["kind"], year=_int(args["year"]),
                                    text=args["q"], date_from=_date(args["from"]), date_to=_date(args["to"]))
+    if requested_format():
+        return table_response("letters-register", [_("No."), _("Date"), _("Kind"), _("Subject"), _("To"), _("Case")],
+                              ([x.number_text, x.issued_on, str(letters.KINDS[x.kind].title), x.subject, x.addressee,
+                                x.case_reference] for x in db.session.scalars(query.limit(MAX_EXPORT_ROWS))),
+                              requested_format())
     return render_template("letters/register.html", page=paginate(query), args=args, offices=offices,
                            kinds=letters.KINDS, this_year=be_year(letters.today_bangkok()))
 

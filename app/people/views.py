@@ -1,5 +1,6 @@
 """The person registry: search by citizen ID or name; full IDs only on the person's own page."""
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import exists, select
 
@@ -10,6 +11,7 @@ from app.models import DebtCase, Person
 from app.services import audit
 from app.services.errors import NotFound
 from app.services.scope import scoped
+from app.exports import MAX_EXPORT_ROWS, citizen_id_for_export, requested_format, table_response
 from app.web import paginate
 
 bp = Blueprint("people", __name__)
@@ -35,6 +37,10 @@ def people():
                               | Person.last_name.startswith(text, autoescape=True)
                               | (Person.first_name + " " + Person.last_name).startswith(text, autoescape=True))
     stmt = stmt.order_by(Person.first_name, Person.last_name, Person.id)
+    if requested_format():
+        return table_response("people", [_("Name"), _("Citizen ID"), _("Position"), _("School or office")],
+                              ([p.full_name, citizen_id_for_export(p.citizen_id), p.position, p.workplace]
+                               for p in db.session.scalars(stmt.limit(MAX_EXPORT_ROWS))), requested_format())
     return render_template("people/people.html", page=paginate(stmt), q=text)
 
 

@@ -21,6 +21,7 @@ from app.relief.forms import apply_row_action, blank_payload, case_to_payload, e
 from app.services import relief, workflow
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.permissions import can
+from app.exports import MAX_EXPORT_ROWS, citizen_id_for_export, requested_format, table_response
 from app.web import paginate
 
 bp = Blueprint("relief", __name__)
@@ -39,7 +40,15 @@ def cases():
         digits = normalise_citizen_id(args["q"])
         stmt = stmt.where(Person.citizen_id.startswith(digits, autoescape=True) if digits.isdecimal() else or_(
             Person.first_name.startswith(args["q"], autoescape=True), Person.last_name.startswith(args["q"], autoescape=True)))
-    return render_template("relief/cases.html", page=paginate(stmt.order_by(ReliefCase.id.desc())), args=args,
+    stmt = stmt.order_by(ReliefCase.id.desc())
+    if requested_format():
+        return table_response("relief-cases", [_("Reference"), _("Victim"), _("Citizen ID"), _("Incident"), _("district"),
+                                               _("Harm"), _("Status")],
+                              ([c.reference, c.victim.full_name, citizen_id_for_export(c.victim.citizen_id),
+                                c.incident.occurred_on, c.incident.district, str(HARM_LABELS.get(c.harm, c.harm)),
+                                str(STATUS_LABELS.get(c.status, c.status))]
+                               for c in db.session.scalars(stmt.limit(MAX_EXPORT_ROWS)).unique()), requested_format())
+    return render_template("relief/cases.html", page=paginate(stmt), args=args,
                            harms=rules_domain.HARMS,
                            statuses=("reported", "verified", "approved", "paying", "closed", "returned", "rejected"))
 

@@ -41,7 +41,7 @@ def test_case_list_export_masks_ids_unless_the_role_may_see_them(as_user, decide
     ids = set(db.session.scalars(select(Person.citizen_id).join(DebtCase, DebtCase.person_id == Person.id)))
     officer = as_user("province_officer").get("/debt-cases/?format=csv&unit=50")
     text = officer.data.decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("เลขที่กรณี") or "," in text.splitlines()[0]
+    assert any("\u0e00" <= ch <= "\u0e7f" for ch in text.splitlines()[0])  # Thai headers
     assert any(i in text for i in ids)
     as_user("province_officer").post("/logout")
     approver = as_user("province_approver").get("/debt-cases/?format=xlsx")
@@ -65,3 +65,26 @@ def test_summary_api(api, decided):
     one = api("ministry_viewer").get("/api/v1/reports/summary?province_code=50").json
     assert one["scope"]["code"] == "50" and one["debt_cases"]["total"] == 1
     assert api("province_approver").get("/api/v1/reports/summary?province_code=40").status_code == 404
+
+
+def test_every_list_downloads(as_user, decided):
+    from tests.services.test_letters import user
+    from app.services import letters
+
+    debt, _relief = decided
+    letters.issue(user("province_officer"), "debt", debt.id, "approval_notice")
+    for username, url, expect in (("south_officer", "/relief-cases/", "RC2569"), ("province_officer", "/people/", "พิมพ์ใจ"),
+                                  ("province_officer", "/letters?office=all", "ศธ 0206.3/1"),
+                                  ("auditor", "/audit/", "letter.issue")):
+        client = as_user(username)
+        sep = "&" if "?" in url else "?"
+        csv_text = client.get(f"{url}{sep}format=csv").data.decode("utf-8-sig")
+        assert expect in csv_text, url
+        book = load_workbook(io.BytesIO(client.get(f"{url}{sep}format=xlsx").data))
+        assert book.active.max_row == len(list(csv.reader(io.StringIO(csv_text)))), url
+        client.post("/logout")
+
+
+def test_people_export_masks_ids_for_roles_that_do_not_need_them(as_user, decided):
+    viewer = as_user("province_approver").get("/people/?format=csv").data.decode("utf-8-sig")
+    assert "3509900111117" not in viewer and "3-5099-xxxxx-11-7" in viewer
