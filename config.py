@@ -68,7 +68,7 @@ class Config:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)  # the absolute session lifetime
 
     WTF_CSRF_TIME_LIMIT = None  # tie CSRF tokens to the session, not a clock: long forms must not expire
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
@@ -77,6 +77,11 @@ class Config:
     # address, further attempts are refused until the oldest failure leaves the window.
     LOGIN_MAX_FAILURES = 5
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+    # Lockout: this many failed sign-ins for one username since its last success lock the account until an
+    # administrator unlocks it (the throttle above slows guessing; the lock stops it).
+    LOGIN_LOCK_FAILURES = 10
+    # Sessions end after this long idle, and in any case this long after signing in.
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_HASH_METHOD = "scrypt"
 

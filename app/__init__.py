@@ -23,6 +23,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_templating(app)
     register_cli(app)
     register_pdf(app)
+    register_security(app)
     return app
 
 
@@ -75,6 +76,12 @@ def register_blueprints(app: Flask) -> None:
     # The API authenticates with bearer tokens, never cookies, so cross-site request forgery cannot ride it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_security(app: Flask) -> None:
+    from app.security import register_security_headers
+
+    register_security_headers(app)
 
 
 def register_pdf(app: Flask) -> None:

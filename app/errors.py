@@ -6,6 +6,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+
 from app.extensions import db
 from app.services.errors import ServiceError
 
@@ -14,6 +16,14 @@ API_ERROR_CODES = {
     405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type",
     422: "validation_error", 429: "too_many_requests", 500: "internal_error", 503: "unavailable",
 }
+
+
+# Served while the database is unreachable: static text, so it renders without a database (Thai, then English).
+UNAVAILABLE_PAGE = """<!doctype html><html lang="th"><head><meta charset="utf-8"><title>KruDesk</title>
+<link rel="stylesheet" href="/static/vendor/bootstrap/bootstrap.min.css"></head><body class="p-5">
+<h1 class="h3">ระบบขัดข้องชั่วคราว</h1><p>ฐานข้อมูลไม่พร้อมใช้งานในขณะนี้ ข้อมูลที่ส่งมายังไม่ได้บันทึก กรุณาลองใหม่ในอีกสักครู่</p>
+<p lang="en">The database is not available at the moment. Nothing was saved. Please try again shortly.</p>
+</body></html>"""
 
 
 def wants_json() -> bool:
@@ -67,6 +77,23 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             return api_error(error.code or 500, error.description or "")
         return _render_page(error.code or 500)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error: Exception):
+        """The database is down or locked past the busy timeout (SQLite's busy handler has already retried):
+        a clear 503 with Retry-After, never a 500. The page needs no database (no menu, no user lookup)."""
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 — the connection may be gone; the pool replaces it (pool_pre_ping)
+            db.session.remove()
+        app.logger.warning("database unavailable on %s %s: %s", request.method, request.path, error.__class__.__name__)
+        if wants_json():
+            response = api_error(503, "the database is not available; try again shortly")
+        else:
+            response = app.response_class(UNAVAILABLE_PAGE, status=503, mimetype="text/html")
+        response.headers["Retry-After"] = "30"
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

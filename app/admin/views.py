@@ -97,6 +97,17 @@ def user_activate(user_id: int):
     return _set_active(user_id, True)
 
 
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@permission_required("manage_users")
+def user_unlock(user_id: int):
+    if EmptyForm().validate_on_submit():
+        user = user_service.unlock(current_user, user_id)
+        flash(_("%(username)s can sign in again.", username=user.username), "success")
+    else:
+        get_scoped_or_404(User, user_id, current_user, OrgUnit.path)
+    return redirect(url_for("admin.users"))
+
+
 def _set_active(user_id: int, active: bool):
     get_scoped_or_404(User, user_id, current_user, OrgUnit.path)
     if EmptyForm().validate_on_submit():

@@ -1,4 +1,6 @@
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+import time
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -24,6 +26,10 @@ def login():
                 "Too many failed sign-ins. Please wait %(minutes)d minutes and try again.",
                 minutes=result.wait_minutes))
             status = 429
+        elif result.locked:
+            form.form_errors.append(_("This account is locked after repeated failed sign-ins. "
+                                      "Ask an administrator to unlock it."))
+            status = 403
         elif result.user is None:
             form.form_errors.append(_("The username or password is wrong."))
             status = 401
@@ -34,6 +40,7 @@ def login():
                 session["lang"] = lang
             login_user(result.user)
             session.permanent = True
+            session["signed_in_at"] = session["seen_at"] = int(time.time())
             flash(_("Welcome, %(name)s.", name=result.user.full_name), "success")
             return redirect(safe_next(form.next.data, url_for("main.index")))
     elif request.method == "POST":
@@ -55,3 +62,25 @@ def logout():
         session["lang"] = lang
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.before_app_request
+def end_stale_sessions():
+    """Sign out a browser session idle for SESSION_IDLE_TIMEOUT, or older than PERMANENT_SESSION_LIFETIME
+    (issue 8). The API uses bearer tokens with their own expiry and is not affected."""
+    if not current_user.is_authenticated or request.blueprint == "api" or request.endpoint == "static":
+        return None
+    now = int(time.time())
+    idle = current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
+    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    if now - session.get("seen_at", now) > idle or now - session.get("signed_in_at", now) > lifetime:
+        logout_user()
+        lang = session.get("lang")
+        session.clear()
+        if lang:
+            session["lang"] = lang
+        flash(_("You were signed out after a period without activity. Please sign in again."), "info")
+        target = request.full_path if request.method == "GET" else None
+        return redirect(url_for("auth.login", next=target) if target else url_for("auth.login"))
+    session["seen_at"] = now
+    return None

@@ -38,6 +38,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Locked after LOGIN_LOCK_FAILURES failed sign-ins in a row; only an administrator unlocks (issue 8).
+    locked_at: Mapped[datetime | None]
 
     org_unit: Mapped[OrgUnit] = relationship(lazy="joined")
 

@@ -1,5 +1,5 @@
 """The person registry: search by citizen ID or name; full IDs only on the person's own page."""
-from flask import Blueprint, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import exists, select
@@ -57,3 +57,16 @@ def person(person_id: int):
                  org_path=current_user.scope_path)
     db.session.commit()
     return render_template("people/person.html", person=person, cases=cases)
+
+
+@bp.route("/<int:person_id>/export.json")
+@permission_required("manage_users")
+def person_export(person_id: int):
+    """PDPA: everything held about one person, for an administrator answering a data-subject request."""
+    from app.services.person_export import export_person
+
+    body = export_person(current_user, person_id)
+    response = jsonify(body)
+    response.headers["Content-Disposition"] = f'attachment; filename="person-{person_id}.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -32,6 +32,7 @@ class SignInResult:
     user: User | None = None
     throttled: bool = False
     wait_minutes: int = 0
+    locked: bool = False
 
 
 def _throttle_wait(username: str, address: str, now: datetime, attempt_id: int) -> int:
@@ -84,7 +85,13 @@ def sign_in(username: str, password: str, address: str | None) -> SignInResult:
         return SignInResult(throttled=True, wait_minutes=wait)
     user = db.session.scalar(select(User).where(func.lower(User.username) == username))
     valid = check_password_hash(user.password_hash if user else _dummy_hash(), password or "")
+    if user is not None and user.locked_at is not None:
+        db.session.commit()
+        # Say "locked" only to whoever knows the password: to anyone else a locked account looks like any failure.
+        return SignInResult(locked=valid)
     ok = bool(user and valid and user.active)
+    if user is not None and not valid:
+        _lock_after_repeated_failures(user, now)
     if ok:
         attempt.succeeded = True
         user.last_login_at = now
@@ -92,6 +99,18 @@ def sign_in(username: str, password: str, address: str | None) -> SignInResult:
                      org_path=user.org_unit.path)
     db.session.commit()
     return SignInResult(user=user if ok else None)
+
+
+def _lock_after_repeated_failures(user: User, now: datetime) -> None:
+    last_success = db.session.scalar(select(func.max(LoginAttempt.attempted_at)).where(
+        LoginAttempt.username == user.username.lower(), LoginAttempt.succeeded.is_(True)))
+    failures = db.session.scalar(select(func.count(LoginAttempt.id)).where(
+        LoginAttempt.username == user.username.lower(), LoginAttempt.succeeded.is_(False),
+        *([LoginAttempt.attempted_at > last_success] if last_success else [])))
+    if failures >= current_app.config["LOGIN_LOCK_FAILURES"]:
+        user.locked_at = now
+        audit.record("user.lock", actor=None, object_type="user", object_id=user.id, org_path=user.org_unit.path,
+                     after={"failed_sign_ins": failures})
 
 
 def record_sign_out(user: User) -> None:

@@ -10,7 +10,7 @@ from werkzeug.security import generate_password_hash
 
 from app.domain.passwords import password_problems
 from app.extensions import db
-from app.models import ApiToken, OrgUnit, Role, UnitKind, User
+from app.models import ApiToken, LoginAttempt, OrgUnit, Role, UnitKind, User
 from app.models.clock import utcnow
 from app.services import audit
 from app.services.errors import NotFound, ValidationFailed
@@ -139,6 +139,20 @@ def set_active(actor: User, user_id: int, active: bool) -> User:
         audit.record("user.activate" if active else "user.deactivate", actor=actor, object_type="user",
                      object_id=user.id, org_path=user.org_unit.path,
                      before={"active": not active}, after={"active": active})
+        db.session.commit()
+    return user
+
+
+def unlock(actor: User, user_id: int) -> User:
+    """Administrators unlock an account locked by repeated failed sign-ins (audited)."""
+    require(actor, "manage_users")
+    user = get_scoped_or_404(User, user_id, actor, OrgUnit.path)
+    if user.locked_at is not None:
+        audit.record("user.unlock", actor=actor, object_type="user", object_id=user.id, org_path=user.org_unit.path,
+                     before={"locked_at": user.locked_at.isoformat()}, after={"locked_at": None})
+        user.locked_at = None
+        db.session.add(LoginAttempt(username=user.username.lower(), address="unlock", succeeded=True,
+                                    attempted_at=utcnow()))  # the failures before the unlock no longer count
         db.session.commit()
     return user
 
