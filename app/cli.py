@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -15,6 +16,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_reference_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(retention_report_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("seed-reference")
@@ -84,3 +88,37 @@ def create_user_command(username, full_name, role, unit_code, password):
     except ValidationFailed as error:
         raise click.ClickException("; ".join(f"{k}: {v}" for k, v in error.fields.items())) from None
     click.echo(f"Created {user.username} ({user.role}) at {unit.code}.")
+
+
+@click.command("backup")
+@click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(target: Path | None):
+    """Back the database up (SQLite: online backup; PostgreSQL: pg_dump) to TARGET or instance/backups/."""
+    from app.services import backup
+
+    target = target or backup.default_target(Path(current_app.instance_path) / "backups")
+    click.echo(f"Backup written to {backup.backup(target)}")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Confirm: the database's current contents are replaced.")
+def restore_command(source: Path, yes: bool):
+    """Replace the database's contents with a backup made by `flask backup` (stop the app servers first)."""
+    from app.services import backup
+
+    if not yes:
+        raise click.UsageError("restoring replaces every record: add --yes to confirm")
+    backup.restore(source)
+    click.echo(f"Restored from {source}")
+
+
+@click.command("retention-report")
+def retention_report_command():
+    """List closed or rejected cases kept longer than the privacy.retention_years setting (PDPA)."""
+    from app.services import retention
+
+    rows, attempts = retention.report()
+    for row in rows:
+        click.echo(f"{row.kind:6} {row.reference or row.case_id:16} {row.status:9} since {row.since:%Y-%m-%d}")
+    click.echo(f"{len(rows)} cases past retention; {attempts} sign-in records older than a year.")

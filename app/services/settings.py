@@ -55,6 +55,9 @@ DEFINITIONS: dict[str, SettingDefinition] = {
     "approval.regional_threshold": SettingDefinition(
         "3000000.00", _l("Consolidated principal above which a regional approval is needed (baht)"),
         "domain.md, Workflow"),
+    "privacy.retention_years": SettingDefinition(
+        "10", _l("Years a closed or rejected case is kept before the retention report lists it"),
+        "PDPA B.E. 2562 section 37(3): keep personal data no longer than needed", kind="integer"),
     "letters.thai_digits": SettingDefinition(
         "no", _l("Print Thai digits in letters"), "thai-documents.md (customary in the body; Arabic is fine)",
         choices=("no", "yes"), kind="choice"),

@@ -26,3 +26,22 @@ def test_export_holds_the_persons_cases_letters_and_log(decided, as_user):
     assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "person.export")) is not None
     client.post("/logout")
     assert as_user("province_officer").get(f"/people/{teacher.id}/export.json").status_code == 403
+
+
+def test_retention_report_lists_only_cases_ended_long_ago(decided, runner):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.models import DebtCase, ReliefCase
+    from app.models.clock import utcnow
+
+    debt, relief = decided
+    old = utcnow() - timedelta(days=365 * 11)
+    db.session.execute(update(DebtCase).where(DebtCase.id == debt.id).values(status="closed", status_since=old))
+    db.session.execute(update(ReliefCase).where(ReliefCase.id == relief.id).values(status="closed"))  # recent
+    db.session.commit()
+    result = runner.invoke(args=["retention-report"])
+    assert result.exit_code == 0
+    assert debt.reference in result.output and relief.reference not in result.output
+    assert "1 cases past retention" in result.output
