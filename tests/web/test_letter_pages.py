@@ -103,5 +103,7 @@ def test_odd_numbers_in_the_address_never_give_a_500(as_user, decided):
                 "/letters/batches/new?month=2026-²", "/letters?from=2026-99-99", "/debt-cases/?page=²"):
         assert client.get(url).status_code in (200, 422), url
     assert client.post("/letters/issue", data={"case_type": "debt", "case_id": "²"}).status_code == 404
+    for huge in ("/debt-cases/2653372802231083949096960", "/letters/99999999999999999999.pdf"):
+        assert client.get(huge).status_code == 404  # found by fuzzing: an id SQLite cannot bind was a 500
     response = client.post("/letters/batches/new", data={"kind": "approval_notice", "case_ids": ["²"]})
     assert response.status_code == 422
