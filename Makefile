@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres bench bench-letters bench-reports setup translations clean
+.PHONY: run test test-postgres bench bench-letters bench-reports load-test setup translations clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -44,6 +44,10 @@ bench-letters: setup
 
 bench-reports: setup
 	$(PY) -m bench.bench_reports
+
+# A bounded load test against gunicorn on loopback: no 5xx, no lost writes (exits 1 otherwise).
+load-test: setup
+	$(PY) -m bench.load_test
 
 # After changing user-facing text: extract, merge into the Thai catalogue, translate, then compile.
 translations: setup

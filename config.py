@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = BASE_DIR / "instance"
+INSTANCE_DIR = Path(os.environ.get("KRUDESK_INSTANCE_PATH") or BASE_DIR / "instance")  # uploads, SQLite, files
 
 
 def normalise_database_url(url: str) -> str:

@@ -1,12 +1,12 @@
 """Error pages in Thai (or English), and JSON errors in the api-v1.md format for /api/ paths."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, abort, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 
 from app.extensions import db
 from app.services.errors import ServiceError
@@ -57,6 +57,27 @@ def _render_page(status: int):
 
 
 def register_error_handlers(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters():
+        """A NUL character is never valid text (PostgreSQL refuses it in any text value, so it used to reach the
+        database and fail there): 400 for any address, query, form field or JSON body that carries one."""
+        values = [request.path, *request.args.values()]
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            values += list(request.form.values())
+        if any("\x00" in value for value in values) or (
+                request.is_json and b"\\u0000" in request.get_data(cache=True)):
+            abort(400)
+        return None
+
+    @app.errorhandler(DataError)
+    def data_error(error: DataError):
+        """A value the database cannot hold that no check caught: the request is bad, not the server."""
+        db.session.rollback()
+        app.logger.warning("data error on %s %s: %s", request.method, request.path, error.orig)
+        if wants_json():
+            return api_error(400, "a value cannot be stored")
+        return _render_page(400)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         if wants_json():

@@ -82,6 +82,10 @@ def _header_cell(sheet, text, font, cell_class):
 
 
 def _xlsx_cell(sheet, value, cell_class):
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters cannot be stored in a worksheet
     if isinstance(value, Decimal):
         cell = cell_class(sheet, value=value)
         cell.number_format = "#,##0.00"

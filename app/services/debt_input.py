@@ -5,6 +5,8 @@ Field paths follow api-v1.md: "teacher.citizen_id", "debts[0].annual_rate".
 """
 from __future__ import annotations
 
+import unicodedata
+
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -97,7 +99,8 @@ class FieldReader:
         if not isinstance(raw, str):
             self.errors[path] = _("Enter text.")
             return None
-        cleaned = " ".join(raw.split())  # control characters and runs of spaces become one space
+        # Control characters (a bell, a terminal escape) are dropped; runs of spaces become one space.
+        cleaned = " ".join("".join(ch for ch in raw if ch.isspace() or unicodedata.category(ch) != "Cc").split())
         if len(cleaned) > max_length:
             self.errors[path] = _("Use at most %(n)d characters.", n=max_length)
             return None
