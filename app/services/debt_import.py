@@ -16,13 +16,13 @@ import io
 import json
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, insert, or_, select, update
 
 from app.domain.affordability import assess, risk_group
 from app.domain.repayment import remaining_interest
@@ -433,9 +433,21 @@ def _set(job_id: int, **values) -> None:
     db.session.commit()
 
 
+STALLED_AFTER = timedelta(minutes=15)  # an import is one transaction: longer than this, its worker died
+
+
+def stalled(job: ImportJob) -> bool:
+    return job.status == "importing" and (job.claimed_at or job.created_at) < utcnow() - STALLED_AFTER
+
+
 def _claim(job_id: int, source: tuple[str, ...], target: str) -> bool:
-    changed = db.session.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.status.in_(source))
-                                 .values(status=target, claimed_at=utcnow())).rowcount
+    """One conditional UPDATE: a double click imports once; an import whose worker died (its transaction rolled
+    back, so nothing of it was written) may be claimed again once it has stalled."""
+    now = utcnow()
+    changed = db.session.execute(update(ImportJob).where(ImportJob.id == job_id, or_(
+        ImportJob.status.in_(source),
+        and_(ImportJob.status == "importing", ImportJob.claimed_at < now - STALLED_AFTER)))
+        .values(status=target, claimed_at=now)).rowcount
     db.session.commit()
     return changed == 1
 
@@ -472,7 +484,7 @@ def run_check(job_id: int) -> None:
 
 def start_import(actor: User, job_id: int) -> ImportJob:
     job = get(actor, job_id)
-    if job.status != "valid":
+    if job.status != "valid" and not stalled(job):
         raise ValidationFailed(_("Only a checked file without errors can be imported."))
     background.start(run_import, job.id, name=f"import-{job.id}")
     return job
