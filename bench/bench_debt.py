@@ -5,11 +5,10 @@ demo organisation and one realistic case (three debts), and prints median and p9
 """
 from __future__ import annotations
 
-import tempfile
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
+from bench.timing import bench_app
 from bench.timing import timed as measure
 
 RUNS = 200
@@ -20,28 +19,16 @@ def timed(fn, runs: int = RUNS) -> tuple[float, float]:
 
 
 def main() -> None:
-    from flask_migrate import upgrade
-
-    from app import create_app
-    from app.demo import DEMO_CASES, seed_demo
+    from app.demo import DEMO_CASES
     from app.domain.planner import LoanTerms, PlanSpec, evaluate_plan, suggest_term
     from app.extensions import db
     from app.models import User
     from app.services import debt_cases, debt_plans
     from app.services.debt_input import parse_case
     from app.services.plan_settings import plan_settings
-    from config import TestingConfig
 
-    folder = Path(tempfile.mkdtemp(prefix="krudesk-bench-"))
-
-    class BenchConfig(TestingConfig):
-        INSTANCE_PATH = folder
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'bench.db'}"
-
-    app = create_app(BenchConfig)
+    app = bench_app()
     with app.app_context():
-        upgrade()
-        seed_demo("bench-pass-2569")
         officer = db.session.query(User).filter_by(username="coop_officer").one()
         case = debt_cases.create_case(officer, parse_case(DEMO_CASES[0][1]))
         case_id, ids = case.id, [d.id for d in case.debts]

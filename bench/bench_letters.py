@@ -8,10 +8,9 @@ database with the demo organisation; the batch's cases are approved through the 
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
-from pathlib import Path
 
+from bench.timing import bench_app
 from bench.timing import timed as measure
 from xml.sax.saxutils import escape
 
@@ -75,26 +74,13 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000)
     args = parser.parse_args()
 
-    from flask_migrate import upgrade
-
-    from app import create_app
-    from app.demo import seed_demo
     from app.extensions import db
     from app.models import LetterBatch, User
     from app.pdf.thai_wrap import split_words, warm_up
     from app.services import letter_batches, letters
-    from config import TestingConfig
 
-    folder = Path(tempfile.mkdtemp(prefix="krudesk-bench-"))
-
-    class BenchConfig(TestingConfig):
-        INSTANCE_PATH = folder
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'bench.db'}"
-
-    app = create_app(BenchConfig)
+    app = bench_app()
     with app.app_context():
-        upgrade()
-        seed_demo("bench-pass-2569")
         warm_up()
         officer = db.session.query(User).filter_by(username="province_officer").one()
         print(f"approving {args.batch} cases through the services (setup, not timed) …", flush=True)

@@ -10,12 +10,10 @@ from __future__ import annotations
 import argparse
 import io
 import random
-import tempfile
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 
-from bench.timing import timed
+from bench.timing import bench_app, timed
 
 
 def spreadsheet(rows: int) -> bytes:
@@ -95,34 +93,14 @@ def main() -> None:
     parser.add_argument("--database-url")
     args = parser.parse_args()
 
-    from flask_migrate import upgrade
     from sqlalchemy import func, select, text
 
-    from app import create_app
-    from app.demo import seed_demo
     from app.extensions import db
     from app.models import DebtCase, ImportJob, User
     from app.services import debt_import, reports
-    from config import TestingConfig, normalise_database_url
 
-    folder = Path(tempfile.mkdtemp(prefix="krudesk-bench-"))
-
-    class BenchConfig(TestingConfig):
-        INSTANCE_PATH = folder
-        SQLALCHEMY_DATABASE_URI = (normalise_database_url(args.database_url) if args.database_url
-                                   else f"sqlite:///{folder / 'bench.db'}")
-
-        @classmethod
-        def init_app(cls, app):
-            pass
-
-    app = create_app(BenchConfig)
+    app = bench_app(args.database_url)
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        upgrade()
-        seed_demo("bench-pass-2569")
         officer = db.session.scalar(select(User).where(User.username == "coop_officer"))
         content = spreadsheet(args.rows)
         print(f"{args.rows:,} debt rows in a {len(content) / 1e6:.1f} MB XLSX", flush=True)

@@ -14,3 +14,38 @@ def timed(fn, runs: int) -> tuple[float, float]:
         samples.append((time.perf_counter() - start) * 1000)
     samples.sort()
     return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+
+
+def bench_app(database_url: str | None = None):
+    """A throw-away app for a benchmark: its own instance folder and SQLite file (or the given database, whose
+    public schema is dropped and rebuilt), migrated and seeded with the demo organisation."""
+    import tempfile
+    from pathlib import Path
+
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from app import create_app
+    from app.demo import seed_demo
+    from app.extensions import db
+    from config import TestingConfig, normalise_database_url
+
+    folder = Path(tempfile.mkdtemp(prefix="krudesk-bench-"))
+
+    class BenchConfig(TestingConfig):
+        INSTANCE_PATH = folder
+        SQLALCHEMY_DATABASE_URI = (normalise_database_url(database_url) if database_url
+                                   else f"sqlite:///{folder / 'bench.db'}")
+
+        @classmethod
+        def init_app(cls, app):
+            pass
+
+    app = create_app(BenchConfig)
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+        seed_demo("bench-pass-2569")
+    return app

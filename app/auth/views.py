@@ -11,6 +11,14 @@ from app.web import safe_next
 bp = Blueprint("auth", __name__)
 
 
+def _fresh_session() -> None:
+    """An empty session that keeps only the interface language."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -34,10 +42,7 @@ def login():
             form.form_errors.append(_("The username or password is wrong."))
             status = 401
         else:
-            lang = session.get("lang")
-            session.clear()  # a fresh session on sign-in: no fixation
-            if lang:
-                session["lang"] = lang
+            _fresh_session()  # a fresh session on sign-in: no fixation
             login_user(result.user)
             session.permanent = True
             session["signed_in_at"] = session["seen_at"] = int(time.time())
@@ -56,10 +61,7 @@ def logout():
         return redirect(url_for("main.index"))
     auth_service.record_sign_out(current_user._get_current_object())
     logout_user()
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    _fresh_session()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -75,10 +77,7 @@ def end_stale_sessions():
     lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
     if now - session.get("seen_at", now) > idle or now - session.get("signed_in_at", now) > lifetime:
         logout_user()
-        lang = session.get("lang")
-        session.clear()
-        if lang:
-            session["lang"] = lang
+        _fresh_session()
         flash(_("You were signed out after a period without activity. Please sign in again."), "info")
         target = request.full_path if request.method == "GET" else None
         return redirect(url_for("auth.login", next=target) if target else url_for("auth.login"))

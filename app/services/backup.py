@@ -24,6 +24,17 @@ def _libpq_url() -> str:
     return make_url(db.engine.url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def _sqlite_copy(source, target) -> None:
+    """SQLite's online backup API: a consistent copy, page by page, while others keep using the source."""
+    reader, writer = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        with writer:
+            reader.backup(writer)
+    finally:
+        writer.close()
+        reader.close()
+
+
 def default_target(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     suffix = ".db" if _sqlite_file() else ".dump"
@@ -34,12 +45,7 @@ def backup(target: Path) -> Path:
     db.session.remove()
     sqlite_file = _sqlite_file()
     if sqlite_file:
-        source = sqlite3.connect(sqlite_file)
-        copy = sqlite3.connect(target)
-        with copy:
-            source.backup(copy)
-        copy.close()
-        source.close()
+        _sqlite_copy(sqlite_file, target)
         return target
     subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", _libpq_url()], check=True)
     return target
@@ -53,12 +59,7 @@ def restore(source: Path) -> None:
     db.engine.dispose()
     sqlite_file = _sqlite_file()
     if sqlite_file:
-        backup_db = sqlite3.connect(source)
-        live = sqlite3.connect(sqlite_file)
-        with live:
-            backup_db.backup(live)
-        live.close()
-        backup_db.close()
+        _sqlite_copy(source, sqlite_file)
         return
     subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
                     f"--dbname={_libpq_url()}", str(source)], check=True)
