@@ -138,3 +138,5 @@ BATCH_STATUS_LABELS = {"queued": _l("Waiting to start"), "issuing": _l("Numberin
                        "failed": _l("Failed")}
 IMPORT_STATUS_LABELS = {"checking": _l("Checking the file"), "invalid": _l("Has errors"), "valid": _l("Ready to import"),
                         "importing": _l("Importing"), "done": _l("Imported"), "failed": _l("Failed")}
+# The paying programmes of relief (domain.md): the Ministry of Education and the SBPAC.
+PROGRAMME_LABELS = {"moe": _l("MOE (ศธ.)"), "sbpac": _l("SBPAC (ศอ.บต.)")}

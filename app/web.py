@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request
+from flask import Response, current_app, flash, redirect, render_template, request
 from flask_wtf import FlaskForm
 
 from app.extensions import db
@@ -57,3 +57,9 @@ def submit_form(form: FlaskForm, save, success, template: str, **context):
             return redirect(url)
     status = 422 if request.method == "POST" else 200
     return render_template(template, form=form, **context), status
+
+
+def pdf_response(content: bytes, filename: str) -> Response:
+    """A PDF shown in the browser, never cached on shared machines (letters hold personal data)."""
+    return Response(content, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "private, no-store"})

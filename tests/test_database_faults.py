@@ -72,7 +72,9 @@ class Relay:
         self.sockets.clear()
 
 
-@pytest.mark.skipif(not using_postgres(), reason="the PostgreSQL pass of the suite runs this fault test")
+@pytest.mark.skipif(not using_postgres(), reason=(
+    "needs PostgreSQL: it cuts the network connection between the app and the database server, which SQLite "
+    "does not have; the PostgreSQL pass (make test-postgres, and CI) runs it"))
 def test_database_down_gives_503_and_recovery_follows(app):
     from app import create_app
     from config import TestingConfig

@@ -1,12 +1,13 @@
 """API handlers for letters (api-v1.md, "Letters"): issue for a case, list a case's letters, fetch one or its PDF."""
 from __future__ import annotations
 
-from flask import Response, jsonify, url_for
+from flask import jsonify, url_for
 
 from app.api import bp
 from app.api.helpers import api_user, json_body, require_permission
 from app.api.openapi import documented
 from app.services import letters
+from app.web import pdf_response
 
 
 def letter_json(letter) -> dict:
@@ -68,10 +69,3 @@ def get_letter(letter_id: int):
 def get_letter_pdf(letter_id: int):
     letter = letters.get_letter(api_user(), letter_id)
     return pdf_response(letters.render([letter]), f"letter-{letter.id}.pdf")
-
-
-def pdf_response(content: bytes, filename: str, inline: bool = True) -> Response:
-    disposition = "inline" if inline else "attachment"
-    return Response(content, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'{disposition}; filename="{filename}"',
-                             "Cache-Control": "private, no-store"})

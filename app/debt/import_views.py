@@ -38,7 +38,7 @@ def import_upload():
 @bp.route("/import/template.<fmt>")
 @permission_required("edit_debt_cases")
 def import_template(fmt: str):
-    headers, rows = debt_import.template(fmt)
+    headers, rows = debt_import.template()
     if fmt == "xlsx":
         return xlsx_workbook("krudesk-import-template", [("ครูและหนี้", headers, rows),
                                                           ("รหัสที่ใช้", ["คอลัมน์", "รหัส"], debt_import.codes_help())])

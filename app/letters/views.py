@@ -8,7 +8,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.api.letters import pdf_response
 from app.auth.session import permission_required
 from app.domain.thai_text import be_year
 from app.extensions import db
@@ -17,7 +16,7 @@ from app.services import letter_batches, letters
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.scope import units_in_scope
 from app.exports import MAX_EXPORT_ROWS, requested_format, table_response
-from app.web import paginate
+from app.web import paginate, pdf_response
 
 bp = Blueprint("letters", __name__)
 CASE_PAGES = {"debt": "debt.case", "relief": "relief.case"}

@@ -1,12 +1,12 @@
 """Dashboards at the user's scope with drill-down, charts and every table downloadable as CSV or XLSX."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.auth.session import permission_required
 from app.exports import table_response
-from app.labels import RISK_LABELS, STATUS_LABELS
+from app.labels import PROGRAMME_LABELS, RISK_LABELS, STATUS_LABELS
 from app.services import reports
 from flask_login import current_user
 
@@ -14,7 +14,8 @@ bp = Blueprint("reports", __name__)
 
 
 def _fiscal_year(raw: str) -> int | None:
-    return int(raw) if raw.isascii() and raw.isdecimal() and 2500 <= int(raw[:5] or 0) <= 2700 else None
+    """A Buddhist-Era year such as 2570, or None."""
+    return int(raw) if raw.isascii() and raw.isdecimal() and len(raw) == 4 else None
 
 
 def tables(board: reports.Dashboard) -> dict[str, tuple[str, list[str], list[list]]]:
@@ -43,13 +44,10 @@ def tables(board: reports.Dashboard) -> dict[str, tuple[str, list[str], list[lis
                           [[str(STATUS_LABELS.get(s, s)), n] for s, n in r.by_status.items()]),
         "relief_money": (_("Relief approved and paid by programme"),
                          [_("Programme"), _("Approved"), _("Paid"), _("Still to pay")],
-                         [[PROGRAMMES.get(p, p), v["approved"], v["paid"], v["approved"] - v["paid"]]
+                         [[str(PROGRAMME_LABELS.get(p, p)), v["approved"], v["paid"], v["approved"] - v["paid"]]
                           for p, v in sorted(r.by_programme.items())]
                          + [[_("Total"), r.approved_amount, r.paid_amount, r.approved_amount - r.paid_amount]]),
     }
-
-
-PROGRAMMES = {"moe": "ศธ.", "sbpac": "ศอ.บต."}
 
 
 @bp.route("/dashboard")
@@ -62,7 +60,7 @@ def dashboard():
     export = request.args.get("export", "")
     if export:
         if export not in named:
-            return table_response("none", [], [], "none")  # 404
+            abort(404)
         title, headers, rows = named[export]
         return table_response(f"{export}-{board.unit.code}", headers, rows, request.args.get("format", "csv"))
     code = board.unit.code

@@ -82,7 +82,7 @@ EXAMPLE = ["1101700230708", "นาง", "สมศรี", "ใจดี", "197
            "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "cooperative", "1850000.00", "5.75", "21500.00", "132", "normal"]
 
 
-def template(fmt: str) -> tuple[list[str], list[list[str]]]:
+def template() -> tuple[list[str], list[list[str]]]:
     """Thai headers and one example row. The codes a column takes are listed in the XLSX's second sheet."""
     return [thai for _k, thai, _e in COLUMNS], [EXAMPLE]
 
@@ -163,6 +163,7 @@ class Teacher:
     body: dict
     debt_rows: list[int]
     deduction_kinds: list[str]
+    first_cells: dict = field(default_factory=dict)  # the teacher's first row, which later rows must repeat
     parsed: CaseInput | None = None
     existing_case_id: int | None = None
     person_id: int | None = None
@@ -209,12 +210,11 @@ def _group(sheet: Sheet, errors: list) -> list[Teacher]:
                     body["deductions"].append({"kind": kind, "monthly_amount": amount,
                                                **({"label": "อื่น ๆ"} if kind == "other" else {})})
                     kinds.append(kind)
-            teacher = teachers[citizen_id] = Teacher(citizen_id, number, body, [], kinds)
-        else:  # the teacher's columns repeat on each debt row: they must agree with the first row
+            teacher = teachers[citizen_id] = Teacher(citizen_id, number, body, [], kinds, first_cells=cells)
+        else:  # the teacher's columns repeat on each debt row: a filled cell must agree with the first row
             for key in TEACHER_FIELDS + CASE_FIELDS:
-                first = (teacher.body["teacher"].get(key) if key in TEACHER_FIELDS else None)
-                mine = cells.get(key) or None
-                if key in TEACHER_FIELDS and mine and mine != first:
+                mine = cells.get(key)
+                if mine and mine != teacher.first_cells.get(key):
                     _error(errors, number, key, _("Differs from row %(row)d for the same teacher.", row=teacher.first_row))
         if cells.get("creditor_name"):
             teacher.body["debts"].append({key: cells.get(key, "") for key, _t, _e in DEBT_COLUMNS})

@@ -16,7 +16,7 @@ import json
 import secrets
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -370,7 +370,3 @@ def content_of(letter: Letter):
 
 def render(letters: list[Letter], progress=None) -> bytes:
     return renderer().render([content_of(letter) for letter in letters], progress)
-
-
-def printed_at(letter: Letter) -> datetime:
-    return letter.created_at

@@ -10,12 +10,18 @@ import unicodedata
 import pytest
 
 
+PACKAGES = {"pdftotext": "poppler-utils", "pdffonts": "poppler-utils", "pdfinfo": "poppler-utils",
+            "pdftoppm": "poppler-utils", "zbarimg": "zbar-tools"}
+
+
 def need(tool: str) -> None:
     """A missing tool skips locally but fails in CI (which installs poppler-utils and zbar-tools)."""
     if shutil.which(tool) is None:
+        install = f"apt-get install {PACKAGES[tool]}"
         if os.environ.get("KRUDESK_REQUIRE_BROWSER"):
-            pytest.fail(f"{tool} is required in CI")
-        pytest.skip(f"{tool} is not installed")
+            pytest.fail(f"{tool} is required here: {install}")
+        pytest.skip(f"reading PDFs back needs {tool}, which is not installed ({install}); "
+                    "CI installs it and fails instead of skipping")
 
 
 def _run(args: list[str], content: bytes) -> str:

@@ -144,3 +144,11 @@ def test_imports_are_scoped_to_the_cooperative():
 
     with pytest.raises(NotFound):
         debt_import.get(user("coop_officer2"), job.id)
+
+
+def test_a_teachers_rows_must_agree():
+    rows = member_rows(2)            # two debt rows per teacher
+    rows[1][7] = "99999.00"         # row 3: another salary for the teacher of row 2
+    job = run("coop_officer", xlsx(rows))
+    assert job.status == "invalid"
+    assert [(e["row"], e["column"]) for e in job.errors] == [(3, "เงินเดือน")]

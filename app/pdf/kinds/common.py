@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from app.domain.thai_id import mask_citizen_id
+from app.domain.money import format_money
 from app.domain.thai_text import THAI_MONTHS_SHORT, amount_with_words, be_year, format_be_date
 from app.pdf.content import LetterContent, Letterhead
 
 def money(value) -> str:
-    return f"{Decimal(str(value)):,.2f}"
+    return format_money(Decimal(str(value)))
 
 
 def baht(value) -> str:
@@ -37,14 +37,6 @@ def months_text(months: int) -> str:
     years, rest = divmod(int(months), 12)
     parts = ([f"{years} ปี"] if years else []) + ([f"{rest} เดือน"] if rest else [])
     return f"{months} งวด ({' '.join(parts)})"
-
-
-def full_name(person: dict) -> str:
-    return f"{person.get('title') or ''}{person['first_name']} {person['last_name']}".strip()
-
-
-def masked_id(citizen_id: str | None) -> str:
-    return mask_citizen_id(citizen_id) if citizen_id else "-"
 
 
 def frame(payload: dict, form: str = "external", **parts) -> LetterContent:
