@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres bench bench-letters bench-reports load-test setup translations clean
+.PHONY: run test test-postgres bench bench-letters bench-reports bench-national load-test setup translations clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -44,6 +44,11 @@ bench-letters: setup
 
 bench-reports: setup
 	$(PY) -m bench.bench_reports
+
+# National scale (issue 9): a million cases generated once (kept under instance/bench/, or in the PostgreSQL
+# database named by DATABASE_URL, e.g. postgresql://postgres@127.0.0.1:5432/krudesk_bench), then every page timed.
+bench-national: setup
+	$(PY) -m bench.national.run $(if $(DATABASE_URL),--database-url $(DATABASE_URL)) $(BENCH_ARGS)
 
 # A bounded load test against gunicorn on loopback: no 5xx, no lost writes (exits 1 otherwise).
 load-test: setup

@@ -69,6 +69,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)  # the absolute session lifetime
+    # The cookie keeps the expiry it got at sign-in (the absolute limit); the idle limit is the session's seen_at.
+    SESSION_REFRESH_EACH_REQUEST = False
 
     WTF_CSRF_TIME_LIMIT = None  # tie CSRF tokens to the session, not a clock: long forms must not expire
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024

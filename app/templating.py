@@ -79,11 +79,12 @@ def _menu_counts() -> dict:
     return {"has_inbox": bool(queries), "inbox": inbox, "notices": notify.unread_count(current_user)}
 
 
-def _page_url(page: int) -> str:
-    """The current list URL with another page number, keeping every filter (as a query string: never
-    passed to url_for, whose own keywords such as _external must not come from the request)."""
-    args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
-    return request.path + "?" + urlencode(args + [("page", page)])
+def _page_url(page: int, after: str | None = None) -> str:
+    """The current list URL with another page number (and the cursor to continue after, for "next"), keeping
+    every filter (as a query string: never passed to url_for, whose own keywords such as _external must not
+    come from the request)."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("page", "after")]
+    return request.path + "?" + urlencode(args + [("page", page)] + ([("after", after)] if after else []))
 
 
 def _number(value):

@@ -1,10 +1,16 @@
 """Small helpers shared by the HTML blueprints."""
 from __future__ import annotations
 
+import base64
+import json
+import math
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from flask import Response, current_app, flash, redirect, render_template, request
 from flask_wtf import FlaskForm
+from sqlalchemy import Integer, Numeric, String, literal, tuple_
 
 from app.extensions import db
 from app.services.errors import ServiceError, ValidationFailed
@@ -28,6 +34,100 @@ def page_number() -> int:
 def paginate(stmt):
     return db.paginate(stmt, page=page_number(), per_page=current_app.config["LIST_PER_PAGE"],
                        error_out=False, count=True)
+
+
+@dataclass
+class ListPage:
+    """One page of a long list, shaped like Flask-SQLAlchemy's Pagination for the pager macro, plus the
+    cursor that continues after its last row."""
+
+    items: list
+    total: int
+    page: int
+    per_page: int
+    next_after: str | None
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_after is not None
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def encode_cursor(values: tuple) -> str:
+    plain = [str(v) if isinstance(v, Decimal) else v for v in values]
+    return base64.urlsafe_b64encode(json.dumps(plain, ensure_ascii=False).encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str, columns: tuple) -> tuple | None:
+    """The key values a cursor carries, typed like its columns; None for anything that is not such a cursor
+    (a bad or stale link shows the page by number instead of failing)."""
+    if not token or len(token) > 600:
+        return None
+    try:
+        values = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        if not isinstance(values, list) or len(values) != len(columns):
+            return None
+        typed = []
+        for value, column in zip(values, columns):
+            kind = column.type
+            if isinstance(kind, Integer) and isinstance(value, int) and not isinstance(value, bool):
+                typed.append(value)
+            elif isinstance(kind, Numeric) and isinstance(value, str) and Decimal(value).is_finite():
+                typed.append(Decimal(value))
+            elif isinstance(kind, String) and isinstance(value, str) and "\x00" not in value:
+                typed.append(value)
+            else:
+                return None
+        return tuple(typed)
+    except (ValueError, InvalidOperation, UnicodeDecodeError):
+        return None
+
+
+def _offset_page(stmt, key, offset: int, per_page: int) -> list:
+    """A page by number. Past the first page the offset is walked over the keys alone (a deferred join): the
+    rows skipped are never read whole nor joined, then the page's own rows are loaded by key."""
+    if offset == 0:
+        return db.session.scalars(stmt.limit(per_page)).unique().all()
+    keys = db.session.scalars(stmt.with_only_columns(key).offset(offset).limit(per_page)).all()
+    if not keys:
+        return []
+    model = key.class_
+    rows = {getattr(row, key.key): row
+            for row in db.session.scalars(db.select(model).where(key.in_(keys))).unique()}
+    return [rows[k] for k in keys]
+
+
+def keyset_paginate(stmt, sort, total: int) -> ListPage:
+    """A page of `stmt`, which is ordered by `sort` (columns all ascending or all descending, the last unique).
+    Following "next", the page continues after the last row seen — keyset pagination, as quick on page 1,000 as
+    on page 1; a page number alone (a typed or "previous" link) is an offset."""
+    per_page = current_app.config["LIST_PER_PAGE"]
+    page = page_number()
+    after = decode_cursor(request.args.get("after", ""), sort.columns)
+    if after is not None:
+        key = tuple_(*sort.columns)
+        bound = tuple_(*(literal(v, c.type) for v, c in zip(after, sort.columns)))
+        stmt = stmt.where(key < bound if sort.descending else key > bound)
+        items = db.session.scalars(stmt.limit(per_page)).unique().all()
+    else:
+        items = _offset_page(stmt, sort.columns[-1], (page - 1) * per_page, per_page)
+    more = len(items) == per_page and page * per_page < total
+    return ListPage(items, total, page, per_page, encode_cursor(sort.values(items[-1])) if more else None)
 
 
 def apply_service_errors(form: FlaskForm, error: ServiceError) -> None:

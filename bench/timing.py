@@ -16,9 +16,10 @@ def timed(fn, runs: int) -> tuple[float, float]:
     return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
 
 
-def bench_app(database_url: str | None = None):
+def bench_app(database_url: str | None = None, *, fresh: bool = True):
     """A throw-away app for a benchmark: its own instance folder and SQLite file (or the given database, whose
-    public schema is dropped and rebuilt), migrated and seeded with the demo organisation."""
+    public schema is dropped and rebuilt), migrated and seeded with the demo organisation. With fresh=False the
+    given database is used as it stands (a dataset kept between runs)."""
     import tempfile
     from pathlib import Path
 
@@ -42,6 +43,8 @@ def bench_app(database_url: str | None = None):
             pass
 
     app = create_app(BenchConfig)
+    if not fresh:
+        return app
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:

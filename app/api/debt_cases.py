@@ -40,11 +40,10 @@ def create_debt_case():
 @documented("list_debt_cases")
 def list_debt_cases():
     args = request.args
-    stmt = debt_cases.search_cases(
-        api_user(), status=args.get("status", ""), risk_group=args.get("risk_group", ""),
-        cooperative_code=args.get("cooperative_code", ""), province_code=args.get("province_code", ""),
-        text=args.get("q", ""), sort=args.get("sort", "newest"))
-    return jsonify(paged(stmt, case_list_item))
+    filters = {name: args.get(key, "") for name, key in (("status", "status"), ("risk_group", "risk_group"),
+               ("cooperative_code", "cooperative_code"), ("province_code", "province_code"), ("text", "q"))}
+    stmt = debt_cases.search_cases(api_user(), sort=args.get("sort", "newest"), **filters)
+    return jsonify(paged(stmt, case_list_item, debt_cases.count_cases(api_user(), **filters)))
 
 
 @bp.route("/debt-cases/<int:case_id>", methods=["GET"])

@@ -35,10 +35,11 @@ def page_args() -> tuple[int, int]:
     return page, per_page
 
 
-def paged(stmt, serialise) -> dict:
+def paged(stmt, serialise, total: int | None = None) -> dict:
+    """api-v1.md's list shape; `total` when the caller can count more cheaply than by the list's own query."""
     page, per_page = page_args()
-    result = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
-    return {"items": [serialise(item) for item in result.items], "total": result.total,
+    result = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=total is None)
+    return {"items": [serialise(item) for item in result.items], "total": result.total if total is None else total,
             "page": page, "per_page": per_page}
 
 

@@ -28,7 +28,7 @@ from app.services.permissions import can
 from app.services.plan_settings import plan_settings
 from app.services.scope import units_in_scope
 from app.exports import MAX_EXPORT_ROWS, table_response
-from app.web import paginate
+from app.web import keyset_paginate
 
 bp = Blueprint("debt", __name__)
 
@@ -39,15 +39,17 @@ LIST_FILTERS = ("status", "risk_group", "cooperative_code", "province_code", "q"
 @permission_required("view_debt_cases")
 def cases():
     args = {name: request.args.get(name, "").strip()[:100] for name in LIST_FILTERS}
-    stmt = debt_cases.search_cases(current_user, status=args["status"], risk_group=args["risk_group"],
-                                   cooperative_code=args["cooperative_code"], province_code=args["province_code"],
-                                   text=args["q"], sort=args["sort"] or "newest", unit_code=args["unit"],
-                                   below_floor=args["below_floor"])
+    filters = {"status": args["status"], "risk_group": args["risk_group"], "cooperative_code": args["cooperative_code"],
+               "province_code": args["province_code"], "text": args["q"], "unit_code": args["unit"],
+               "below_floor": args["below_floor"]}
+    sort = args["sort"] or "newest"
+    stmt = debt_cases.search_cases(current_user, sort=sort, **filters)
     if request.args.get("format"):
         return export_cases(stmt, request.args["format"])
+    page = keyset_paginate(stmt, debt_cases.sort_of(sort), debt_cases.count_cases(current_user, **filters))
     cooperatives = db.session.scalars(units_in_scope(current_user, (UnitKind.COOPERATIVE.value,))).all()
     provinces = db.session.scalars(units_in_scope(current_user, (UnitKind.PROVINCE.value,))).all()
-    return render_template("debt/cases.html", page=paginate(stmt), args=args, statuses=[s.value for s in DebtCaseStatus],
+    return render_template("debt/cases.html", page=page, args=args, statuses=[s.value for s in DebtCaseStatus],
                            risk_groups=RISK_GROUPS, cooperatives=cooperatives, provinces=provinces)
 
 

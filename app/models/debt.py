@@ -47,7 +47,7 @@ class DebtCase(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=DebtCaseStatus.DRAFT.value)
     version: Mapped[int] = mapped_column(default=1)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    cooperative_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
     # The cooperative's path, copied so that scoped lists need no join (services/scope.py).
     org_path: Mapped[str] = mapped_column(String(255))
     province_code: Mapped[str | None] = mapped_column(String(2))
@@ -86,6 +86,14 @@ class DebtCase(db.Model):
         Index("ix_debt_cases_org_path", "org_path"),
         Index("ix_debt_cases_status", "status"),
         Index("ix_debt_cases_risk_group", "risk_group"),
+        # The list of a cooperative or a province, newest first, with or without its status or risk filter, read
+        # in key order (migration 0008; services/debt_cases.in_scope_of turns the scope into these equalities).
+        Index("ix_debt_cases_cooperative_id", "cooperative_id", "id"),
+        Index("ix_debt_cases_province_id", "province_code", "id"),
+        Index("ix_debt_cases_province_status_id", "province_code", "status", "id"),
+        Index("ix_debt_cases_province_risk_id", "province_code", "risk_group", "id"),
+        # A name search within a province: the people matching the name, then their cases there, from the index.
+        Index("ix_debt_cases_province_person", "province_code", "person_id"),
     )
 
     @property

@@ -5,25 +5,26 @@ audit → commit once.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, false, func, or_, select, update
 
 from app.domain.affordability import assess, risk_group
 from app.domain.planner import CaseFigures, DebtFigures
 from app.domain.repayment import remaining_interest
 from app.domain.thai_text import be_year
 from app.extensions import db
-from app.models import CaseDeduction, Debt, DebtCase, DebtPlan, OrgUnit, Person, UnitKind, User
+from app.models import CaseDeduction, Debt, DebtCase, DebtCaseRollup, DebtPlan, OrgUnit, Person, UnitKind, User
 from app.models.debt import EDITABLE_STATUSES
 from app.services import audit
 from app.services.debt_input import CaseInput, TeacherInput
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.permissions import require
 from app.services.plan_settings import plan_settings
-from app.services.scope import get_scoped_or_404, scoped
+from app.services.scope import get_scoped_or_404, prefix_match, scoped
 
 
 def get_case(actor: User, case_id: int) -> DebtCase:
@@ -34,7 +35,21 @@ def get_case(actor: User, case_id: int) -> DebtCase:
 
 def cases_query(actor: User):
     require(actor, "view_debt_cases")
-    return scoped(select(DebtCase), DebtCase.org_path, actor)
+    return in_scope_of(select(DebtCase), actor)
+
+
+def in_scope_of(stmt, actor: User):
+    """The user's scope over debt cases (services/scope.py), said as an equality where it can be: a case copies
+    its cooperative's id and province code (kept on every move, services/org.py), so the cases under a
+    cooperative are those with its id and the cases under a province those with its code — which the composite
+    indexes of migration 0008 answer in key order, and which PostgreSQL estimates well (a path LIKE beside the
+    equality made it guess 90 times too few rows and pick a slow plan). Above a province: the path prefix."""
+    unit = actor.org_unit
+    if unit.kind == UnitKind.COOPERATIVE.value:
+        return stmt.where(DebtCase.cooperative_id == unit.id)
+    if unit.province_code and unit.kind == UnitKind.PROVINCE.value:
+        return stmt.where(DebtCase.province_code == unit.province_code)
+    return scoped(stmt, DebtCase.org_path, actor)
 
 
 # ---- figures -------------------------------------------------------------------------------------
@@ -272,13 +287,53 @@ def claim_case(case: DebtCase, *, bump: bool) -> None:
         case.version = version + 1
 
 
+@dataclass(frozen=True)
+class Sort:
+    """An order for the case list: its key columns (the last one unique) all ascending or all descending, so a
+    page can continue after a row by comparing the row values (keyset pagination, app/web.py)."""
+
+    columns: tuple
+    descending: bool
+    values: object  # case -> the key values of that case, in column order
+
+
 SORTS = {
-    "newest": (DebtCase.id.desc(),),
-    "oldest": (DebtCase.id.asc(),),
-    "ratio": (DebtCase.ratio.asc(), DebtCase.id.asc()),
-    "debt": (DebtCase.total_outstanding.desc(), DebtCase.id.desc()),
-    "name": (Person.first_name.asc(), Person.last_name.asc(), DebtCase.id.asc()),
+    "newest": Sort((DebtCase.id,), True, lambda c: (c.id,)),
+    "oldest": Sort((DebtCase.id,), False, lambda c: (c.id,)),
+    "ratio": Sort((DebtCase.ratio, DebtCase.id), False, lambda c: (c.ratio, c.id)),
+    "debt": Sort((DebtCase.total_outstanding, DebtCase.id), True, lambda c: (c.total_outstanding, c.id)),
+    "name": Sort((Person.first_name, Person.last_name, DebtCase.id), False,
+                 lambda c: (c.person.first_name, c.person.last_name, c.id)),
 }
+
+
+def sort_of(name: str) -> Sort:
+    return SORTS.get(name, SORTS["newest"])
+
+
+def _filtered(stmt, *, status: str, risk_group: str, cooperative_code: str, province_code: str, unit_code: str,
+              below_floor: str, rollup: bool):
+    """The list's filters on the cases, or (rollup=True) on the dashboard rollup joined to the cooperatives."""
+    r = DebtCaseRollup
+    if unit_code:
+        unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code))
+        stmt = stmt.where(prefix_match(OrgUnit.path if rollup else DebtCase.org_path, unit.path) if unit else false())
+    if below_floor == "before":
+        stmt = stmt.where((r.meets_floor if rollup else DebtCase.meets_floor).is_(False))
+    elif below_floor == "after":
+        stmt = stmt.where(r.meets_after.is_(False) if rollup else
+                          func.coalesce(DebtCase.plan_meets_floor, DebtCase.meets_floor).is_(False))
+    if status:
+        stmt = stmt.where((r.status if rollup else DebtCase.status) == status)
+    if risk_group:
+        stmt = stmt.where((r.risk_group if rollup else DebtCase.risk_group) == risk_group)
+    if cooperative_code:
+        if not rollup:
+            stmt = stmt.join(OrgUnit, DebtCase.cooperative_id == OrgUnit.id)
+        stmt = stmt.where(OrgUnit.code == cooperative_code)
+    if province_code:
+        stmt = stmt.where((OrgUnit.province_code if rollup else DebtCase.province_code) == province_code)
+    return stmt
 
 
 def search_cases(actor: User, *, status: str = "", risk_group: str = "", cooperative_code: str = "",
@@ -286,42 +341,54 @@ def search_cases(actor: User, *, status: str = "", risk_group: str = "", coopera
                  below_floor: str = ""):
     """The case list for web and API: scoped first, then filtered; text matches citizen ID or name.
     `unit_code` narrows to a unit's subtree (dashboard drill-down); `below_floor` is "before" or "after" the plan."""
-    from app.domain.thai_id import normalise_citizen_id
-
-    stmt = cases_query(actor).join(DebtCase.person)
-    if unit_code:
-        unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code))
-        stmt = stmt.where(DebtCase.org_path.startswith(unit.path if unit else "\x00", autoescape=True))
-    if below_floor == "before":
-        stmt = stmt.where(DebtCase.meets_floor.is_(False))
-    elif below_floor == "after":
-        stmt = stmt.where(func.coalesce(DebtCase.plan_meets_floor, DebtCase.meets_floor).is_(False))
-    if status:
-        stmt = stmt.where(DebtCase.status == status)
-    if risk_group:
-        stmt = stmt.where(DebtCase.risk_group == risk_group)
-    if cooperative_code:
-        stmt = stmt.join(OrgUnit, DebtCase.cooperative_id == OrgUnit.id).where(OrgUnit.code == cooperative_code)
-    if province_code:
-        stmt = stmt.where(DebtCase.province_code == province_code)
+    stmt = _filtered(cases_query(actor), status=status, risk_group=risk_group, cooperative_code=cooperative_code,
+                     province_code=province_code, unit_code=unit_code, below_floor=below_floor, rollup=False)
     text = " ".join(text.split())[:100]
     if text:
-        digits = normalise_citizen_id(text)
-        if digits.isdigit():
-            stmt = stmt.where(Person.citizen_id.startswith(digits, autoescape=True))
-        else:
-            words = text.split(" ", 1)
-            if len(words) == 2:
-                stmt = stmt.where(Person.first_name.startswith(words[0], autoescape=True),
-                                  Person.last_name.startswith(words[1], autoescape=True))
-            else:
-                stmt = stmt.where((Person.first_name.startswith(text, autoescape=True))
-                                  | (Person.last_name.startswith(text, autoescape=True)))
-    return stmt.order_by(*SORTS.get(sort, SORTS["newest"]))
+        # The people matching the text, then their cases in scope, worked out first and kept (a materialised
+        # CTE): both databases then read names and cases from indexes alone and sort a few hundred rows, where
+        # "newest first, 50 rows" otherwise tempted PostgreSQL to walk every case backwards (docs/benchmarks.md).
+        people = select(Person.id).where(_text_match(text))
+        matched = (stmt.with_only_columns(DebtCase.id).where(DebtCase.person_id.in_(people))
+                   .cte("matched").prefix_with("MATERIALIZED"))
+        stmt = select(DebtCase).where(DebtCase.id.in_(select(matched.c.id)))
+    if sort == "name":
+        stmt = stmt.join(DebtCase.person)
+    order = sort_of(sort)
+    return stmt.order_by(*(c.desc() if order.descending else c.asc() for c in order.columns))
 
 
-def count_in_scope(actor: User) -> int:
-    return db.session.scalar(scoped(select(func.count(DebtCase.id)), DebtCase.org_path, actor))
+def _text_match(text: str):
+    """A citizen ID (or its first digits), or the start of a first name, a last name, or "first last"."""
+    from app.domain.thai_id import normalise_citizen_id
+
+    digits = normalise_citizen_id(text)
+    if digits.isdigit():
+        if len(digits) >= 13:
+            return Person.citizen_id == digits
+        # The first digits of an ID: every ID starting with them lies between the two 13-digit fills, in any
+        # collation (digits sort alike everywhere), so the unique index answers it on both databases.
+        return Person.citizen_id.between(digits.ljust(13, "0"), digits.ljust(13, "9"))
+    words = text.split(" ", 1)
+    if len(words) == 2:
+        return and_(prefix_match(Person.first_name, words[0]), prefix_match(Person.last_name, words[1]))
+    return or_(prefix_match(Person.first_name, text), prefix_match(Person.last_name, text))
+
+
+def count_cases(actor: User, *, status: str = "", risk_group: str = "", cooperative_code: str = "",
+                province_code: str = "", text: str = "", unit_code: str = "", below_floor: str = "", **_sort) -> int:
+    """How many cases the list holds. Without a text search the count comes from the rollup the database
+    keeps exact by triggers (migration 0006): a few hundred rows summed instead of every matching case."""
+    filters = {"status": status, "risk_group": risk_group, "cooperative_code": cooperative_code,
+               "province_code": province_code, "unit_code": unit_code, "below_floor": below_floor}
+    if " ".join(text.split()):
+        stmt = search_cases(actor, text=text, **filters).order_by(None).with_only_columns(func.count(DebtCase.id))
+        return db.session.scalar(stmt)
+    require(actor, "view_debt_cases")
+    r = DebtCaseRollup
+    stmt = (select(func.coalesce(func.sum(r.cases), 0)).join(OrgUnit, OrgUnit.id == r.cooperative_id)
+            .where(prefix_match(OrgUnit.path, actor.scope_path)))
+    return int(db.session.scalar(_filtered(stmt, rollup=True, **filters)))
 
 
 def plan_for(case: DebtCase, plan_id: int) -> DebtPlan:

@@ -60,12 +60,13 @@ def _debt_guard(name: str, case: DebtCase) -> str | None:
     raise KeyError(name)
 
 
-def debt_snapshot(case: DebtCase) -> dict:
-    """What the approver approved: the teacher, the figures and the chosen plan with its result."""
+def debt_snapshot(case: DebtCase, affordability=None) -> dict:
+    """What the approver approved: the teacher, the figures and the chosen plan with its result.
+    `affordability` is the case's current assessment when the caller already has it (bulk generation)."""
     from app.api.serialise import case_json
     from app.services.debt_cases import affordability_of
 
-    body = case_json(case, affordability_of(case))
+    body = case_json(case, affordability or affordability_of(case))
     for volatile in ("version", "status", "updated_at", "plans"):
         body.pop(volatile, None)
     chosen = case.chosen_plan
@@ -217,5 +218,10 @@ def inbox_query(actor: User, case_type: str = "debt"):
     model = DebtCase if case_type == "debt" else ReliefCase
     if not states or not can(actor, f"view_{case_type}_cases"):
         return None
-    return (scoped(select(model), model.org_path, actor).where(model.status.in_(states))
-            .order_by(model.status_since, model.id))
+    if model is DebtCase:
+        from app.services.debt_cases import in_scope_of
+
+        stmt = in_scope_of(select(model), actor)
+    else:
+        stmt = scoped(select(model), model.org_path, actor)
+    return stmt.where(model.status.in_(states)).order_by(model.status_since, model.id)
