@@ -14,7 +14,6 @@ import json
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,13 +22,9 @@ import threading
 import time
 from pathlib import Path
 
+from bench.timing import free_port, wait_for_port
+
 PASSWORD = "load-test-2569"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Client:
@@ -151,12 +146,7 @@ def main() -> None:
                               env={**env, "KRUDESK_BIND": f"127.0.0.1:{port}", "KRUDESK_WORKERS": str(args.workers)},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port)
         stats = {"latency": [], "status": {}, "errors": []}
         written = {"cases": set(), "transitions": set()}
         lock, stop = threading.Lock(), threading.Event()

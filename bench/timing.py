@@ -1,6 +1,7 @@
 """Shared by the benchmarks: median and p95 of repeated runs, in milliseconds."""
 from __future__ import annotations
 
+import socket
 import statistics
 import time
 
@@ -14,6 +15,23 @@ def timed(fn, runs: int) -> tuple[float, float]:
         samples.append((time.perf_counter() - start) * 1000)
     samples.sort()
     return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, tries: int = 300) -> None:
+    """Until a server (gunicorn, started by a benchmark) accepts connections on the port."""
+    for _ in range(tries):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing answers on port {port}")
 
 
 def bench_app(database_url: str | None = None, *, fresh: bool = True):

@@ -93,7 +93,7 @@ class DebtCase(db.Model):
         Index("ix_debt_cases_province_status_id", "province_code", "status", "id"),
         Index("ix_debt_cases_province_risk_id", "province_code", "risk_group", "id"),
         # A name search within a province: the people matching the name, then their cases there, from the index.
-        Index("ix_debt_cases_province_person", "province_code", "person_id"),
+        Index("ix_debt_cases_province_person", "province_code", "person_id", postgresql_include=["id"]),
     )
 
     @property

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, false, func, or_, select, update
+from sqlalchemy import false, func, select, union, update
 
 from app.domain.affordability import assess, risk_group
 from app.domain.planner import CaseFigures, DebtFigures
@@ -348,7 +348,7 @@ def search_cases(actor: User, *, status: str = "", risk_group: str = "", coopera
         # The people matching the text, then their cases in scope, worked out first and kept (a materialised
         # CTE): both databases then read names and cases from indexes alone and sort a few hundred rows, where
         # "newest first, 50 rows" otherwise tempted PostgreSQL to walk every case backwards (docs/benchmarks.md).
-        people = select(Person.id).where(_text_match(text))
+        people = _people_matching(text)
         matched = (stmt.with_only_columns(DebtCase.id).where(DebtCase.person_id.in_(people))
                    .cte("matched").prefix_with("MATERIALIZED"))
         stmt = select(DebtCase).where(DebtCase.id.in_(select(matched.c.id)))
@@ -358,21 +358,24 @@ def search_cases(actor: User, *, status: str = "", risk_group: str = "", coopera
     return stmt.order_by(*(c.desc() if order.descending else c.asc() for c in order.columns))
 
 
-def _text_match(text: str):
-    """A citizen ID (or its first digits), or the start of a first name, a last name, or "first last"."""
+def _people_matching(text: str):
+    """The people a search means: a citizen ID (or its first digits), or the start of a first name, of a last
+    name, or of both ("first last"). A union rather than OR, so that PostgreSQL reads each name index alone."""
     from app.domain.thai_id import normalise_citizen_id
 
     digits = normalise_citizen_id(text)
     if digits.isdigit():
         if len(digits) >= 13:
-            return Person.citizen_id == digits
+            return select(Person.id).where(Person.citizen_id == digits)
         # The first digits of an ID: every ID starting with them lies between the two 13-digit fills, in any
         # collation (digits sort alike everywhere), so the unique index answers it on both databases.
-        return Person.citizen_id.between(digits.ljust(13, "0"), digits.ljust(13, "9"))
+        return select(Person.id).where(Person.citizen_id.between(digits.ljust(13, "0"), digits.ljust(13, "9")))
     words = text.split(" ", 1)
     if len(words) == 2:
-        return and_(prefix_match(Person.first_name, words[0]), prefix_match(Person.last_name, words[1]))
-    return or_(prefix_match(Person.first_name, text), prefix_match(Person.last_name, text))
+        return select(Person.id).where(prefix_match(Person.first_name, words[0]),
+                                       prefix_match(Person.last_name, words[1]))
+    return union(select(Person.id).where(prefix_match(Person.first_name, text)),
+                 select(Person.id).where(prefix_match(Person.last_name, text)))
 
 
 def count_cases(actor: User, *, status: str = "", risk_group: str = "", cooperative_code: str = "",

@@ -12,7 +12,6 @@ build the dataset it needs. The target database is emptied and migrated first.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import time
@@ -96,8 +95,9 @@ def cooperatives(rng: random.Random):
                                    region_no=province.region_no))
     by_weight = sorted(provinces, key=lambda p: -weight[p.province_code])
     for province in by_weight[:max(0, COOPERATIVES - len(coops))]:
+        place = province.name.removeprefix("สำนักงานศึกษาธิการจังหวัด")
         coops.append(_add_unit(province, code=f"COOP-{province.code}-02",
-                               name=f"สหกรณ์ออมทรัพย์ครูและบุคลากรทางการศึกษา {province.code} จำกัด",
+                               name=f"สหกรณ์ออมทรัพย์ครูและบุคลากรทางการศึกษา{place} จำกัด",
                                kind="cooperative", province_code=province.province_code, region_no=province.region_no))
     db.session.commit()
     per_province: dict[str, int] = {}

@@ -11,7 +11,6 @@ import multiprocessing
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,14 +18,10 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench.timing import free_port, wait_for_port
+
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 4
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Session:
@@ -81,16 +76,6 @@ def _client(port: int, path: str, login: tuple[str, str] | None, seconds: float,
     out.put((done, failed))
 
 
-def _wait_for(port: int) -> None:
-    for _ in range(300):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
-
-
 def _worker_rss_mb(master: int) -> float:
     """Largest VmRSS among the master's children (the workers)."""
     largest = 0.0
@@ -114,7 +99,7 @@ def serve_and_load(target: str, env: dict, path: str, login, seconds: float) -> 
                               cwd=ROOT, env={**env, "KRUDESK_BIND": f"127.0.0.1:{port}"},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_for(port)
+        wait_for_port(port)
         queue = multiprocessing.get_context("spawn").Queue()
         start_at = time.time() + 8  # every client connected (and signed in) before the clock starts
         clients = [multiprocessing.get_context("spawn").Process(

@@ -21,6 +21,8 @@ CASE_INDEXES = (("ix_debt_cases_province_id", ["province_code", "id"]),
                 ("ix_debt_cases_province_status_id", ["province_code", "status", "id"]),
                 ("ix_debt_cases_province_risk_id", ["province_code", "risk_group", "id"]),
                 ("ix_debt_cases_province_person", ["province_code", "person_id"]))
+# Carried in the index on PostgreSQL (index-only scans); SQLite's indexes hold the rowid, which is the id.
+INCLUDES = {"ix_debt_cases_province_person": ["id"]}
 
 
 def _name_indexes(pattern_ops: bool) -> None:
@@ -36,7 +38,7 @@ def upgrade():
     op.drop_index("ix_debt_cases_cooperative_id", table_name="debt_cases")
     op.create_index("ix_debt_cases_cooperative_id", "debt_cases", ["cooperative_id", "id"], unique=False)
     for name, columns in CASE_INDEXES:
-        op.create_index(name, "debt_cases", columns, unique=False)
+        op.create_index(name, "debt_cases", columns, unique=False, postgresql_include=INCLUDES.get(name, []))
     _name_indexes(pattern_ops=True)
 
 

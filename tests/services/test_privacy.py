@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, Person, User
+from app.models import AuditEvent, User
 
 
 def user(name):

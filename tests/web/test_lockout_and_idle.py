@@ -1,6 +1,4 @@
 """Account lockout with unlock by an administrator, and sessions that end when idle or too old (issue 8)."""
-from datetime import timedelta
-
 from sqlalchemy import select
 
 from app.extensions import db
