@@ -43,7 +43,7 @@ def list_debt_cases():
     filters = {name: args.get(key, "") for name, key in (("status", "status"), ("risk_group", "risk_group"),
                ("cooperative_code", "cooperative_code"), ("province_code", "province_code"), ("text", "q"))}
     stmt = debt_cases.search_cases(api_user(), sort=args.get("sort", "newest"), **filters)
-    return jsonify(paged(stmt, case_list_item, debt_cases.count_cases(api_user(), **filters)))
+    return jsonify(paged(stmt, case_list_item, debt_cases.count_cases(api_user(), listed=stmt, **filters)))
 
 
 @bp.route("/debt-cases/<int:case_id>", methods=["GET"])

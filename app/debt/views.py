@@ -46,7 +46,8 @@ def cases():
     stmt = debt_cases.search_cases(current_user, sort=sort, **filters)
     if request.args.get("format"):
         return export_cases(stmt, request.args["format"])
-    page = keyset_paginate(stmt, debt_cases.sort_of(sort), debt_cases.count_cases(current_user, **filters))
+    total = debt_cases.count_cases(current_user, listed=stmt, **filters)
+    page = keyset_paginate(stmt, debt_cases.sort_of(sort), total)
     cooperatives = db.session.scalars(units_in_scope(current_user, (UnitKind.COOPERATIVE.value,))).all()
     provinces = db.session.scalars(units_in_scope(current_user, (UnitKind.PROVINCE.value,))).all()
     return render_template("debt/cases.html", page=page, args=args, statuses=[s.value for s in DebtCaseStatus],

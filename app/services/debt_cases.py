@@ -336,6 +336,9 @@ def _filtered(stmt, *, status: str, risk_group: str, cooperative_code: str, prov
     return stmt
 
 
+MATCHES_KEPT = 2_000  # case ids a search holds in memory (a bound list of ids on both databases)
+
+
 def search_cases(actor: User, *, status: str = "", risk_group: str = "", cooperative_code: str = "",
                  province_code: str = "", text: str = "", sort: str = "newest", unit_code: str = "",
                  below_floor: str = ""):
@@ -345,13 +348,18 @@ def search_cases(actor: User, *, status: str = "", risk_group: str = "", coopera
                      province_code=province_code, unit_code=unit_code, below_floor=below_floor, rollup=False)
     text = " ".join(text.split())[:100]
     if text:
-        # The people matching the text, then their cases in scope, worked out first and kept (a materialised
-        # CTE): both databases then read names and cases from indexes alone and sort a few hundred rows, where
-        # "newest first, 50 rows" otherwise tempted PostgreSQL to walk every case backwards (docs/benchmarks.md).
-        people = _people_matching(text)
-        matched = (stmt.with_only_columns(DebtCase.id).where(DebtCase.person_id.in_(people))
-                   .cte("matched").prefix_with("MATERIALIZED"))
-        stmt = select(DebtCase).where(DebtCase.id.in_(select(matched.c.id)))
+        # The people matching the text, then their cases in scope, worked out first: both databases then read
+        # names and cases from indexes alone and sort a few hundred rows, where "newest first, 50 rows" otherwise
+        # tempted PostgreSQL to walk every case backwards (docs/benchmarks.md). Up to MATCHES_KEPT cases are
+        # fetched once here, so the page and its count (count_cases with this statement) share the work;
+        # beyond that the match stays in the query as a materialised CTE.
+        matched = stmt.with_only_columns(DebtCase.id).where(DebtCase.person_id.in_(_people_matching(text)))
+        ids = db.session.scalars(matched.limit(MATCHES_KEPT + 1)).all()
+        if len(ids) <= MATCHES_KEPT:
+            stmt = select(DebtCase).where(DebtCase.id.in_(ids))
+        else:
+            kept = matched.cte("matched").prefix_with("MATERIALIZED")
+            stmt = select(DebtCase).where(DebtCase.id.in_(select(kept.c.id)))
     if sort == "name":
         stmt = stmt.join(DebtCase.person)
     order = sort_of(sort)
@@ -379,14 +387,16 @@ def _people_matching(text: str):
 
 
 def count_cases(actor: User, *, status: str = "", risk_group: str = "", cooperative_code: str = "",
-                province_code: str = "", text: str = "", unit_code: str = "", below_floor: str = "", **_sort) -> int:
+                province_code: str = "", text: str = "", unit_code: str = "", below_floor: str = "",
+                listed=None, **_sort) -> int:
     """How many cases the list holds. Without a text search the count comes from the rollup the database
-    keeps exact by triggers (migration 0006): a few hundred rows summed instead of every matching case."""
+    keeps exact by triggers (migration 0006): a few hundred rows summed instead of every matching case. With
+    one, it counts `listed` (search_cases' statement for these same filters) or builds it."""
     filters = {"status": status, "risk_group": risk_group, "cooperative_code": cooperative_code,
                "province_code": province_code, "unit_code": unit_code, "below_floor": below_floor}
     if " ".join(text.split()):
-        stmt = search_cases(actor, text=text, **filters).order_by(None).with_only_columns(func.count(DebtCase.id))
-        return db.session.scalar(stmt)
+        listed = listed if listed is not None else search_cases(actor, text=text, **filters)
+        return db.session.scalar(listed.order_by(None).with_only_columns(func.count(DebtCase.id)))
     require(actor, "view_debt_cases")
     r = DebtCaseRollup
     stmt = (select(func.coalesce(func.sum(r.cases), 0)).join(OrgUnit, OrgUnit.id == r.cooperative_id)

@@ -106,19 +106,26 @@ def test_a_page_number_alone_is_an_offset_and_a_bad_cursor_falls_back_to_it(nati
         assert ids == expected[18:27], url
 
 
-def test_searches_match_the_start_of_an_id_or_a_name(national, as_user):
+@pytest.mark.parametrize("kept", [2000, 3], ids=["ids held in memory", "match kept in the query"])
+def test_searches_match_the_start_of_an_id_or_a_name(national, as_user, monkeypatch, kept):
+    from app.services import debt_cases
+
+    monkeypatch.setattr(debt_cases, "MATCHES_KEPT", kept)
     client = as_user("ministry_viewer")
     case = national[len(national) // 2]
     person = case.person
 
     def found(q):
         html = client.get("/debt-cases/", query_string={"q": q, "sort": "oldest"}).get_data(as_text=True)
-        return [int(x) for x in re.findall(r'href="/debt-cases/(\d+)"', html)]
+        shown = re.search(r"([\d,]+) (?:records|รายการ)", html)
+        ids = [int(x) for x in re.findall(r'href="/debt-cases/(\d+)"', html)]
+        return ids if ids == [] else (ids, int(shown.group(1).replace(",", "")))
 
     def expect(keep):
-        return [c.id for c in national if keep(c.person)][:9]
+        matching = [c.id for c in national if keep(c.person)]
+        return matching[:9], len(matching)
 
-    assert found(person.citizen_id) == [case.id]
+    assert found(person.citizen_id) == ([case.id], 1)
     assert found(f"{person.citizen_id[:1]}-{person.citizen_id[1:5]}") == expect(
         lambda p: p.citizen_id.startswith(person.citizen_id[:5]))
     assert found(person.first_name[:3]) == expect(
