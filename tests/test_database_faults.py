@@ -1,10 +1,13 @@
 """Faults (issue 8): while the database is unreachable the app answers a clear 503 (page or JSON), never a 500,
 and it recovers by itself when the database returns. PostgreSQL is reached through a TCP relay that the test
-cuts and restores, as a network fault or a restart would."""
+cuts and restores, as a network fault or a restart would; SQLite's file is on a "volume" (a folder) that the
+test takes away and brings back, as an unmounted disk would."""
 import socket
+import sqlite3
 import threading
 
 import pytest
+from sqlalchemy.pool import NullPool
 
 from tests.helpers import using_postgres
 
@@ -72,19 +75,41 @@ class Relay:
         self.sockets.clear()
 
 
-@pytest.mark.skipif(not using_postgres(), reason=(
-    "needs PostgreSQL: it cuts the network connection between the app and the database server, which SQLite "
-    "does not have; the PostgreSQL pass (make test-postgres, and CI) runs it"))
-def test_database_down_gives_503_and_recovery_follows(app):
+@pytest.fixture
+def outage(app, tmp_path):
+    """(database URL, engine options, cut, restore) for a copy of the test database the test may break."""
+    if using_postgres():
+        relay = Relay()
+        relay.start()
+        yield (app.config["SQLALCHEMY_DATABASE_URI"].replace("127.0.0.1:5432", f"127.0.0.1:{relay.port}"), {},
+               relay.cut, relay.start)
+        relay.cut()
+        return
+    from app.extensions import db
+
+    volume, away = tmp_path / "volume", tmp_path / "volume-away"
+    volume.mkdir()
+    copy = sqlite3.connect(volume / "fault.db")
+    with app.app_context():
+        source = db.engine.raw_connection()
+        source.driver_connection.backup(copy)
+        source.close()
+    copy.close()
+    # A connection already open keeps its file even when the folder goes, so each request opens its own: what
+    # a server starting (or reconnecting) while the disk is gone would meet.
+    yield f"sqlite:///{volume / 'fault.db'}", {"poolclass": NullPool}, lambda: volume.rename(away), \
+        lambda: away.rename(volume)
+
+
+def test_database_down_gives_503_and_recovery_follows(outage):
     from app import create_app
     from config import TestingConfig
 
-    relay = Relay()
-    relay.start()
-    url = app.config["SQLALCHEMY_DATABASE_URI"].replace("127.0.0.1:5432", f"127.0.0.1:{relay.port}")
+    url, engine_options, cut, restore = outage
 
     class FaultConfig(TestingConfig):
         SQLALCHEMY_DATABASE_URI = url
+        SQLALCHEMY_ENGINE_OPTIONS = {**TestingConfig.SQLALCHEMY_ENGINE_OPTIONS, **engine_options}
 
         @classmethod
         def init_app(cls, app):
@@ -94,16 +119,15 @@ def test_database_down_gives_503_and_recovery_follows(app):
     client = faulty.test_client()
     assert client.get("/login").status_code == 200
     assert client.post("/api/v1/auth/token", json={"username": "nobody", "password": "x"}).status_code == 401
-    relay.cut()
+    cut()
     page = client.post("/login", data={"username": "coop_officer", "password": "x"})
     assert page.status_code == 503 and "ระบบขัดข้องชั่วคราว" in page.get_data(as_text=True)
     assert page.headers["Retry-After"] == "30"
     api = client.post("/api/v1/auth/token", json={"username": "nobody", "password": "x"})
     assert api.status_code == 503 and api.json["error"]["code"] == "unavailable"
-    relay.start()
+    restore()
     assert client.post("/api/v1/auth/token", json={"username": "nobody", "password": "x"}).status_code == 401
     assert client.post("/login", data={"username": "coop_officer", "password": "x"}).status_code == 401
-    relay.cut()
     with faulty.app_context():
         from app.extensions import db
 

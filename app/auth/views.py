@@ -66,6 +66,11 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+# The idle clock moves in steps, so that most requests leave the session cookie as it is and it need not be signed
+# and sent again (with SESSION_REFRESH_EACH_REQUEST off): a 30-minute idle limit is kept to within these seconds.
+SEEN_AT_STEP = 30
+
+
 @bp.before_app_request
 def end_stale_sessions():
     """Sign out a browser session idle for SESSION_IDLE_TIMEOUT, or older than PERMANENT_SESSION_LIFETIME
@@ -85,7 +90,3 @@ def end_stale_sessions():
         session["seen_at"] = now
     return None
 
-
-# The idle clock moves in steps, so that most requests leave the session cookie as it is and it need not be signed
-# and sent again (with SESSION_REFRESH_EACH_REQUEST off): a 30-minute idle limit is kept to within these seconds.
-SEEN_AT_STEP = 30

@@ -194,7 +194,7 @@ class LetterRenderer:
                                    f"ไปรษณีย์อิเล็กทรอนิกส์ {c.letterhead.email}" if c.letterhead.email else "") if x]
             if contact:
                 parts += [Spacer(1, 18)] + [self.para(line, self.small) for line in contact]
-        return [KeepTogether(parts)]
+        return parts
 
     # ---- body blocks ----------------------------------------------------------------------------
 
@@ -258,10 +258,13 @@ class LetterRenderer:
         self.digits = c.thai_digits
         heads = {"external": self._external_head, "memo": self._memo_head, "annex": self._annex_head}
         flow: list = [_LetterMark(c)] + heads[c.form](c)
-        for item in c.body:
-            flow += self.block(item)
+        blocks = [self.block(item) for item in c.body]
         if c.form != "annex":
-            flow += self._signature(c)
+            # The signature never stands alone on a page: the closing sentence (จึงเรียนมาเพื่อ…) goes over with it.
+            closing = blocks.pop() if blocks else []
+            blocks.append([KeepTogether(closing + self._signature(c))])
+        for block in blocks:
+            flow += block
         if c.annex:
             flow.append(RLPageBreak())
             for item in c.annex:

@@ -3,7 +3,7 @@
 ReportLab's QrCodeWidget builds a shape object per dark module and tries all eight mask patterns, which cost
 ~30 ms a page, most of a letter's budget. Here the code is encoded once per letter with a fixed mask (any of
 the eight is valid under ISO/IEC 18004; the search only evens out the pattern) and drawn as a single path.
-Decoding is checked in tests with zbarimg on the rendered page.
+Decoding is checked in tests by scanning the rendered page (zxing-cpp).
 """
 from __future__ import annotations
 

@@ -311,28 +311,45 @@ def sort_of(name: str) -> Sort:
     return SORTS.get(name, SORTS["newest"])
 
 
-def _filtered(stmt, *, status: str, risk_group: str, cooperative_code: str, province_code: str, unit_code: str,
-              below_floor: str, rollup: bool):
-    """The list's filters on the cases, or (rollup=True) on the dashboard rollup joined to the cooperatives."""
-    r = DebtCaseRollup
+@dataclass(frozen=True)
+class _Columns:
+    """Where the list's filters look: on the cases themselves, or on the dashboard rollup joined to the
+    cooperatives (which counts the same cases, kept exact by triggers)."""
+
+    path: object
+    cooperative_id: object
+    province_code: object
+    status: object
+    risk_group: object
+    meets_floor: object
+    meets_floor_after: object
+
+
+ON_CASES = _Columns(DebtCase.org_path, DebtCase.cooperative_id, DebtCase.province_code, DebtCase.status,
+                    DebtCase.risk_group, DebtCase.meets_floor,
+                    func.coalesce(DebtCase.plan_meets_floor, DebtCase.meets_floor))
+ON_ROLLUP = _Columns(OrgUnit.path, DebtCaseRollup.cooperative_id, OrgUnit.province_code, DebtCaseRollup.status,
+                     DebtCaseRollup.risk_group, DebtCaseRollup.meets_floor, DebtCaseRollup.meets_after)
+
+
+def _filtered(stmt, on: _Columns, *, status: str, risk_group: str, cooperative_code: str, province_code: str,
+              unit_code: str, below_floor: str):
+    """The list's filters; `unit_code` narrows to a unit's subtree (dashboard drill-down), `below_floor` is
+    "before" or "after" the chosen plan."""
     if unit_code:
         unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code))
-        stmt = stmt.where(prefix_match(OrgUnit.path if rollup else DebtCase.org_path, unit.path) if unit else false())
-    if below_floor == "before":
-        stmt = stmt.where((r.meets_floor if rollup else DebtCase.meets_floor).is_(False))
-    elif below_floor == "after":
-        stmt = stmt.where(r.meets_after.is_(False) if rollup else
-                          func.coalesce(DebtCase.plan_meets_floor, DebtCase.meets_floor).is_(False))
+        stmt = stmt.where(prefix_match(on.path, unit.path) if unit else false())
+    if below_floor in ("before", "after"):
+        stmt = stmt.where((on.meets_floor if below_floor == "before" else on.meets_floor_after).is_(False))
     if status:
-        stmt = stmt.where((r.status if rollup else DebtCase.status) == status)
+        stmt = stmt.where(on.status == status)
     if risk_group:
-        stmt = stmt.where((r.risk_group if rollup else DebtCase.risk_group) == risk_group)
+        stmt = stmt.where(on.risk_group == risk_group)
     if cooperative_code:
-        if not rollup:
-            stmt = stmt.join(OrgUnit, DebtCase.cooperative_id == OrgUnit.id)
-        stmt = stmt.where(OrgUnit.code == cooperative_code)
+        stmt = stmt.where(on.cooperative_id == select(OrgUnit.id).where(OrgUnit.code == cooperative_code)
+                          .scalar_subquery())
     if province_code:
-        stmt = stmt.where((OrgUnit.province_code if rollup else DebtCase.province_code) == province_code)
+        stmt = stmt.where(on.province_code == province_code)
     return stmt
 
 
@@ -344,8 +361,9 @@ def search_cases(actor: User, *, status: str = "", risk_group: str = "", coopera
                  below_floor: str = ""):
     """The case list for web and API: scoped first, then filtered; text matches citizen ID or name.
     `unit_code` narrows to a unit's subtree (dashboard drill-down); `below_floor` is "before" or "after" the plan."""
-    stmt = _filtered(cases_query(actor), status=status, risk_group=risk_group, cooperative_code=cooperative_code,
-                     province_code=province_code, unit_code=unit_code, below_floor=below_floor, rollup=False)
+    stmt = _filtered(cases_query(actor), ON_CASES, status=status, risk_group=risk_group,
+                     cooperative_code=cooperative_code, province_code=province_code, unit_code=unit_code,
+                     below_floor=below_floor)
     text = " ".join(text.split())[:100]
     if text:
         # The people matching the text, then their cases in scope, worked out first: both databases then read
@@ -388,7 +406,7 @@ def _people_matching(text: str):
 
 def count_cases(actor: User, *, status: str = "", risk_group: str = "", cooperative_code: str = "",
                 province_code: str = "", text: str = "", unit_code: str = "", below_floor: str = "",
-                listed=None, **_sort) -> int:
+                listed=None) -> int:
     """How many cases the list holds. Without a text search the count comes from the rollup the database
     keeps exact by triggers (migration 0006): a few hundred rows summed instead of every matching case. With
     one, it counts `listed` (search_cases' statement for these same filters) or builds it."""
@@ -398,10 +416,10 @@ def count_cases(actor: User, *, status: str = "", risk_group: str = "", cooperat
         listed = listed if listed is not None else search_cases(actor, text=text, **filters)
         return db.session.scalar(listed.order_by(None).with_only_columns(func.count(DebtCase.id)))
     require(actor, "view_debt_cases")
-    r = DebtCaseRollup
-    stmt = (select(func.coalesce(func.sum(r.cases), 0)).join(OrgUnit, OrgUnit.id == r.cooperative_id)
+    rollup = DebtCaseRollup
+    stmt = (select(func.coalesce(func.sum(rollup.cases), 0)).join(OrgUnit, OrgUnit.id == rollup.cooperative_id)
             .where(prefix_match(OrgUnit.path, actor.scope_path)))
-    return int(db.session.scalar(_filtered(stmt, rollup=True, **filters)))
+    return int(db.session.scalar(_filtered(stmt, ON_ROLLUP, **filters)))
 
 
 def plan_for(case: DebtCase, plan_id: int) -> DebtPlan:

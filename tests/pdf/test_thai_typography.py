@@ -6,7 +6,7 @@ from app.pdf.content import Fields, LetterContent, Letterhead, Para, Table
 from app.pdf.fonts import REGULAR
 from app.pdf.frame import LetterRenderer
 from app.pdf.thai_wrap import text_width, wrap_lines
-from tests.pdf.helpers import norm, page_count, pdf_fonts, pdf_text, qr_codes
+from tests.pdf.helpers import norm, page_count, page_texts, pdf_fonts, pdf_text, qr_codes
 
 from pythainlp.tokenize import word_tokenize  # noqa: E402,I001  (after app.pdf, which sets PYTHAINLP_READ_ONLY)
 
@@ -79,6 +79,19 @@ def test_each_page_carries_a_qr_code_that_decodes_to_the_verification_address():
     assert qr_codes(pdf, 1) == ["http://example.test/verify/abc"]
     assert qr_codes(pdf, 2) == ["http://example.test/verify/abc"]
     assert "-2-" in pdf_text(pdf)  # pages after the first are numbered at the top
+
+
+def test_the_signature_never_stands_alone_on_a_page():
+    """However long the body, the page with the signature also carries the closing sentence before it."""
+    closing = "จึงเรียนมาเพื่อโปรดทราบ"
+    pushed = 0
+    for filler in range(8, 40):
+        body = [Para("ข้อความ " * 60)] * (filler // 4) + [Para("สั้น " * (filler * 4)), Para(closing)]
+        pages = page_texts(LetterRenderer().render([letter(body)]))
+        signed = next(i for i, text in enumerate(pages) if norm("ขอแสดงความนับถือ") in text)
+        assert norm(closing) in pages[signed], filler
+        pushed += signed > 0
+    assert pushed, "some body lengths push the signature to a second page"
 
 
 def test_memo_frame_and_fields():

@@ -54,6 +54,10 @@ def test_every_debt_kind_prints_for_the_demo_case(decided):
     assert norm("สรุปข้อมูลกรณีขอแก้ไขปัญหาหนี้สิน") in summary and "1,250,000.00" in summary
     deduction = text_of(letters.issue(officer, "debt", debt.id, "deduction_notice"))
     assert norm("ผู้อำนวยการโรงเรียนบ้านแม่ริม") in deduction and norm("หักเงินเดือน") in deduction
+    plan = debt.chosen_plan.result  # the monthly total: the new loan plus every rescheduled or pro-rata payment
+    monthly = sum((Decimal(p["monthly_payment"]) for p in [plan["new_loan"] or {"monthly_payment": "0"},
+                                                          *plan["rescheduled"], *plan["pro_rata"]]), Decimal("0"))
+    assert norm(f"รวมเดือนละ {monthly:,.2f} บาท ({baht_text(monthly)})") in deduction
     schedule = letters.issue(officer, "debt", debt.id, "schedule")
     pdf = letters.render([schedule])
     rows = schedule.payload["data"]["schedules"][0]["rows"]

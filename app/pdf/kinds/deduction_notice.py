@@ -10,16 +10,14 @@ from app.pdf.kinds.common import baht, be_date, frame, money, months_text
 def compose(payload: dict) -> LetterContent:
     d = payload["data"]
     plan, teacher = d["plan"], d["teacher"]
-    rows = []
-    if plan["new_loan"]:
-        rows.append((d["cooperative"], money(plan["new_loan"]["monthly_payment"]),
-                     months_text(plan["new_loan"]["term_months"])))
     by_id = {x["id"]: x["creditor"] for x in d["debts"]}
-    rows += [(by_id.get(r["debt_id"], "-"), money(r["monthly_payment"]), months_text(r["term_months"]))
-             for r in plan["rescheduled"]]
-    rows += [(by_id.get(r["debt_id"], "-"), money(r["monthly_payment"]), months_text(r["months"]))
-             for r in plan["pro_rata"]]
-    total = sum((Decimal(r[1].replace(",", "")) for r in rows), Decimal("0"))
+    payments = []  # (creditor, monthly payment, months), in the order the plan lists them
+    if plan["new_loan"]:
+        payments.append((d["cooperative"], plan["new_loan"]["monthly_payment"], plan["new_loan"]["term_months"]))
+    payments += [(by_id.get(r["debt_id"], "-"), r["monthly_payment"], r["term_months"]) for r in plan["rescheduled"]]
+    payments += [(by_id.get(r["debt_id"], "-"), r["monthly_payment"], r["months"]) for r in plan["pro_rata"]]
+    rows = [(creditor, money(amount), months_text(months)) for creditor, amount, months in payments]
+    total = sum((Decimal(amount) for _creditor, amount, _months in payments), Decimal("0"))
     resolution = f" ตามมติ {d['resolution_no']}" if d.get("resolution_no") else ""
     body = (Para(f"ด้วยสำนักงานศึกษาธิการจังหวัดได้อนุมัติแผนการแก้ไขปัญหาหนี้สินของ {teacher['name']} ตำแหน่ง "
                  f"{teacher['position']} สังกัด{teacher['workplace']} เลขประจำตัวประชาชน {teacher['citizen_id']} "
