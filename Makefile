@@ -22,7 +22,7 @@ run: setup
 	KRUDESK_ENV=development $(FLASK) seed-reference
 	KRUDESK_ENV=development $(FLASK) seed-demo --if-empty
 	@echo "KruDesk is starting on http://$(HOST):$(PORT)/ — sign in with a login above (Ctrl+C stops it)."
-	KRUDESK_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
+	KRUDESK_ENV=development PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)/} $(FLASK) run --host $(HOST) --port $(PORT)
 
 # pytest exits 5 when it collected no test: fail loudly, since a run that tests nothing proves nothing.
 test: setup

@@ -41,6 +41,16 @@ def _mail_from_environment(app) -> None:
         app.config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
 
 
+def _proxies_from_environment(app) -> None:
+    if os.environ.get("TRUSTED_PROXIES", "").isdigit():
+        app.config["TRUSTED_PROXIES"] = int(os.environ["TRUSTED_PROXIES"])
+
+
+def _rate_limits_from_environment(app) -> None:
+    if os.environ.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+
+
 def _letters_from_environment(app) -> None:
     for name in ("PUBLIC_BASE_URL", "LETTER_EMBLEM_PATH"):
         if os.environ.get(name):
@@ -79,9 +89,14 @@ class Config:
     # address, further attempts are refused until the oldest failure leaves the window.
     LOGIN_MAX_FAILURES = 5
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
-    # Lockout: this many failed sign-ins for one username since its last success lock the account until an
-    # administrator unlocks it (the throttle above slows guessing; the lock stops it).
-    LOGIN_LOCK_FAILURES = 10
+    # Soft lockout (OWASP ASVS v4 2.2.1, docs/security.md): each further LOGIN_MAX_FAILURES failures for one
+    # username since its last success hold it twice as long as the last time, up to LOGIN_MAX_LOCKOUT; an address
+    # the account signed in from within LOGIN_KNOWN_ADDRESS_DAYS is held only by the per-address rule.
+    LOGIN_MAX_LOCKOUT = timedelta(hours=24)
+    LOGIN_KNOWN_ADDRESS_DAYS = timedelta(days=30)
+    # Behind a reverse proxy: how many proxies in front of the app set X-Forwarded-For / -Proto (Werkzeug's
+    # ProxyFix). 0 (the default) ignores those headers, which any client can forge.
+    TRUSTED_PROXIES = 0
     # Sessions end after this long idle, and in any case this long after signing in.
     SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
     PASSWORD_MIN_LENGTH = 10
@@ -92,16 +107,33 @@ class Config:
     MAIL_PORT = 25
     MAIL_FROM = "krudesk@localhost"
 
-    # Letters (thai-documents.md): the address printed in each letter's QR code (set it when the app sits behind
-    # a proxy; otherwise the address of the request that issued the letter), and the emblem (ตราครุฑ) image for
+    # The site's public address (app/urls.py): every absolute URL the app gives out starts with it, the QR code of
+    # each letter included, never with a request's Host header. Required in production; in development
+    # `make run`'s own address. Letters (thai-documents.md) also take the emblem (ตราครุฑ) image for
     # the top of letters, which is not shipped: put the office's official file there.
     PUBLIC_BASE_URL: str | None = None
     LETTER_EMBLEM_PATH: str | None = None
     JOBS_INLINE = False  # True: batch prints and imports run inside the request (tests); else in a thread
+    # Spreadsheet imports (issue 14): a check or an import running longer than this many seconds is stopped and
+    # marked failed (keep it below debt_import.STALLED_AFTER, 15 minutes); an XLSX may unpack to at most this
+    # many MB in all, and each part read whole (shared strings, styles: all but the streamed sheets) to this many.
+    IMPORT_JOB_TIME_LIMIT = 600
+    IMPORT_XLSX_MAX_UNPACKED_MB = 256
+    IMPORT_XLSX_MAX_PART_MB = 32
 
     API_TOKEN_LIFETIME = timedelta(hours=12)
     API_MAX_PER_PAGE = 200
     LIST_PER_PAGE = 50
+
+    # Rate limits (issue 14; docs/security.md, Rate limits), in Flask-Limiter's notation ("N/minute;M/day").
+    # Counts live in the app's own database (krudesk+db://, shared by every web worker) unless the environment
+    # names Redis (RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0). An unreachable store lets requests through.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "krudesk+db://"
+    RATELIMIT_STORAGE_OPTIONS: dict = {}  # passed to the Redis storage, e.g. {"key_prefix": "krudesk"}
+    RATELIMIT_API = "600/minute"  # per bearer token, all of /api/v1 together
+    RATELIMIT_VERIFY = "30/minute"  # /verify/<token>, per client address
+    RATELIMIT_UPLOADS = "20/minute;200/day"  # evidence uploads (web and API) and imports, per user, together
 
     @classmethod
     def init_app(cls, app) -> None:
@@ -112,7 +144,8 @@ class Config:
             app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
         _mail_from_environment(app)
         _letters_from_environment(app)
-        _letters_from_environment(app)
+        _rate_limits_from_environment(app)
+        _proxies_from_environment(app)
 
 
 class DevelopmentConfig(Config):
@@ -131,8 +164,10 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"  # tests name their own database (tests/conftest.py)
 
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing in tests only
+    PUBLIC_BASE_URL = "http://localhost/"  # the test client's own address
     WTF_CSRF_ENABLED = False  # tests/web/test_csrf.py turns it back on and checks every form
     JOBS_INLINE = True
+    RATELIMIT_ENABLED = False  # tests/web/test_rate_limits.py builds its own apps with the limits on
 
     @classmethod
     def init_app(cls, app) -> None:
@@ -158,6 +193,8 @@ class ProductionConfig(Config):
         app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
         _mail_from_environment(app)
         _letters_from_environment(app)
+        _rate_limits_from_environment(app)
+        _proxies_from_environment(app)
 
 
 CONFIGS = {

@@ -21,11 +21,24 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errors(app)
+    register_rate_limits(app)
     register_templating(app)
     register_cli(app)
     register_pdf(app)
     register_security(app)
+    register_proxies(app)
     return app
+
+
+def register_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, the client's address and scheme come from their X-Forwarded-For and
+    -Proto headers (the sign-in throttle, rate limits and the audit trail see the real client). The Host header is
+    never trusted: absolute URLs come from PUBLIC_BASE_URL (app/urls.py)."""
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0, x_prefix=0)
 
 
 def register_extensions(app: Flask) -> None:
@@ -112,6 +125,12 @@ def register_errors(app: Flask) -> None:
     from app.errors import register_error_handlers
 
     register_error_handlers(app)
+
+
+def register_rate_limits(app: Flask) -> None:
+    from app.rate_limits import register_rate_limits as register
+
+    register(app)
 
 
 def register_templating(app: Flask) -> None:

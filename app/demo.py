@@ -5,12 +5,18 @@ Acceptance tests sign in with exactly these usernames.
 from __future__ import annotations
 
 from sqlalchemy import select
+from werkzeug.security import check_password_hash
 
 from app.extensions import db
-from app.models import OrgUnit, Role, User
-from app.services import audit
+from app.models import DebtCase, OrgUnit, Person, ReliefCase, Role, User
+from app.services import audit, relief, relief_evidence, relief_input, relief_payments
+from app.services.debt_cases import create_case
+from app.services.debt_input import parse_case
+from app.services.debt_plans import create_plan
 from app.services.org import _add_unit, region_code, seed_reference_tree
+from app.services.relief_rules import seed_rules
 from app.services.users import hash_password
+from app.services.workflow import TransitionRequest, transition
 
 DEMO_UNITS = [
     # code, name, kind, province code
@@ -51,8 +57,6 @@ DEMO_USERS = [
 
 def seed_demo(password: str) -> dict[str, int]:
     """Create what is missing; set every demo user's password to `password`. Idempotent. Commits."""
-    from app.services.relief_rules import seed_rules
-
     added_units = seed_reference_tree()
     seed_rules()
     units = {u.code: u for u in db.session.scalars(select(OrgUnit))}
@@ -67,19 +71,20 @@ def seed_demo(password: str) -> dict[str, int]:
             if not getattr(units[code], name):  # never overwrite what an administrator set
                 setattr(units[code], name, value)
     added_users = 0
-    password_hash = hash_password(password)
     for username, full_name, role, unit_code in DEMO_USERS:
         user = db.session.scalar(select(User).where(User.username == username))
+        # Each user's hash is made on its own, with its own salt (issue 14): equal passwords never look equal.
         if user is None:
             user = User(username=username, full_name=full_name, role=role.value, org_unit=units[unit_code],
-                        password_hash=password_hash)
+                        password_hash=hash_password(password))
             db.session.add(user)
             db.session.flush()
             audit.record("user.create", actor=None, object_type="user", object_id=user.id,
                          org_path=user.org_unit.path, after={"username": username, "role": role.value})
             added_users += 1
         else:
-            user.password_hash = password_hash
+            if not check_password_hash(user.password_hash, password):
+                user.password_hash = hash_password(password)
             user.active = True
     db.session.commit()
     return {"units": added_units, "users": added_users}
@@ -127,10 +132,6 @@ DEMO_CASES = [
 
 def seed_demo_cases() -> int:
     """A few debt cases so the demo has something to look at; only where a cooperative has none. Commits."""
-    from app.models import DebtCase
-    from app.services.debt_cases import create_case
-    from app.services.debt_input import parse_case
-
     added = 0
     for username, body in DEMO_CASES:
         officer = db.session.scalar(select(User).where(User.username == username))
@@ -162,14 +163,12 @@ DEMO_RELIEF = {
 
 
 def _seed_demo_relief() -> int:
-    from app.models import Person, ReliefCase
-    from app.services import relief
 
     victim = db.session.scalar(select(Person).where(Person.citizen_id == DEMO_RELIEF["victim"]["citizen_id"]))
     if victim is not None and db.session.scalar(select(ReliefCase.id).where(ReliefCase.victim_id == victim.id)):
         return 0
     officer = db.session.scalar(select(User).where(User.username == "south_officer"))
-    relief.create_case(officer, relief.parse_relief(DEMO_RELIEF))
+    relief.create_case(officer, relief_input.parse_relief(DEMO_RELIEF))
     return 1
 
 
@@ -211,13 +210,6 @@ DEMO_EVIDENCE = b"%PDF-1.4\n% demo evidence\n"
 
 def seed_demo_decisions() -> int:
     """One approved debt case and one approved, once-paid relief case, through the real services. Commits."""
-    from app.models import DebtCase, Person, ReliefCase
-    from app.services import relief
-    from app.services.debt_cases import create_case
-    from app.services.debt_input import parse_case
-    from app.services.debt_plans import create_plan
-    from app.services.workflow import TransitionRequest, transition
-
     users = {u.username: u for u in db.session.scalars(select(User))}
     added = 0
     username, body = DEMO_DECIDED_DEBT
@@ -235,13 +227,13 @@ def seed_demo_decisions() -> int:
     victim = DEMO_DECIDED_RELIEF["victim"]["citizen_id"]
     if db.session.scalar(select(ReliefCase.id).where(ReliefCase.victim.has(Person.citizen_id == victim))) is None:
         officer, approver = users["south_officer"], users["south_approver"]
-        case = relief.create_case(officer, relief.parse_relief(DEMO_DECIDED_RELIEF))
+        case = relief.create_case(officer, relief_input.parse_relief(DEMO_DECIDED_RELIEF))
         for kind in relief.missing_evidence(case):
-            relief.add_evidence(officer, case.id, kind, f"{kind}.pdf", DEMO_EVIDENCE)
+            relief_evidence.add_evidence(officer, case.id, kind, f"{kind}.pdf", DEMO_EVIDENCE)
         transition("relief", officer, case.id, TransitionRequest("verify"))
         transition("relief", approver, case.id, TransitionRequest("approve", resolution_no="คกก.เยียวยา 2/2568"))
         first = next(e for e in case.entitlements if not e.schedule)  # a lump sum
-        relief.record_payment(officer, case.id, {"entitlement_id": first.id, "amount": "250000.00",
+        relief_payments.record_payment(officer, case.id, {"entitlement_id": first.id, "amount": "250000.00",
                                                  "paid_on": "2025-06-30", "reference": "PV-2568/014"})
         added += 1
     return added

@@ -39,6 +39,10 @@ def api_error(status: int, message: str, code: str | None = None, fields: dict |
     return response
 
 
+def _has_control_character(value: str) -> bool:
+    return any(ord(ch) < 32 or ord(ch) == 127 for ch in value)
+
+
 def _page_messages() -> dict[int, tuple[str, str]]:
     return {
         400: (_("Bad request"), _("The request could not be understood. Please go back and try again.")),
@@ -58,12 +62,15 @@ def _render_page(status: int):
 
 def register_error_handlers(app: Flask) -> None:
     @app.before_request
-    def refuse_nul_characters():
+    def refuse_control_characters():
         """A NUL character is never valid text (PostgreSQL refuses it in any text value, so it used to reach the
-        database and fail there): 400 for any address, query, form field or JSON body that carries one."""
-        values = [request.path, *request.args.values()]
-        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            values += list(request.form.values())
+        database and fail there): 400 for any address, query, form field or JSON body that carries one. An address
+        or query carries no control character at all (a newline in ?next= once reached a Location header)."""
+        query = [text for key, values in request.args.lists() for text in (key, *values)]
+        if any(_has_control_character(value) for value in (request.path, *query)):
+            abort(400)
+        values = list(request.form.values()) if request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data") else []
         if any("\x00" in value for value in values) or (
                 request.is_json and b"\\u0000" in request.get_data(cache=True)):
             abort(400)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import sqlite3
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -31,6 +33,10 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# One limiter for the process; app/rate_limits.py sends its counts to each app's own store (krudesk+app://)
+# and swallows store errors (fail open, docs/security.md). Limits are named per route there.
+limiter = Limiter(key_func=get_remote_address, storage_uri="krudesk+app://", strategy="fixed-window",
+                  swallow_errors=True)
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 

@@ -1,9 +1,9 @@
 """Security headers on every response (issue 8): a Content-Security-Policy with no inline script or style (pages
 load only this site's files: Bootstrap, Chart.js and our scripts are served from static/), frame denial, no MIME
-sniffing, a strict referrer policy, and HSTS in production (HTTPS only)."""
+sniffing, a strict referrer policy, HSTS in production (HTTPS only), and no caching of any signed-in answer."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -33,4 +33,14 @@ def register_security_headers(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if hsts:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if _signed_in():
+            # Whatever a signed-in user sees may carry personal data: no browser or proxy keeps a copy (issue 14).
+            headers["Cache-Control"] = "no-store"
+            headers["Pragma"] = "no-cache"
         return response
+
+
+def _signed_in() -> bool:
+    """A browser session or an API token was used for this request (read without loading the user again)."""
+    user = g.get("_login_user")
+    return g.get("api_user") is not None or bool(user is not None and user.is_authenticated)

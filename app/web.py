@@ -20,6 +20,8 @@ def safe_next(target: str | None, fallback: str) -> str:
     """Only local paths may follow a sign-in or a language switch (no open redirect)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return fallback
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):  # a newline would reach the Location header
+        return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return fallback

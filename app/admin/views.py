@@ -8,8 +8,10 @@ from sqlalchemy import or_, select
 from app.admin.forms import OrgUnitForm, PasswordResetForm, UserCreateForm, UserEditForm
 from app.auth.forms import EmptyForm
 from app.auth.session import permission_required
+from app.domain import clock
 from app.extensions import db
 from app.models import OrgUnit, Role, UnitKind, User
+from app.services import auth as auth_service
 from app.services import org as org_service
 from app.services import users as user_service
 from app.services.errors import ValidationFailed
@@ -41,8 +43,9 @@ def users():
         stmt = stmt.where(User.role == role)
     if state in ("active", "inactive"):
         stmt = stmt.where(User.active.is_(state == "active"))
-    return render_template("admin/users.html", page=paginate(stmt), q=text, role=role, state=state,
-                           action_form=EmptyForm())
+    page = paginate(stmt)
+    return render_template("admin/users.html", page=page, q=text, role=role, state=state,
+                           held_ids=auth_service.held_user_ids(page.items), action_form=EmptyForm())
 
 
 def _user_input(form, **extra) -> user_service.UserInput:
@@ -185,7 +188,7 @@ def setting_change(key: str):
              "source": request.form.get("source", "")}
     errors = {}
     try:
-        effective_from = date.fromisoformat(typed["effective_from"]) if typed["effective_from"] else date.today()
+        effective_from = date.fromisoformat(typed["effective_from"]) if typed["effective_from"] else clock.today()
     except ValueError:
         errors["effective_from"] = _("Enter a valid date.")
     if not errors and EmptyForm().validate_on_submit():

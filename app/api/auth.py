@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import g, request
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.errors import api_error
 from app.services import auth as auth_service
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify, request, url_for
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.helpers import api_user, history_json, json_body, paged, require_permission, transition_request
 from app.api.openapi import documented
 from app.api.serialise import case_json, case_list_item, plan_json

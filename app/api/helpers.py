@@ -17,12 +17,42 @@ def api_user() -> User:
     return g.api_user
 
 
+MAX_JSON_DEPTH = 32  # no request of api-v1.md nests deeper than a few levels
+
+
 def json_body() -> dict:
-    """The request's JSON object, or a 400 in the contract's format."""
-    data = request.get_json(silent=True)
+    """The request's JSON object, or a 400 in the contract's format: also for JSON nested past MAX_JSON_DEPTH
+    (100,000 levels once raised RecursionError, a 500) and for text no database can store (a lone surrogate such
+    as "\\ud800" is valid JSON but not UTF-8, and once failed deep in an INSERT)."""
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        raise MalformedJson("the body is nested too deeply") from None
     if not isinstance(data, dict):
         raise MalformedJson("the body must be a JSON object")
+    problem = _unstorable(data)
+    if problem:
+        raise MalformedJson(problem)
     return data
+
+
+def _unstorable(data) -> str | None:
+    """Why this parsed JSON cannot be taken, or None. Walks without recursion."""
+    pending = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if depth > MAX_JSON_DEPTH:
+            return "the body is nested too deeply"
+        if isinstance(value, dict):
+            pending.extend((item, depth + 1) for pair in value.items() for item in pair)
+        elif isinstance(value, list):
+            pending.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return "the body holds text that is not valid Unicode (a lone surrogate)"
+    return None
 
 
 def page_args() -> tuple[int, int]:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask import jsonify, url_for
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.helpers import api_user, json_body, require_permission
 from app.api.openapi import documented
 from app.services import letters
+from app.urls import absolute_url_for
 from app.web import pdf_response
 
 
@@ -14,7 +15,7 @@ def letter_json(letter) -> dict:
     return {"id": letter.id, "kind": letter.kind, "number": letter.number_text,
             "issued_on": letter.issued_on.isoformat(), "case_type": letter.case_type, "case_id": letter.case_id,
             "subject": letter.subject, "content_sha256": letter.content_sha256,
-            "pdf_url": url_for("api.get_letter_pdf", letter_id=letter.id, _external=True),
+            "pdf_url": absolute_url_for("api.get_letter_pdf", letter_id=letter.id),
             "verify_url": letter.payload["letter"]["verify_url"]}
 
 

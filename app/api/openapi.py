@@ -10,7 +10,7 @@ import re
 
 from flask import current_app, jsonify
 
-from app.api import bp
+from app.api.blueprint import bp
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask import jsonify, request, send_file, url_for
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.helpers import api_user, history_json, json_body, paged, require_permission, transition_request
 from app.api.openapi import documented
 from app.api.relief_serialise import case_json, case_list_item
-from app.services import relief, workflow
+from app.rate_limits import upload_limit
+from app.services import relief, relief_evidence, relief_input, relief_payments, workflow
 
 
 def _response(case, status=200):
@@ -20,7 +21,7 @@ def _response(case, status=200):
 @documented("create_relief_case")
 def create_relief_case():
     require_permission("edit_relief_cases")
-    case = relief.create_case(api_user(), relief.parse_relief(json_body()))
+    case = relief.create_case(api_user(), relief_input.parse_relief(json_body()))
     response = _response(case, 201)
     response.headers["Location"] = url_for("api.get_relief_case", case_id=case.id)
     return response
@@ -51,16 +52,17 @@ def update_relief_case(case_id: int):
     relief.get_case(api_user(), case_id)
     body = json_body()
     version = body.get("version") if isinstance(body.get("version"), int) else None
-    return _response(relief.update_case(api_user(), case_id, relief.parse_relief(body), version))
+    return _response(relief.update_case(api_user(), case_id, relief_input.parse_relief(body), version))
 
 
 @bp.route("/relief-cases/<int:case_id>/evidence", methods=["POST"])
+@upload_limit
 @documented("add_relief_evidence")
 def add_relief_evidence(case_id: int):
     require_permission("edit_relief_cases")
     relief.get_case(api_user(), case_id)
     upload = request.files.get("file")
-    row = relief.add_evidence(api_user(), case_id, request.form.get("kind", ""),
+    row = relief_evidence.add_evidence(api_user(), case_id, request.form.get("kind", ""),
                               upload.filename if upload else "", upload.read() if upload else b"")
     return jsonify({"id": row.id, "kind": row.kind, "filename": row.filename, "size": row.size,
                     "uploaded_at": row.uploaded_at.replace(microsecond=0).isoformat() + "Z"}), 201
@@ -69,7 +71,7 @@ def add_relief_evidence(case_id: int):
 @bp.route("/relief-cases/<int:case_id>/evidence/<int:evidence_id>", methods=["GET"])
 @documented("get_relief_evidence")
 def get_relief_evidence(case_id: int, evidence_id: int):
-    row, path = relief.evidence_file(api_user(), case_id, evidence_id)
+    row, path = relief_evidence.evidence_file(api_user(), case_id, evidence_id)
     return send_file(path, mimetype=row.content_type, download_name=row.filename)
 
 
@@ -92,7 +94,7 @@ def relief_payment(case_id: int):
     require_permission("record_relief_payments")
     relief.get_case(api_user(), case_id)
     body = json_body()
-    payment = relief.record_payment(api_user(), case_id, body)
+    payment = relief_payments.record_payment(api_user(), case_id, body)
     return jsonify({"id": payment.id, "entitlement_id": payment.entitlement_id, "round": payment.round_no,
                     "amount": str(payment.amount), "paid_on": payment.paid_on.isoformat(),
                     "reference": payment.reference}), 201
@@ -110,7 +112,7 @@ def relief_continuation(case_id: int):
 
     person = db.session.scalar(select(Person).where(Person.citizen_id == str(body.get("citizen_id", ""))))
     entitlement_id = body.get("entitlement_id")
-    check = relief.record_continuation(api_user(), case.id, entitlement_id if isinstance(entitlement_id, int) else -1,
+    check = relief_payments.record_continuation(api_user(), case.id, entitlement_id if isinstance(entitlement_id, int) else -1,
                                        person.id if person else -1, str(body.get("period", "")),
                                        bool(body.get("enrolled", True)), body.get("note") if isinstance(body.get("note"), str) else None)
     return jsonify({"id": check.id, "period": check.period, "enrolled": check.enrolled}), 201

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from app.domain.money import money_str
-from app.domain.thai_id import mask_bank_account
+from app.domain.thai_id import mask_bank_account, mask_citizen_id
 from app.models import ReliefCase
+from app.services.relief import missing_evidence
+from app.services.relief_payments import paid_total
 
 
 def _person(person) -> dict:
@@ -12,8 +14,6 @@ def _person(person) -> dict:
 
 
 def case_json(case: ReliefCase) -> dict:
-    from app.services.relief import missing_evidence, paid_total
-
     people = {b.person_id: b.person for b in case.beneficiaries}
     people[case.victim_id] = case.victim
 
@@ -54,8 +54,6 @@ def case_json(case: ReliefCase) -> dict:
 
 
 def case_list_item(case: ReliefCase) -> dict:
-    from app.domain.thai_id import mask_citizen_id
-
     return {"id": case.id, "reference": case.reference, "status": case.status, "harm": case.harm,
             "province_code": case.province_code, "incident_date": case.incident.occurred_on.isoformat(),
             "victim": {"citizen_id": mask_citizen_id(case.victim.citizen_id), "first_name": case.victim.first_name,

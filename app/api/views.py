@@ -2,7 +2,7 @@
 from flask import g, jsonify, request
 from sqlalchemy.orm import selectinload
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.helpers import api_user, json_body, paged
 from app.api.openapi import documented
 from app.errors import api_error

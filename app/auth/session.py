@@ -7,17 +7,14 @@ from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.extensions import db
 from app.models import User
+from app.services import sessions
 from app.services.permissions import can
 
 
-def load_user(session_id: str) -> User | None:
-    user_id, _, fingerprint = session_id.partition(":")
-    user = db.session.get(User, int(user_id)) if user_id.isdecimal() and len(user_id) < 12 else None
-    if user is None or not user.active or fingerprint != user.session_fingerprint:
-        return None
-    return user
+def load_user(session_token: str) -> User | None:
+    """The cookie names a server-side session (app/services/sessions.py); it counts only while that is live."""
+    return sessions.resolve(session_token)
 
 
 def localised_login_message(_message: str) -> str:

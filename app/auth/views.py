@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.forms import EmptyForm, LoginForm
 from app.services import auth as auth_service
+from app.services import sessions
 from app.web import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -43,6 +44,7 @@ def login():
             status = 401
         else:
             _fresh_session()  # a fresh session on sign-in: no fixation
+            sessions.start(result.user, request.remote_addr, request.user_agent.string)
             login_user(result.user)
             session.permanent = True
             session["signed_in_at"] = session["seen_at"] = int(time.time())
@@ -59,7 +61,9 @@ def logout():
     form = EmptyForm()
     if not form.validate_on_submit():
         return redirect(url_for("main.index"))
-    auth_service.record_sign_out(current_user._get_current_object())
+    user = current_user._get_current_object()
+    auth_service.record_sign_out(user)
+    sessions.end(user.session_token, "sign_out")  # the cookie is dead on the server, not only in this browser
     logout_user()
     _fresh_session()
     flash(_("You have signed out."), "info")
@@ -75,13 +79,13 @@ SEEN_AT_STEP = 30
 def end_stale_sessions():
     """Sign out a browser session idle for SESSION_IDLE_TIMEOUT, or older than PERMANENT_SESSION_LIFETIME
     (issue 8). The API uses bearer tokens with their own expiry and is not affected."""
-    if not current_user.is_authenticated or request.blueprint == "api" or request.endpoint == "static":
-        return None
+    if request.blueprint == "api" or request.endpoint == "static" or not current_user.is_authenticated:
+        return None  # static files and the API first: neither needs the user looked up
     now = int(time.time())
     idle = current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
     lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
     if now - session.get("seen_at", now) > idle or now - session.get("signed_in_at", now) > lifetime:
-        logout_user()
+        logout_user()  # the server refuses the session past its lifetime too (services/sessions.resolve)
         _fresh_session()
         flash(_("You were signed out after a period without activity. Please sign in again."), "info")
         target = request.full_path if request.method == "GET" else None
@@ -90,3 +94,24 @@ def end_stale_sessions():
         session["seen_at"] = now
     return None
 
+
+
+@bp.route("/account/sessions")
+@login_required
+def account_sessions():
+    """Where the user is signed in, and the way to end all of it."""
+    return render_template("auth/sessions.html", sessions=sessions.live_sessions(current_user),
+                           current_hash=sessions.digest(current_user.session_token), form=EmptyForm())
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("auth.account_sessions"))
+    ended = sessions.sign_out_everywhere(current_user._get_current_object())
+    logout_user()
+    _fresh_session()
+    flash(_("Signed out on every device (%(count)d sessions). API tokens were revoked too.", count=ended), "info")
+    return redirect(url_for("auth.login"))

@@ -10,6 +10,7 @@ from app.debt.views import bp
 from app.exports import table_response, xlsx_workbook
 from app.extensions import db
 from app.models import UnitKind
+from app.rate_limits import upload_limit
 from app.services import debt_import
 from app.services.errors import ValidationFailed
 from app.services.scope import units_in_scope
@@ -18,6 +19,7 @@ from app.web import paginate
 
 @bp.route("/import", methods=["GET", "POST"])
 @permission_required("edit_debt_cases")
+@upload_limit
 def import_upload():
     errors = {}
     if request.method == "POST":
@@ -52,7 +54,8 @@ def import_job(job_id: int):
     if request.args.get("format") in ("csv", "xlsx"):  # the error report, to fix the file beside it
         return table_response(f"import-{job.id}-errors", [_("Row"), _("Column"), _("Problem")],
                               [[e["row"], e["column"], e["message"]] for e in job.errors], request.args["format"])
-    return render_template("debt/import_job.html", job=job, stalled=debt_import.stalled(job))
+    return render_template("debt/import_job.html", job=job, stalled=debt_import.stalled(job),
+                           abandoned=debt_import.abandoned(job))
 
 
 @bp.route("/import/<int:job_id>/commit", methods=["POST"])

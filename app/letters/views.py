@@ -8,10 +8,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import programmes
 from app.auth.session import permission_required
+from app.domain import clock
 from app.domain.thai_text import be_year
 from app.extensions import db
 from app.models import OrgUnit
+from app.rate_limits import verify_limit
 from app.services import letter_batches, letters
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.scope import units_in_scope
@@ -19,7 +22,6 @@ from app.exports import MAX_EXPORT_ROWS, requested_format, table_response
 from app.web import paginate, pdf_response
 
 bp = Blueprint("letters", __name__)
-CASE_PAGES = {"debt": "debt.case", "relief": "relief.case"}
 
 
 def _int(value) -> int | None:
@@ -38,8 +40,9 @@ def _date(value: str) -> date | None:
 def issue():
     case_type = request.form.get("case_type", "")
     case_id = _int(request.form.get("case_id"))
-    if case_type not in CASE_PAGES or case_id is None:
+    if case_type not in programmes.names() or case_id is None:
         abort(404)
+    case_page = programmes.programme(case_type).page_endpoint
     kind = request.form.get("kind", "")
     try:
         if kind == "creditor_pack":
@@ -50,12 +53,12 @@ def issue():
         db.session.rollback()
         detail = "; ".join(error.fields.values()) or error.message
         flash(_("The letter was not issued: %(reason)s", reason=detail), "danger")
-        return redirect(url_for(CASE_PAGES[case_type], case_id=case_id, _anchor="letters"))
+        return redirect(url_for(case_page, case_id=case_id, _anchor="letters"))
     numbers = ", ".join(letter.number_text for letter in issued)
     flash(_("Issued letter no. %(numbers)s.", numbers=numbers), "success")
     if len(issued) == 1:
         return redirect(url_for("letters.letter", letter_id=issued[0].id))
-    return redirect(url_for(CASE_PAGES[case_type], case_id=case_id, _anchor="letters"))
+    return redirect(url_for(case_page, case_id=case_id, _anchor="letters"))
 
 
 @bp.route("/letters")
@@ -76,7 +79,7 @@ def register():
                                 x.case_reference] for x in db.session.scalars(query.limit(MAX_EXPORT_ROWS))),
                               requested_format())
     return render_template("letters/register.html", page=paginate(query), args=args, offices=offices,
-                           kinds=letters.KINDS, this_year=be_year(letters.today_bangkok()))
+                           kinds=letters.KINDS, this_year=be_year(clock.today()))
 
 
 @bp.route("/letters/<int:letter_id>")
@@ -84,7 +87,7 @@ def register():
 def letter(letter_id: int):
     row = letters.get_letter(current_user, letter_id)
     return render_template("letters/letter.html", letter=row, kind=letters.KINDS[row.kind],
-                           case_page=CASE_PAGES[row.case_type])
+                           case_page=programmes.programme(row.case_type).page_endpoint)
 
 
 @bp.route("/letters/<int:letter_id>.pdf")
@@ -107,7 +110,7 @@ def batches():
 @permission_required("issue_letters")
 def new_batch():
     kinds = {name: k for name, k in letters.KINDS.items() if letters.may_issue(current_user, k) and k.decision}
-    today = letters.today_bangkok()
+    today = clock.today()
     kind = request.values.get("kind", "") if request.values.get("kind", "") in kinds else next(iter(kinds), "")
     month = request.values.get("month", "")[:7] or today.strftime("%Y-%m")
     try:
@@ -164,6 +167,7 @@ def batch_pdf(batch_id: int):
 # ---- public verification -------------------------------------------------------------------------
 
 @bp.route("/verify/<token>")
+@verify_limit
 def verify(token: str):
     """No sign-in: the number, kind, date, issuing office and content hash, and no personal data."""
     row = letters.verify(token)

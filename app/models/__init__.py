@@ -5,14 +5,16 @@ from app.models.imports import ImportJob
 from app.models.letters import Letter, LetterBatch, LetterCounter
 from app.models.org import OrgUnit, UnitKind
 from app.models.people import Person
+from app.models.rate_limits import RateLimitCounter
 from app.models.relief import (
     Beneficiary, ContinuationCheck, Entitlement, EntitlementRule, Evidence, Incident, Payment, ReliefCase,
+    ReliefCaseStatus,
 )
 from app.models.settings import SettingValue
-from app.models.users import ApiToken, LoginAttempt, Role, User
+from app.models.users import ApiToken, LoginAttempt, Role, User, UserSession
 from app.models.workflow import CaseSnapshot, CaseTransition, Notification
 
 __all__ = ["Beneficiary", "ContinuationCheck", "Entitlement", "EntitlementRule", "Evidence", "Incident",
-           "Payment", "ReliefCase",
+           "Payment", "ReliefCase", "ReliefCaseStatus",
            "ApiToken", "AuditEvent", "CaseDeduction", "CaseSnapshot", "CaseTransition", "Notification", "Debt", "DebtCase", "DebtCaseRollup", "DebtCaseStatus", "DebtPlan",
-           "ImportJob", "Letter", "LetterBatch", "LetterCounter", "LoginAttempt", "OrgUnit", "Person", "Role", "SettingValue", "UnitKind", "User"]
+           "ImportJob", "Letter", "RateLimitCounter", "LetterBatch", "LetterCounter", "LoginAttempt", "OrgUnit", "Person", "Role", "SettingValue", "UnitKind", "User", "UserSession"]

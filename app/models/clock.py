@@ -1,6 +1,2 @@
-"""One clock for every timestamp: naive UTC, taken when the row is written (never at import)."""
-from datetime import UTC, datetime
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+"""Timestamps for rows: the app's one clock (app/domain/clock.py)."""
+from app.domain.clock import utcnow  # noqa: F401

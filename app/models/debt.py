@@ -33,6 +33,7 @@ awaiting_regional → approved above the regional threshold | returned | rejecte
 
 
 EDITABLE_STATUSES = (DebtCaseStatus.DRAFT.value, DebtCaseStatus.RETURNED.value)
+DECIDED_STATUSES = (DebtCaseStatus.APPROVED.value, DebtCaseStatus.ACTIVE.value, DebtCaseStatus.CLOSED.value)
 
 DEDUCTION_KINDS = ("tax", "gpf", "social_security", "funeral_welfare", "cooperative_shares", "insurance", "other")
 CREDITOR_TYPES = ("cooperative", "gsb", "ktb", "ghb", "other_bank", "government_fund", "informal", "other")

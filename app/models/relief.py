@@ -2,6 +2,7 @@
 "Relief cases"): incidents, cases, beneficiaries, rules, entitlements, evidence and payments."""
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -28,7 +29,27 @@ class Incident(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-PAYABLE_STATUSES = ("approved", "paying")  # payments and enrolment checks happen between approval and closing
+
+class ReliefCaseStatus(str, enum.Enum):
+    """domain.md, Workflow (the transitions are app/domain/workflow.py): reported → verified (evidence complete) →
+    approved (committee resolution) → paying (first payment) → closed | returned | rejected."""
+
+    REPORTED = "reported"
+    VERIFIED = "verified"
+    APPROVED = "approved"
+    PAYING = "paying"
+    CLOSED = "closed"
+    RETURNED = "returned"
+    REJECTED = "rejected"
+
+
+# The officer may still correct the report:
+RELIEF_EDITABLE_STATUSES = (ReliefCaseStatus.REPORTED.value, ReliefCaseStatus.RETURNED.value)
+# The entitlements are what was approved:
+RELIEF_DECIDED_STATUSES = (ReliefCaseStatus.APPROVED.value, ReliefCaseStatus.PAYING.value,
+                           ReliefCaseStatus.CLOSED.value)
+# Payments and enrolment checks happen between approval and closing:
+PAYABLE_STATUSES = (ReliefCaseStatus.APPROVED.value, ReliefCaseStatus.PAYING.value)
 
 
 class ReliefCase(db.Model):
@@ -36,7 +57,7 @@ class ReliefCase(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str | None] = mapped_column(String(32), unique=True)
-    status: Mapped[str] = mapped_column(String(20), default="reported")
+    status: Mapped[str] = mapped_column(String(20), default=ReliefCaseStatus.REPORTED.value)
     version: Mapped[int] = mapped_column(default=1)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
     victim_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
@@ -68,17 +89,17 @@ class ReliefCase(db.Model):
 
     @property
     def editable(self) -> bool:
-        return self.status in ("reported", "returned")
+        return self.status in RELIEF_EDITABLE_STATUSES
 
     @property
     def accepts_evidence(self) -> bool:
         """Evidence may still be added until the case is closed or rejected."""
-        return self.status not in ("closed", "rejected")
+        return self.status not in (ReliefCaseStatus.CLOSED.value, ReliefCaseStatus.REJECTED.value)
 
     @property
     def decided(self) -> bool:
         """Approved (and possibly paying or closed): the entitlements are what was approved."""
-        return self.status in ("approved", "paying", "closed")
+        return self.status in RELIEF_DECIDED_STATUSES
 
     @property
     def payable(self) -> bool:
@@ -194,3 +215,6 @@ class Payment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     case: Mapped[ReliefCase] = relationship(back_populates="payments")
+
+    # Rounds are numbered 1, 2, 3… per entitlement (domain.md, "Payments"): never the same round twice.
+    __table_args__ = (Index("uq_relief_payments_entitlement_round", "entitlement_id", "round_no", unique=True),)

@@ -47,16 +47,12 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
-    def get_id(self) -> str:
-        """The session carries the id and a fingerprint of the password hash: a new password (set by an
-        administrator) ends every session signed in with the old one."""
-        return f"{self.id}:{self.session_fingerprint}"
+    # The browser session this user object was loaded for (never stored on the row): the cookie carries only
+    # that session's random token, and the server decides whether it is still live (see UserSession).
+    session_token = None
 
-    @property
-    def session_fingerprint(self) -> str:
-        import hashlib
-
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+    def get_id(self) -> str | None:
+        return self.session_token
 
     @property
     def scope_path(self) -> str:
@@ -68,6 +64,26 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
+
+
+class UserSession(db.Model):
+    """A browser session the server knows (issue 14): signing out, "sign out everywhere", deactivation and a new
+    password end it on the server, so a cookie copied before then opens nothing afterwards. Only the SHA-256 of
+    the cookie's token is stored."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    address: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    ended_at: Mapped[datetime | None]
+    # sign_out, sign_out_everywhere, deactivated, password_reset
+    end_reason: Mapped[str | None] = mapped_column(String(32))
+
+    user: Mapped[User] = relationship()
 
 
 class ApiToken(db.Model):

@@ -1,14 +1,13 @@
 """Relief-case pages for provincial officers and approvers. Each view parses, calls one service, renders."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_
 
 from app.auth.session import permission_required
+from app.domain import clock
 from app.letters.panel import case_letters_context
 from app.domain import relief_rules as rules_domain
 from app.domain.thai_id import normalise_citizen_id
@@ -17,8 +16,9 @@ from app.labels import (
     EMPLOYMENT_LABELS, HARM_LABELS, INCIDENT_KIND_LABELS, LEVEL_LABELS, RELATIONSHIP_LABELS, SPLIT_LABELS, STATUS_LABELS,
 )
 from app.models import Person, ReliefCase
+from app.rate_limits import upload_limit
 from app.relief.forms import apply_row_action, blank_payload, case_to_payload, error_name, form_to_payload
-from app.services import relief, workflow
+from app.services import relief, relief_evidence, relief_input, relief_payments, workflow
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.permissions import can
 from app.exports import MAX_EXPORT_ROWS, citizen_id_for_export, requested_format, table_response
@@ -57,7 +57,7 @@ def _form(payload: dict, errors: dict, status: int = 200, case=None):
     return render_template("relief/case_form.html", payload=payload, case=case, errors={error_name(k): v for k, v in errors.items()},
                            harms=rules_domain.HARMS, employment_types=rules_domain.EMPLOYMENT_TYPES,
                            relationships=rules_domain.RELATIONSHIPS, levels=rules_domain.EDUCATION_LEVELS,
-                           kinds=relief.INCIDENT_KINDS, methods=rules_domain.SPLIT_METHODS,
+                           kinds=relief_input.INCIDENT_KINDS, methods=rules_domain.SPLIT_METHODS,
                            kind_labels=INCIDENT_KIND_LABELS, employment_labels=EMPLOYMENT_LABELS, harm_labels=HARM_LABELS,
                            relationship_labels=RELATIONSHIP_LABELS, level_labels={"": "—", **LEVEL_LABELS},
                            split_labels=SPLIT_LABELS), status
@@ -74,7 +74,7 @@ def new_case():
     if apply_row_action(payload, request.form.get("action", "save")):
         return _form(payload, {})
     try:
-        case = relief.create_case(current_user, relief.parse_relief(payload))
+        case = relief.create_case(current_user, relief_input.parse_relief(payload))
     except ValidationFailed as error:
         db.session.rollback()
         flash(error.message, "danger")
@@ -96,7 +96,7 @@ def edit_case(case_id: int):
     if apply_row_action(payload, request.form.get("action", "save")):
         return _form(payload, {}, case=case)
     try:
-        relief.update_case(current_user, case.id, relief.parse_relief(payload), payload.get("version"))
+        relief.update_case(current_user, case.id, relief_input.parse_relief(payload), payload.get("version"))
     except (ValidationFailed, Conflict) as error:
         db.session.rollback()
         flash(error.message, "danger")
@@ -111,15 +111,15 @@ def _render(case, status=200, typed=None, errors=None):
     people[case.victim_id] = case.victim
     return render_template(
         "relief/case.html", case=case, people=people, missing=relief.missing_evidence(case),
-        required=relief.REQUIRED_EVIDENCE[case.harm], evidence_kinds=relief.EVIDENCE_KINDS,
+        required=relief.REQUIRED_EVIDENCE[case.harm], evidence_kinds=relief_evidence.EVIDENCE_KINDS,
         history=workflow.history("relief", case.id), snapshot=workflow.latest_snapshot("relief", case.id),
         actions=[a for a in workflow.available_actions(current_user, case, "relief") if a != "pay"],
-        paid={e.id: relief.paid_total(e.id) for e in case.entitlements},
-        checks={(e.id, i["person_id"], i["period"]): relief.continuation_ok(e, i["person_id"], i["period"])
+        paid={e.id: relief_payments.paid_total(e.id) for e in case.entitlements},
+        checks={(e.id, i["person_id"], i["period"]): relief_payments.continuation_ok(e, i["person_id"], i["period"])
                 for e in case.entitlements for i in e.schedule},
-        open_year=relief.academic_year_of(date.today()),
+        open_year=relief.academic_year_of(clock.today()),
         can_edit=can(current_user, "edit_relief_cases"),
-        can_pay=can(current_user, "record_relief_payments") and case.payable, typed=typed or {}, errors=errors or {}, today=date.today(),
+        can_pay=can(current_user, "record_relief_payments") and case.payable, typed=typed or {}, errors=errors or {}, today=clock.today(),
         **case_letters_context("relief", case)), status
 
 
@@ -138,10 +138,11 @@ def _refuse(case_id: int, error, typed: dict):
 
 @bp.route("/<int:case_id>/evidence", methods=["POST"])
 @permission_required("edit_relief_cases")
+@upload_limit
 def add_evidence(case_id: int):
     upload = request.files.get("file")
     try:
-        relief.add_evidence(current_user, case_id, request.form.get("kind", ""), upload.filename if upload else "",
+        relief_evidence.add_evidence(current_user, case_id, request.form.get("kind", ""), upload.filename if upload else "",
                             upload.read() if upload else b"")
     except (ValidationFailed, Conflict) as error:
         return _refuse(case_id, error, {"kind": request.form.get("kind", "")})
@@ -152,7 +153,7 @@ def add_evidence(case_id: int):
 @bp.route("/<int:case_id>/evidence/<int:evidence_id>")
 @permission_required("view_relief_cases")
 def evidence(case_id: int, evidence_id: int):
-    row, path = relief.evidence_file(current_user, case_id, evidence_id)
+    row, path = relief_evidence.evidence_file(current_user, case_id, evidence_id)
     return send_file(path, mimetype=row.content_type, download_name=row.filename)
 
 
@@ -181,7 +182,7 @@ def pay(case_id: int):
             "person_id": int(target[0]) if target[0].isdecimal() else None,
             "period": target[1] if len(target) > 1 else None}
     try:
-        relief.record_payment(current_user, case_id, data)
+        relief_payments.record_payment(current_user, case_id, data)
     except (ValidationFailed, Conflict) as error:
         return _refuse(case_id, error, typed)
     flash(_("The payment was recorded."), "success")
@@ -193,7 +194,7 @@ def pay(case_id: int):
 def continuation(case_id: int):
     form = request.form
     try:
-        relief.record_continuation(current_user, case_id, _number(form.get("entitlement_id")),
+        relief_payments.record_continuation(current_user, case_id, _number(form.get("entitlement_id")),
                                    _number(form.get("person_id")), form.get("period", ""),
                                    form.get("enrolled") == "y", form.get("note"))
     except ValidationFailed as error:
@@ -209,5 +210,5 @@ def _number(value: str | None) -> int:
 @bp.route("/checks-due")
 @permission_required("view_relief_cases")
 def checks_due():
-    return render_template("relief/checks_due.html", due=relief.checks_due(current_user),
-                           period=relief.academic_year_of(date.today()))
+    return render_template("relief/checks_due.html", due=relief_payments.checks_due(current_user),
+                           period=relief.academic_year_of(clock.today()))

@@ -5,7 +5,7 @@ import hashlib
 import math
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -35,32 +35,78 @@ class SignInResult:
     locked: bool = False
 
 
-def _throttle_wait(username: str, address: str, now: datetime, attempt_id: int) -> int:
-    """Minutes until another attempt is allowed; 0 when not throttled.
+def _failures(*conditions) -> list[datetime]:
+    return list(db.session.scalars(select(LoginAttempt.attempted_at)
+                                   .where(LoginAttempt.succeeded.is_(False), *conditions)
+                                   .order_by(LoginAttempt.attempted_at.desc())))
 
-    Rule: LOGIN_MAX_FAILURES failed attempts within LOGIN_FAILURE_WINDOW for one username (since its
-    last success) or for one address block further attempts until the oldest failure leaves the window.
-    The attempt being decided is already recorded (see sign_in) and is left out of the count.
-    """
-    limit = current_app.config["LOGIN_MAX_FAILURES"]
-    window = current_app.config["LOGIN_FAILURE_WINDOW"]
-    since = now - window
-    last_success = db.session.scalar(
-        select(func.max(LoginAttempt.attempted_at))
-        .where(LoginAttempt.username == username, LoginAttempt.succeeded.is_(True))
-    )
-    user_since = max(since, last_success) if last_success else since
-    waits = []
-    for column, value, start in ((LoginAttempt.username, username, user_since),
-                                 (LoginAttempt.address, address, since)):
-        failures = db.session.scalars(
-            select(LoginAttempt.attempted_at)
-            .where(column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at > start,
-                   LoginAttempt.id != attempt_id)
-            .order_by(LoginAttempt.attempted_at.desc()).limit(limit)
-        ).all()
-        if len(failures) >= limit:
-            waits.append(failures[-1] + window - now)
+
+def _last_success(username: str) -> datetime | None:
+    return db.session.scalar(select(func.max(LoginAttempt.attempted_at))
+                             .where(LoginAttempt.username == username, LoginAttempt.succeeded.is_(True)))
+
+
+def _known_address(username: str, address: str, now: datetime) -> bool:
+    """Whether this account signed in successfully from this address lately (OWASP ASVS v4 2.2.1 "risk-based
+    restrictions": a guesser elsewhere cannot lock the owner out of the office they always sign in from)."""
+    since = now - current_app.config["LOGIN_KNOWN_ADDRESS_DAYS"]
+    return db.session.scalar(select(LoginAttempt.id).where(
+        LoginAttempt.username == username, LoginAttempt.address == address, LoginAttempt.succeeded.is_(True),
+        LoginAttempt.attempted_at > since).limit(1)) is not None
+
+
+def _client_wait(address: str, now: datetime, attempt_id: int) -> timedelta | None:
+    """Per client (ASVS 2.2.1 rate limiting): LOGIN_MAX_FAILURES failures from one address within
+    LOGIN_FAILURE_WINDOW, whatever the usernames, block that address until the oldest of them leaves the window."""
+    limit, window = current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_FAILURE_WINDOW"]
+    recent = _failures(LoginAttempt.address == address, LoginAttempt.attempted_at > now - window,
+                       LoginAttempt.id != attempt_id)[:limit]
+    return recent[-1] + window - now if len(recent) >= limit else None
+
+
+def account_hold(username: str, now: datetime, attempt_id: int | None = None) -> tuple[datetime, datetime] | None:
+    """Per account (ASVS 2.2.1 soft lockout): every LOGIN_MAX_FAILURES failures since the last success, from
+    addresses the account has not signed in from lately, hold the account for a while that doubles each time
+    (LOGIN_FAILURE_WINDOW, then twice, four times, … at most LOGIN_MAX_LOCKOUT), counted from the failure that
+    completed the run. At most 5 guesses per 15 minutes: far under ASVS's 100 per hour. It never locks for good,
+    so anonymous guessers cannot keep an account shut until an administrator acts.
+
+    Returns (when the hold began, when it ends) while a hold is on, else None."""
+    limit, window = current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_FAILURE_WINDOW"]
+    last_success = _last_success(username)
+    known = select(LoginAttempt.address).where(
+        LoginAttempt.username == username, LoginAttempt.succeeded.is_(True),
+        LoginAttempt.attempted_at > now - current_app.config["LOGIN_KNOWN_ADDRESS_DAYS"])
+    failures = _failures(LoginAttempt.username == username, LoginAttempt.address.not_in(known),
+                         *([LoginAttempt.attempted_at > last_success] if last_success else []),
+                         *([LoginAttempt.id != attempt_id] if attempt_id else []))
+    runs = len(failures) // limit
+    if not runs:
+        return None
+    hold = min(window * 2 ** (runs - 1), current_app.config["LOGIN_MAX_LOCKOUT"])
+    began = failures[len(failures) - runs * limit]  # the failure that completed the last full run
+    return (began, began + hold) if began + hold > now else None
+
+
+def held_user_ids(users: list[User]) -> set[int]:
+    """Which of these accounts a soft lockout holds now (for the administrators' user list)."""
+    now = utcnow()
+    names = {user.username.lower(): user.id for user in users}
+    recent = db.session.scalars(select(LoginAttempt.username).distinct().where(
+        LoginAttempt.username.in_(names), LoginAttempt.succeeded.is_(False),
+        LoginAttempt.attempted_at > now - current_app.config["LOGIN_MAX_LOCKOUT"]))
+    return {names[name] for name in recent if account_hold(name, now)}
+
+
+def _throttle_wait(username: str, address: str, now: datetime, attempt_id: int) -> int:
+    """Minutes until another attempt is allowed; 0 when not throttled. The attempt being decided is already
+    recorded (see sign_in) and is left out of the count. An address the account signed in from lately is held
+    only by the per-client rule."""
+    waits = [wait for wait in (_client_wait(address, now, attempt_id),) if wait]
+    if not _known_address(username, address, now):
+        hold = account_hold(username, now, attempt_id)
+        if hold:
+            waits.append(hold[1] - now)
     if not waits:
         return 0
     return max(1, math.ceil(max(waits).total_seconds() / 60))
@@ -91,7 +137,7 @@ def sign_in(username: str, password: str, address: str | None) -> SignInResult:
         return SignInResult(locked=valid)
     ok = bool(user and valid and user.active)
     if user is not None and not valid:
-        _lock_after_repeated_failures(user, now)
+        _audit_soft_lockout(user, now)
     if ok:
         attempt.succeeded = True
         user.last_login_at = now
@@ -101,16 +147,13 @@ def sign_in(username: str, password: str, address: str | None) -> SignInResult:
     return SignInResult(user=user if ok else None)
 
 
-def _lock_after_repeated_failures(user: User, now: datetime) -> None:
-    last_success = db.session.scalar(select(func.max(LoginAttempt.attempted_at)).where(
-        LoginAttempt.username == user.username.lower(), LoginAttempt.succeeded.is_(True)))
-    failures = db.session.scalar(select(func.count(LoginAttempt.id)).where(
-        LoginAttempt.username == user.username.lower(), LoginAttempt.succeeded.is_(False),
-        *([LoginAttempt.attempted_at > last_success] if last_success else [])))
-    if failures >= current_app.config["LOGIN_LOCK_FAILURES"]:
-        user.locked_at = now
-        audit.record("user.lock", actor=None, object_type="user", object_id=user.id, org_path=user.org_unit.path,
-                     after={"failed_sign_ins": failures})
+def _audit_soft_lockout(user: User, now: datetime) -> None:
+    """A failure that starts a hold on the account is audited, so administrators see guessing (and may lift the
+    hold early with "unlock")."""
+    hold = account_hold(user.username.lower(), now)
+    if hold and hold[0] == now:  # this very failure began it
+        audit.record("user.soft_lock", actor=None, object_type="user", object_id=user.id,
+                     org_path=user.org_unit.path, after={"until": hold[1].replace(microsecond=0).isoformat() + "Z"})
 
 
 def record_sign_out(user: User) -> None:

@@ -6,12 +6,13 @@ audit → commit once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import false, func, select, union, update
 
+from app import programmes
+from app.domain import clock
 from app.domain.affordability import assess, risk_group
 from app.domain.planner import CaseFigures, DebtFigures
 from app.domain.repayment import remaining_interest
@@ -146,15 +147,14 @@ PERSON_FIELDS = ("title", "first_name", "last_name", "birth_date", "position", "
 
 
 def _may_edit_person(actor: User, person: Person) -> bool:
-    from app.models import ReliefCase
-
-    for model in (DebtCase, ReliefCase):
-        column = model.victim_id if model is ReliefCase else model.person_id
-        rows = db.session.execute(select(model.org_path, model.status).where(column == person.id)).all()
-        for path, status in rows:
-            editable = status in (EDITABLE_STATUSES if model is DebtCase else ("reported", "returned"))
-            if not path.startswith(actor.scope_path) or not editable:
-                return False
+    """A person's registered details may change only while every case of theirs, in any programme, is in the
+    actor's scope and still editable: decided cases depend on them."""
+    for programme in programmes.all_programmes():
+        model = programme.model
+        rows = db.session.execute(select(model.org_path, model.status)
+                                  .where(programme.person_column() == person.id)).all()
+        if any(not path.startswith(actor.scope_path) or status not in programme.editable for path, status in rows):
+            return False
     return True
 
 
@@ -219,7 +219,7 @@ def create_case(actor: User, data: CaseInput, *, commit: bool = True) -> DebtCas
     db.session.add(case)
     _apply_rows(case, data)
     db.session.flush()
-    case.reference = f"DC{be_year(date.today())}-{case.id:06d}"
+    case.reference = f"DC{be_year(clock.today())}-{case.id:06d}"
     refresh_figures(case)
     audit.record("debt_case.create", actor=actor, object_type="debt_case", object_id=case.id,
                  org_path=case.org_path, after=snapshot(case))

@@ -11,8 +11,6 @@ the normal case services, so the rules on shared person records and on plans app
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -32,7 +30,7 @@ from app.extensions import db
 from app.models import AuditEvent, CaseDeduction, Debt, DebtCase, ImportJob, OrgUnit, Person, User
 from app.models.clock import utcnow
 from app.models.debt import CREDITOR_TYPES, DEDUCTION_KINDS, EDITABLE_STATUSES, LEGAL_STATUSES
-from app.services import audit, background
+from app.services import audit, background, spreadsheet_reader
 from app.services.debt_input import CaseInput, DebtInput, parse_case
 from app.services.errors import ServiceError, ValidationFailed
 from app.services.permissions import require
@@ -113,45 +111,28 @@ def _cell_text(value) -> str:
 
 
 def read_table(filename: str, content: bytes) -> Sheet:
-    """The rows of an XLSX (first sheet) or CSV (UTF-8, with or without BOM), keyed by the template's columns."""
-    if filename.lower().endswith(".xlsx") or content[:2] == b"PK":
-        raw = _xlsx_rows(content)
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationFailed(_("Please correct the marked fields."),
-                                   {"file": _("Save the CSV file as UTF-8 (Excel: CSV UTF-8).")}) from None
-        raw = list(csv.reader(io.StringIO(text)))
-    if not raw:
-        raise ValidationFailed(_("Please correct the marked fields."), {"file": _("The file is empty.")})
-    keys = [HEADER_KEYS.get(_cell_text(h).lower()) for h in raw[0]]
-    missing = [thai for key, thai, _e in COLUMNS if key in ("citizen_id", "first_name", "last_name", "monthly_salary")
-               and key not in keys]
-    if missing:
-        raise ValidationFailed(_("Please correct the marked fields."), {
-            "file": _("The first row must hold the template's headers; missing: %(names)s.", names=", ".join(missing))})
-    rows = []
-    for number, values in enumerate(raw[1:], start=2):
-        cells = {key: _cell_text(v) for key, v in zip(keys, values) if key}
-        if any(cells.values()):
+    """The rows of an XLSX (first sheet) or CSV (UTF-8, with or without BOM), keyed by the template's columns.
+    Rows are read one at a time and the row cap applies while reading (issue 14): memory follows the rows kept."""
+    with spreadsheet_reader.open_table(filename, content) as table:
+        if table.header is None:
+            raise ValidationFailed(_("Please correct the marked fields."), {"file": _("The file is empty.")})
+        keys = [HEADER_KEYS.get(_cell_text(h).lower()) for h in table.header]
+        missing = [thai for key, thai, _e in COLUMNS
+                   if key in ("citizen_id", "first_name", "last_name", "monthly_salary") and key not in keys]
+        if missing:
+            raise ValidationFailed(_("Please correct the marked fields."), {"file": _(
+                "The first row must hold the template's headers; missing: %(names)s.", names=", ".join(missing))})
+        width = max(i + 1 for i, key in enumerate(keys) if key)  # columns right of the last header go unread
+        rows = []
+        for number, values in table.rows(width):
+            cells = {key: _cell_text(v) for key, v in zip(keys, values) if key}
+            if not any(cells.values()):
+                continue
+            if len(rows) == MAX_ROWS:
+                raise spreadsheet_reader.Unreadable(_("Row %(row)d is past the limit: a file holds at most %(n)d rows.",
+                                                      row=number, n=MAX_ROWS), row=number)
             rows.append((number, cells))
-        if len(rows) > MAX_ROWS:
-            raise ValidationFailed(_("Please correct the marked fields."),
-                                   {"file": _("A file holds at most %(n)d rows.", n=MAX_ROWS)})
     return Sheet(rows=rows)
-
-
-def _xlsx_rows(content: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 — any unreadable workbook is the user's file, not our error
-        raise ValidationFailed(_("Please correct the marked fields."),
-                               {"file": _("This is not a readable XLSX file.")}) from None
-    sheet = book.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 # ---- checking ------------------------------------------------------------------------------------
@@ -246,6 +227,7 @@ def check(actor: User, cooperative: OrgUnit, sheet: Sheet, progress=None) -> Che
     errors = list(sheet.errors)
     teachers = _group(sheet, errors)
     for i, teacher in enumerate(teachers):
+        background.checkpoint()
         try:
             teacher.parsed = parse_case(teacher.body)
         except ValidationFailed as error:
@@ -265,6 +247,7 @@ def _match_on_file(actor: User, cooperative: OrgUnit, teachers: list[Teacher], e
     by_id = {t.citizen_id: t for t in teachers}
     ids = list(by_id)
     for start in range(0, len(ids), CHUNK):
+        background.checkpoint()
         chunk = ids[start:start + CHUNK]
         people = {p.citizen_id: p for p in db.session.scalars(select(Person).where(Person.citizen_id.in_(chunk)))}
         if not people:
@@ -297,6 +280,7 @@ def commit(actor: User, cooperative: OrgUnit, checked: Checked) -> dict:
     new = [t for t in checked.teachers if not t.existing_case_id]
     _insert_new(actor, cooperative, new)
     for teacher in checked.teachers:
+        background.checkpoint()
         if teacher.existing_case_id:
             _update_existing(actor, teacher)
     summary = checked.summary
@@ -433,11 +417,19 @@ def _set(job_id: int, **values) -> None:
     db.session.commit()
 
 
-STALLED_AFTER = timedelta(minutes=15)  # an import is one transaction: longer than this, its worker died
+# An import is one transaction: longer than this, its worker died (a live one stops at IMPORT_JOB_TIME_LIMIT,
+# which must stay below this).
+STALLED_AFTER = timedelta(minutes=15)
 
 
 def stalled(job: ImportJob) -> bool:
     return job.status == "importing" and (job.claimed_at or job.created_at) < utcnow() - STALLED_AFTER
+
+
+def abandoned(job: ImportJob) -> bool:
+    """A check still "checking" this long after its upload lost its worker (a limit or a failure would have ended
+    it): its page stops waiting for it (issue 14); the file is uploaded again."""
+    return job.status == "checking" and job.created_at < utcnow() - STALLED_AFTER
 
 
 def _claim(job_id: int, source: tuple[str, ...], target: str) -> bool:
@@ -468,18 +460,38 @@ def _load(job: ImportJob) -> tuple[User, OrgUnit, Sheet]:
 def run_check(job_id: int) -> None:
     job = db.session.get(ImportJob, job_id)
     try:
-        actor, cooperative, sheet = _load(job)
-        _set(job_id, total_rows=len(sheet.rows))
-        checked = check(actor, cooperative, sheet, lambda n: _set(job_id, processed_rows=n))
+        with background.deadline(current_app.config["IMPORT_JOB_TIME_LIMIT"]):
+            actor, cooperative, sheet = _load(job)
+            _set(job_id, total_rows=len(sheet.rows))
+            checked = check(actor, cooperative, sheet, lambda n: _set(job_id, processed_rows=n))
         db.session.rollback()  # the dry run changed nothing; end its read transaction
         _set(job_id, status="invalid" if checked.errors else "valid", processed_rows=len(sheet.rows),
              error_count=len(checked.errors), errors=checked.errors[:MAX_REPORTED_ERRORS], summary=checked.summary,
              finished_at=utcnow())
-    except ServiceError as error:
+    except ServiceError as error:  # the file itself: unreadable, too large, past a limit (at a row, if known)
         db.session.rollback()
         message = "; ".join(error.fields.values()) or error.message
-        _set(job_id, status="invalid", error_count=1, errors=[{"row": 1, "column": "", "message": message}],
-             finished_at=utcnow())
+        _set(job_id, status="invalid", error_count=1, finished_at=utcnow(),
+             errors=[{"row": getattr(error, "row", 1), "column": "", "message": message}])
+    except Exception as error:  # noqa: BLE001 — whatever else stops a check ends its job (issue 14)
+        _fail(job_id, error)
+
+
+def _fail(job_id: int, error: Exception) -> None:
+    """End a job as failed with a message for its page (issue 14: a job never stays "checking" or "importing");
+    the traceback goes to the log only. Nothing of the job was written: its transaction is rolled back."""
+    db.session.rollback()
+    if isinstance(error, background.TimeLimitExceeded):
+        current_app.logger.warning("import job %s stopped: %s", job_id, error)
+        message = _("The job ran for more than %(seconds)d seconds and was stopped. Split the file and upload the "
+                    "parts one at a time.", seconds=error.seconds)
+    elif isinstance(error, ServiceError):
+        message = error.message
+    else:
+        current_app.logger.error("import job %s failed", job_id, exc_info=error)
+        message = _("An unexpected error stopped the job. It has been logged for the administrator (import %(id)d).",
+                    id=job_id)
+    _set(job_id, status="failed", failure=message[:1000], finished_at=utcnow())
 
 
 def start_import(actor: User, job_id: int) -> ImportJob:
@@ -496,19 +508,17 @@ def run_import(job_id: int) -> None:
         return  # already running or done: a double click imports once
     job = db.session.get(ImportJob, job_id)
     try:
-        actor, cooperative, sheet = _load(job)
-        checked = check(actor, cooperative, sheet)
-        if checked.errors:  # something changed since the dry run
-            db.session.rollback()
-            _set(job_id, status="invalid", error_count=len(checked.errors),
-                 errors=checked.errors[:MAX_REPORTED_ERRORS], finished_at=utcnow())
-            return
-        summary = commit(actor, cooperative, checked)
+        with background.deadline(current_app.config["IMPORT_JOB_TIME_LIMIT"]):
+            actor, cooperative, sheet = _load(job)
+            checked = check(actor, cooperative, sheet)
+            if checked.errors:  # something changed since the dry run
+                db.session.rollback()
+                _set(job_id, status="invalid", error_count=len(checked.errors),
+                     errors=checked.errors[:MAX_REPORTED_ERRORS], finished_at=utcnow())
+                return
+            summary = commit(actor, cooperative, checked)
         db.session.execute(update(ImportJob).where(ImportJob.id == job_id).values(
             status="done", summary=summary, processed_rows=len(sheet.rows), finished_at=utcnow()))
         db.session.commit()
     except Exception as error:  # noqa: BLE001 — the job reports any failure on its page; nothing was written
-        db.session.rollback()
-        current_app.logger.exception("import %s failed", job_id)
-        message = error.message if isinstance(error, ServiceError) else type(error).__name__
-        _set(job_id, status="failed", failure=message[:1000], finished_at=utcnow())
+        _fail(job_id, error)

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
+from app.domain import clock
 from app.domain.money import MoneyError, parse_money, parse_rate
 from app.domain.thai_id import is_valid_citizen_id, normalise_citizen_id
 from app.models.debt import CREDITOR_TYPES, DEDUCTION_KINDS, LEGAL_STATUSES
@@ -84,6 +85,12 @@ def money_message(error: MoneyError) -> str:
     }.get(error.code, _("Enter a number, e.g. 12500.00."))
 
 
+def clean_text(raw: str) -> str:
+    """Text as typed, less control characters (a NUL, a bell, a terminal escape: none is ever meant, and PostgreSQL
+    refuses NUL); runs of white space become one space."""
+    return " ".join("".join(ch for ch in raw if ch.isspace() or unicodedata.category(ch) != "Cc").split())
+
+
 class FieldReader:
     """Collects every bad field instead of stopping at the first."""
 
@@ -99,8 +106,7 @@ class FieldReader:
         if not isinstance(raw, str):
             self.errors[path] = _("Enter text.")
             return None
-        # Control characters (a bell, a terminal escape) are dropped; runs of spaces become one space.
-        cleaned = " ".join("".join(ch for ch in raw if ch.isspace() or unicodedata.category(ch) != "Cc").split())
+        cleaned = clean_text(raw)
         if len(cleaned) > max_length:
             self.errors[path] = _("Use at most %(n)d characters.", n=max_length)
             return None
@@ -182,7 +188,7 @@ class FieldReader:
         except ValueError:
             self.errors[path] = _("Enter a date as YYYY-MM-DD (Common Era).")
             return None
-        if value > date.today():
+        if value > clock.today():
             self.errors[path] = _("The date cannot be in the future.")
             return None
         if value.year < 1900:

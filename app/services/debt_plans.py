@@ -3,11 +3,11 @@
 stores and audits."""
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
 
+from app.domain import clock
 from app.domain.money import MoneyError, money_str, parse_rate
 from app.domain.planner import LoanTerms, PlanRejected, PlanSpec, evaluate_plan, suggest_term
 from app.domain.repayment import METHODS, Schedule, build_schedule
@@ -168,7 +168,7 @@ def _rejection(error: PlanRejected, settings) -> ValidationFailed:
 def _evaluate(case: DebtCase, spec: PlanSpec):
     settings = plan_settings()
     try:
-        return evaluate_plan(case_figures(case), spec, settings, date.today())
+        return evaluate_plan(case_figures(case), spec, settings, clock.today())
     except PlanRejected as error:
         raise _rejection(error, settings) from None
 
@@ -265,7 +265,7 @@ def suggest(actor: User, case_id: int, data) -> dict:
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), errors)
     settings = plan_settings()
-    found = suggest_term(case_figures(case), keys, terms.annual_rate, terms.method, settings, date.today())
+    found = suggest_term(case_figures(case), keys, terms.annual_rate, terms.method, settings, clock.today())
     if found.feasible:
         return {"feasible": True, "term_months": found.term_months, "monthly_payment": money_str(found.monthly_payment),
                 "after": found.after.as_dict()}

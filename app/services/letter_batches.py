@@ -17,13 +17,16 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, update
 
+from app import programmes
+from app.domain import clock
 from app.extensions import db
-from app.models import CaseSnapshot, DebtCase, Letter, LetterBatch, ReliefCase, User
+from app.models import CaseSnapshot, Letter, LetterBatch, User
 from app.models.clock import utcnow
 from app.services import audit, background, letters
 from app.services.errors import NotFound, ServiceError, ValidationFailed
 from app.services.permissions import require
 from app.services.scope import get_scoped_or_404, scoped
+from app.urls import public_base_url
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 5000
@@ -43,15 +46,12 @@ def pdf_path(batch: LetterBatch) -> Path:
     return folder() / f"batch-{batch.id}-{batch.criteria['file_key']}.pdf"
 
 
-def _model(case_type: str):
-    return DebtCase if case_type == "debt" else ReliefCase
-
-
 def approved_in_month(actor: User, kind_name: str, year: int, month: int) -> list:
     """Cases in the caller's scope whose approval snapshot falls in the month (Bangkok time ≈ UTC+7; the
     month boundary is taken in UTC+7 by shifting the stored UTC times)."""
     kind = letters.KINDS[kind_name]
-    model = _model(kind.case_type)
+    programme = programmes.programme(kind.case_type)
+    model = programme.model
     start = date(year, month, 1)
     end = date(year + (month == 12), month % 12 + 1, 1)
     from datetime import datetime
@@ -59,8 +59,8 @@ def approved_in_month(actor: User, kind_name: str, year: int, month: int) -> lis
     low, high = (datetime.combine(d, datetime.min.time()) - timedelta(hours=7) for d in (start, end))
     approved = (select(CaseSnapshot.case_id).where(CaseSnapshot.case_type == kind.case_type,
                                                    CaseSnapshot.created_at >= low, CaseSnapshot.created_at < high))
-    query = scoped(select(model), model.org_path, actor).where(
-        model.id.in_(approved), model.status.in_(letters.DECIDED[kind.case_type])).order_by(model.id)
+    query = programme.in_scope(select(model), actor).where(
+        model.id.in_(approved), model.status.in_(programme.decided)).order_by(model.id)
     return list(db.session.scalars(query.limit(MAX_BATCH)))
 
 
@@ -80,7 +80,7 @@ def create(actor: User, kind_name, case_ids: list[int], label: str = "") -> Lett
         raise ValidationFailed(_("Please correct the marked fields."),
                                {"case_ids": _("A batch holds at most %(n)d cases.", n=MAX_BATCH)})
     batch = LetterBatch(kind=kind.name, status="queued", total=len(ids), org_path=actor.org_unit.path,
-                        criteria={"case_ids": ids, "label": label[:100], "base_url": letters.public_base_url(),
+                        criteria={"case_ids": ids, "label": label[:100], "base_url": public_base_url(),
                                   "file_key": secrets.token_hex(8)},
                         requested_by_id=actor.id)
     db.session.add(batch)
@@ -148,7 +148,7 @@ def run(batch_id: int) -> None:
 
 
 def _issue_all(actor: User, batch: LetterBatch) -> None:
-    on = letters.today_bangkok()
+    on = clock.today()
     drafts, skipped = [], []
     for case_id in batch.criteria["case_ids"]:
         try:

@@ -25,14 +25,16 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from app.domain.thai_text import be_year, to_bangkok
+from app import programmes
+from app.domain import clock
+from app.domain.thai_text import be_year
 from app.extensions import db
 from app.models import ContinuationCheck, Letter, LetterCounter, OrgUnit, Person, Role, User
-from app.models.clock import utcnow
-from app.services import audit, letter_payloads as data, settings
+from app.services import audit, letter_payloads as data, settings, snapshots
 from app.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.services.permissions import require
 from app.services.scope import get_scoped_or_404, scoped
+from app.urls import public_base_url
 
 COOP, PROVINCE = frozenset({Role.COOPERATIVE_OFFICER.value}), frozenset(
     {Role.PROVINCIAL_OFFICER.value, Role.PROVINCIAL_APPROVER.value})
@@ -58,7 +60,6 @@ KINDS: dict[str, LetterKind] = {k.name: k for k in (
     LetterKind("payment_memo", "relief", _l("Payment-approval memo"), PROVINCE),
     LetterKind("scholarship_continuation", "relief", _l("Scholarship continuation notice"), PROVINCE),
 )}
-DECIDED = {"debt": ("approved", "active", "closed"), "relief": ("approved", "paying", "closed")}
 
 
 def kinds_for(case_type: str) -> list[LetterKind]:
@@ -74,16 +75,11 @@ def content_hash(body: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def today_bangkok() -> date:
-    return to_bangkok(utcnow()).date()
-
 
 # ---- loading -------------------------------------------------------------------------------------
 
 def load_case(actor: User, case_type: str, case_id: int):
-    from app.services import debt_cases, relief
-
-    return (debt_cases.get_case if case_type == "debt" else relief.get_case)(actor, case_id)
+    return programmes.programme(case_type).load(actor, case_id)
 
 
 def _kind(case_type: str, name) -> LetterKind:
@@ -98,7 +94,7 @@ def _kind(case_type: str, name) -> LetterKind:
 def _snapshot(case_type: str, case):
     from app.services.workflow import latest_snapshot
 
-    if case.status not in DECIDED[case_type]:
+    if case.status not in programmes.programme(case_type).decided:
         raise Conflict(_("This letter states a decision: it can be printed once the case is approved."))
     snapshot = latest_snapshot(case_type, case.id)
     if snapshot is None:  # approved before snapshots existed: nothing frozen to print from
@@ -110,16 +106,14 @@ def _snapshot(case_type: str, case):
 
 def _compose(kind: LetterKind, case, debt_id, office: OrgUnit, on: date) -> tuple[dict, str, str, str]:
     """(data, subject, addressee, content hash) for one letter."""
-    from app.services.workflow import debt_snapshot
-
     if kind.name == "case_summary":
-        body = debt_snapshot(case) if case.chosen_plan else _current_debt_body(case)
+        body = programmes.programme("debt").snapshot(case)  # the case as it stands, in the snapshot's shape
         facts = data.case_summary_data(body, case.cooperative, case.status)
         return (facts, f"สรุปข้อมูลกรณีขอแก้ไขปัญหาหนี้สิน ราย {facts['teacher']['name']} ({facts['reference']})",
                 _province_head(case.province_code), content_hash(facts))
     snapshot = _snapshot(kind.case_type, case)
     if kind.case_type == "debt":
-        facts = data.debt_decision_data(snapshot.data, snapshot, case.cooperative)
+        facts = data.debt_decision_data(snapshots.read(snapshot.data), snapshot, case.cooperative)
         teacher = facts["teacher"]["name"]
         if kind.name == "creditor_request":
             if not isinstance(debt_id, int) or isinstance(debt_id, bool):
@@ -136,7 +130,7 @@ def _compose(kind: LetterKind, case, debt_id, office: OrgUnit, on: date) -> tupl
                     snapshot.sha256)
         facts["schedules"] = data.schedule_data(facts, facts["approved_on"])
         return facts, f"ตารางการผ่อนชำระหนี้ของ {teacher}", teacher, snapshot.sha256
-    facts = data.relief_decision_data(snapshot.data, snapshot)
+    facts = data.relief_decision_data(snapshots.read(snapshot.data), snapshot)
     victim = facts["victim"]["name"]
     family = next((b["name"] for b in facts["beneficiaries"]), "ทายาท")
     if kind.name == "decision_notice":
@@ -163,13 +157,6 @@ def _checks(case) -> list:
     ids = [e.id for e in case.entitlements]
     return list(db.session.scalars(select(ContinuationCheck).where(ContinuationCheck.entitlement_id.in_(ids))
                                    .order_by(ContinuationCheck.id))) if ids else []
-
-
-def _current_debt_body(case) -> dict:
-    from app.api.serialise import case_json
-    from app.services.debt_cases import affordability_of
-
-    return case_json(case, affordability_of(case))
 
 
 def head_of(unit: OrgUnit | None) -> str:
@@ -227,7 +214,7 @@ def prepare(actor: User, case_type: str, case_id: int, kind_name, debt_id=None, 
     kind = _kind(case_type, kind_name)
     if not may_issue(actor, kind):
         raise Forbidden(_("Your role cannot issue this letter."))
-    facts, subject, addressee, sha = _compose(kind, case, debt_id, actor.org_unit, on or today_bangkok())
+    facts, subject, addressee, sha = _compose(kind, case, debt_id, actor.org_unit, on or clock.today())
     return Draft(kind, case, facts, subject, addressee, sha, debt_id if kind.needs_debt else None)
 
 
@@ -246,19 +233,10 @@ def _letter_row(actor: User, draft: Draft, number: int, on: date, base_url: str,
                   batch_id=batch_id, issued_by_id=actor.id)
 
 
-def public_base_url() -> str:
-    from flask import has_request_context, request
-
-    configured = current_app.config.get("PUBLIC_BASE_URL")
-    if configured:
-        return configured
-    return request.host_url if has_request_context() else "http://localhost:5000/"
-
-
 def issue(actor: User, case_type: str, case_id: int, kind_name, debt_id=None) -> Letter:
     """Issue one letter: numbered, stored with what it prints, audited, committed."""
     require(actor, "issue_letters")
-    on = today_bangkok()
+    on = clock.today()
     draft = prepare(actor, case_type, case_id, kind_name, debt_id, on)
     return issue_drafts(actor, [draft], on)[0]
 
@@ -284,7 +262,7 @@ def issue_drafts(actor: User, drafts: list[Draft], on: date, batch_id: int | Non
 def creditor_pack(actor: User, case_id: int) -> list[Letter]:
     """One request letter per creditor whose debt the approved plan restructures, issued together."""
     require(actor, "issue_letters")
-    on = today_bangkok()
+    on = clock.today()
     return issue_drafts(actor, pack_drafts(actor, case_id, on), on)
 
 

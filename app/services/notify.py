@@ -9,6 +9,7 @@ from sqlalchemy import literal, select
 
 from app.extensions import db
 from app.models import Notification, OrgUnit, User
+from app.urls import absolute
 
 
 def users_covering(path: str, roles: tuple[str, ...]) -> list[User]:
@@ -40,7 +41,7 @@ def deliver_email(rows) -> None:
         message["From"] = current_app.config["MAIL_FROM"]
         message["To"] = user.email
         message["Subject"] = "KruDesk: " + row.message[:120]
-        message.set_content(row.message + ("\n" + row.link if row.link else ""))
+        message.set_content(row.message + ("\n" + absolute(row.link) if row.link else ""))
         try:
             with smtplib.SMTP(server, current_app.config.get("MAIL_PORT", 25), timeout=10) as smtp:
                 smtp.send_message(message)

@@ -19,7 +19,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, literal, select
 
-from app.domain.thai_text import fiscal_year_bounds, fiscal_year_of, to_bangkok
+from app.domain import clock
+from app.domain.thai_text import fiscal_year_bounds, fiscal_year_of
 from app.extensions import db
 from app.models import DebtCase, DebtCaseRollup, Entitlement, OrgUnit, Payment, ReliefCase, User
 from app.models.clock import utcnow
@@ -168,7 +169,7 @@ def scholarships(path: str) -> dict:
         select(Entitlement.schedule).join(ReliefCase).where(
             ReliefCase.org_path.startswith(path, autoescape=True), ReliefCase.status.in_(("approved", "paying")),
             Entitlement.kind.in_(("scholarship", "stipend")))).scalars().all()
-    year = str(academic_year_of(to_bangkok(utcnow()).date()))
+    year = str(academic_year_of(clock.today()))
     children = {item["person_id"] for schedule in rows for item in schedule if item["period"] >= year}
     due = sum(1 for schedule in rows for item in schedule if item["period"] == year)
     return {"active": sum(1 for schedule in rows if any(i["period"] >= year for i in schedule)),
@@ -250,7 +251,7 @@ def summary(actor: User, province_code: str | None = None, fy: int | None = None
 
 
 def current_fiscal_year() -> int:
-    return fiscal_year_of(to_bangkok(utcnow()).date())
+    return fiscal_year_of(clock.today())
 
 
 def trail(actor: User, unit: OrgUnit) -> list[OrgUnit]:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.domain import clock
 from app.extensions import db
 from app.models import SettingValue, User
 from app.services import audit
@@ -66,7 +67,7 @@ DEFINITIONS: dict[str, SettingDefinition] = {
 
 def value(key: str, on: date | None = None) -> str:
     """The value of `key` in force on `on` (today by default)."""
-    on = on or date.today()
+    on = on or clock.today()
     row = db.session.scalar(
         select(SettingValue.value).where(SettingValue.key == key, SettingValue.effective_from <= on)
         .order_by(SettingValue.effective_from.desc(), SettingValue.id.desc()).limit(1))
@@ -75,7 +76,7 @@ def value(key: str, on: date | None = None) -> str:
 
 def values(on: date | None = None) -> dict[str, str]:
     """Every setting in force on `on`, in one query (the plan service reads them on each request)."""
-    on = on or date.today()
+    on = on or clock.today()
     current = {key: definition.default for key, definition in DEFINITIONS.items()}
     rows = db.session.execute(
         select(SettingValue.key, SettingValue.value).where(SettingValue.effective_from <= on)

@@ -12,7 +12,8 @@ from app.domain.passwords import password_problems
 from app.extensions import db
 from app.models import ApiToken, LoginAttempt, OrgUnit, Role, UnitKind, User
 from app.models.clock import utcnow
-from app.services import audit
+from app.services import audit, sessions
+from app.services.auth import account_hold
 from app.services.errors import NotFound, ValidationFailed
 from app.services.permissions import ROLE_UNIT_KINDS, require
 from app.services.scope import get_scoped_or_404
@@ -119,6 +120,7 @@ def update_user(actor: User, user_id: int, data: UserInput) -> User:
     user.role, user.org_unit, user.active = data.role, unit, data.active
     if not user.active:
         _revoke_all_tokens(user)
+        sessions.end_all(user, "deactivated")
     old, new = audit.changed_fields(before, _snapshot(user))
     if new:
         audit.record("user.update", actor=actor, object_type="user", object_id=user.id,
@@ -136,6 +138,7 @@ def set_active(actor: User, user_id: int, active: bool) -> User:
         user.active = active
         if not active:
             _revoke_all_tokens(user)
+            sessions.end_all(user, "deactivated")  # reactivating later does not bring these sessions back
         audit.record("user.activate" if active else "user.deactivate", actor=actor, object_type="user",
                      object_id=user.id, org_path=user.org_unit.path,
                      before={"active": not active}, after={"active": active})
@@ -144,12 +147,15 @@ def set_active(actor: User, user_id: int, active: bool) -> User:
 
 
 def unlock(actor: User, user_id: int) -> User:
-    """Administrators unlock an account locked by repeated failed sign-ins (audited)."""
+    """Administrators lift a hold on an account after failed sign-ins early (audited): the soft lockout of
+    services/auth.py, or a lock set before it replaced the permanent one (issue 14)."""
     require(actor, "manage_users")
     user = get_scoped_or_404(User, user_id, actor, OrgUnit.path)
-    if user.locked_at is not None:
+    hold = account_hold(user.username.lower(), utcnow())
+    if user.locked_at is not None or hold:
+        held_since = user.locked_at or hold[0]
         audit.record("user.unlock", actor=actor, object_type="user", object_id=user.id, org_path=user.org_unit.path,
-                     before={"locked_at": user.locked_at.isoformat()}, after={"locked_at": None})
+                     before={"locked_at": held_since.isoformat()}, after={"locked_at": None})
         user.locked_at = None
         db.session.add(LoginAttempt(username=user.username.lower(), address="unlock", succeeded=True,
                                     attempted_at=utcnow()))  # the failures before the unlock no longer count
@@ -169,6 +175,7 @@ def reset_password(actor: User | None, user_id: int, new_password: str) -> User:
         raise ValidationFailed(_("Please correct the marked fields."), {"password": " ".join(problems)})
     user.password_hash = hash_password(new_password)
     _revoke_all_tokens(user)
+    sessions.end_all(user, "password_reset")
     # The hash itself is never written to the audit trail.
     audit.record("user.reset_password", actor=actor, object_type="user", object_id=user.id,
                  org_path=user.org_unit.path)

@@ -8,20 +8,20 @@ and PostgreSQL alike.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
-from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from app import programmes
 from app.domain import workflow as table
 from app.extensions import db
-from app.models import CaseSnapshot, CaseTransition, DebtCase, User
+from app.models import CaseSnapshot, CaseTransition, User
 from app.models.clock import utcnow
-from app.services import audit, notify, settings
+from app.programmes import Programme
+from app.services import audit, notify, snapshots
 from app.services.errors import Conflict, Forbidden, ValidationFailed
+from app.services.permissions import can
 
 
 @dataclass
@@ -33,80 +33,9 @@ class TransitionRequest:
     resolution_no: str | None = None
 
 
-def snapshot_hash(data: dict) -> str:
-    """SHA-256 of the canonical JSON (sorted keys, no spaces): the same content always gives the same hash."""
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-# ---- debt cases ----------------------------------------------------------------------------------
-
-def _consolidated_principal(case: DebtCase) -> Decimal:
-    plan = case.chosen_plan
-    if plan is None or not plan.result.get("new_loan"):
-        return Decimal("0")
-    return Decimal(plan.result["new_loan"]["principal"])
-
-
-def _debt_guard(name: str, case: DebtCase) -> str | None:
-    """None when the guard passes, else why not."""
-    threshold = Decimal(settings.value("approval.regional_threshold"))
-    if name == "chosen_plan":
-        return None if case.chosen_plan else _("Choose a plan before submitting the case.")
-    if name == "above_regional_threshold":
-        return None if _consolidated_principal(case) > threshold else "below"
-    if name == "below_regional_threshold":
-        return None if _consolidated_principal(case) <= threshold else "above"
-    raise KeyError(name)
-
-
-def debt_snapshot(case: DebtCase, affordability=None) -> dict:
-    """What the approver approved: the teacher, the figures and the chosen plan with its result.
-    `affordability` is the case's current assessment when the caller already has it (bulk generation)."""
-    from app.api.serialise import case_json
-    from app.services.debt_cases import affordability_of
-
-    body = case_json(case, affordability or affordability_of(case))
-    for volatile in ("version", "status", "updated_at", "plans"):
-        body.pop(volatile, None)
-    chosen = case.chosen_plan
-    body["chosen_plan"] = {"id": chosen.id, "label": chosen.label, "spec": chosen.spec, **chosen.result}
-    return body
-
-
-@dataclass(frozen=True)
-class CaseKind:
-    """What the engine needs to know about one programme's cases."""
-
-    name: str
-    load: object        # (actor, case_id) -> case, 404 outside the scope
-    guard: object       # (guard name, case) -> None or why not
-    snapshot: object    # (case) -> dict frozen on approval
-    link: object        # (case) -> app-relative URL
-    prepare: object = None  # (case, request) -> None, before guards (e.g. choose the plan on submit)
-
-
-def _debt_prepare(case: DebtCase, request: TransitionRequest) -> None:
-    from app.services.debt_plans import mark_chosen
-
-    if request.plan_id is not None and request.action == "submit":
-        mark_chosen(case, request.plan_id)
-
-
-def _kinds() -> dict[str, CaseKind]:
-    from app.services import debt_cases, relief
-
-    return {
-        "debt": CaseKind("debt", debt_cases.get_case, _debt_guard, debt_snapshot,
-                         lambda case: f"/debt-cases/{case.id}", _debt_prepare),
-        "relief": CaseKind("relief", relief.get_case, relief.guard, relief.snapshot,
-                           lambda case: f"/relief-cases/{case.id}"),
-    }
-
-
 def transition(case_type: str, actor: User, case_id: int, request: TransitionRequest):
-    """Move a case of either programme along its table (app/domain/workflow.py)."""
-    kind = _kinds()[case_type]
+    """Move a case of any programme (app/programmes/) along its table (app/domain/workflow.py)."""
+    kind = programmes.programme(case_type)
     rows = table.TABLES[case_type]
     case = kind.load(actor, case_id)
     action = request.action
@@ -129,11 +58,11 @@ def transition(case_type: str, actor: User, case_id: int, request: TransitionReq
     raise ValidationFailed(failures[0], {"action": failures[0]})
 
 
-def transition_debt_case(actor: User, case_id: int, request: TransitionRequest) -> DebtCase:
+def transition_debt_case(actor: User, case_id: int, request: TransitionRequest):
     return transition("debt", actor, case_id, request)
 
 
-def _apply(actor: User, case, transition: table.Transition, request: TransitionRequest, kind: CaseKind):
+def _apply(actor: User, case, transition: table.Transition, request: TransitionRequest, kind: Programme):
     case_type = kind.name
     comment = " ".join((request.comment or "").split())[:2000] or None
     if transition.comment_required and not comment:
@@ -168,7 +97,7 @@ def _apply(actor: User, case, transition: table.Transition, request: TransitionR
     after = {"status": transition.target, "comment": comment}
     if transition.approval and transition.target == "approved":
         data = kind.snapshot(case)
-        digest = snapshot_hash(data)
+        digest = snapshots.sha256_of(data)
         db.session.add(CaseSnapshot(case_type=case_type, case_id=case.id, transition_id=row.id, data=data,
                                     sha256=digest))
         after["snapshot_sha256"] = digest
@@ -180,8 +109,8 @@ def _apply(actor: User, case, transition: table.Transition, request: TransitionR
     return case
 
 
-def _notify_next(case, transition: table.Transition, actor: User, kind: CaseKind):
-    link = kind.link(case)  # app-relative: services also run outside requests (CLI, workers)
+def _notify_next(case, transition: table.Transition, actor: User, kind: Programme):
+    link = kind.link(case)
     waiting_roles = [role for role, states in table.INBOXES[kind.name].items() if transition.target in states
                      and role in (table.PROV_APPROVER, table.REG_APPROVER)]
     message = _("Case %(ref)s is now “%(status)s” (%(action)s by %(who)s).", ref=case.reference,
@@ -210,18 +139,9 @@ def available_actions(actor: User, case, case_type: str = "debt") -> list[str]:
 
 def inbox_query(actor: User, case_type: str = "debt"):
     """Cases waiting for this user's role in their scope, oldest first."""
-    from app.models import ReliefCase
-    from app.services.permissions import can
-    from app.services.scope import scoped
-
+    kind = programmes.programme(case_type)
     states = table.INBOXES[case_type].get(actor.role)
-    model = DebtCase if case_type == "debt" else ReliefCase
-    if not states or not can(actor, f"view_{case_type}_cases"):
+    if not states or not can(actor, kind.view_permission):
         return None
-    if model is DebtCase:
-        from app.services.debt_cases import in_scope_of
-
-        stmt = in_scope_of(select(model), actor)
-    else:
-        stmt = scoped(select(model), model.org_path, actor)
-    return stmt.where(model.status.in_(states)).order_by(model.status_since, model.id)
+    model = kind.model
+    return kind.in_scope(select(model), actor).where(model.status.in_(states)).order_by(model.status_since, model.id)

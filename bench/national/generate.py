@@ -186,7 +186,8 @@ class DebtCaseGenerator:
     def chunk(self, start: int, count: int) -> None:
         from app.domain.affordability import assess
         from app.domain.thai_text import be_year
-        from app.services.workflow import debt_snapshot, snapshot_hash
+        from app.programmes.debt import snapshot as debt_snapshot
+        from app.services.snapshots import sha256_of as snapshot_hash
 
         rng, actors = self.rng, self.actors
         rows = {table: [] for table in TABLES}
@@ -340,13 +341,13 @@ def relief_payload(rng: random.Random, serial: int) -> dict:
 
 
 def relief_cases(count: int, seed: int) -> int:
-    from app.services import relief
+    from app.services import relief, relief_input
 
     rng = random.Random(seed + 1)
     officers = _relief_officers()
     for serial in range(count):
         payload = relief_payload(rng, serial)
-        relief.create_case(officers[payload["incident"]["province_code"]], relief.parse_relief(payload))
+        relief.create_case(officers[payload["incident"]["province_code"]], relief_input.parse_relief(payload))
     return count
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, update
 
+from app.domain import clock
 from app.domain.thai_text import baht_text, be_year, format_be_date
 from app.extensions import db
 from app.models import AuditEvent, CaseSnapshot, Debt, DebtCase, Letter, LetterBatch, User
@@ -30,7 +31,7 @@ def text_of(letter) -> str:
 
 
 def today_words() -> str:
-    return format_be_date(letters.today_bangkok())
+    return format_be_date(clock.today())
 
 
 def test_approval_notice_prints_the_approved_plan_in_digits_and_words(decided):
@@ -130,7 +131,7 @@ def test_relief_letters_for_the_demo_family(decided):
         assert norm(part) in decision, part
     memo = text_of(letters.issue(officer, "relief", relief.id, "payment_memo"))
     assert norm("บันทึกข้อความ") in memo and "250,000.00" in memo and norm("ขออนุมัติเบิกจ่าย") in memo
-    year = be_year(letters.today_bangkok()) - (1 if (letters.today_bangkok().month, letters.today_bangkok().day) < (5, 16) else 0)
+    year = be_year(clock.today()) - (1 if (clock.today().month, clock.today().day) < (5, 16) else 0)
     notice = text_of(letters.issue(officer, "relief", relief.id, "scholarship_continuation"))
     assert norm(f"ปีการศึกษา {year}") in notice and norm("รอหลักฐาน") in notice
 
@@ -141,7 +142,7 @@ def test_numbers_run_per_office_and_restart_each_year(decided):
     second = letters.issue(user("province_approver"), "debt", debt.id, "deduction_notice")
     other_office = letters.issue(user("south_officer"), "relief", relief.id, "decision_notice")
     assert (first.number, second.number, other_office.number) == (1, 2, 1)
-    assert first.be_year == be_year(letters.today_bangkok())
+    assert first.be_year == be_year(clock.today())
     start_next_year = letters.allocate_numbers(first.office_id, first.be_year + 1)
     assert start_next_year == 1
 
@@ -226,7 +227,7 @@ def test_a_batch_issues_and_merges_every_letter(decided):
     ids = approved_cases(2) + [debt.id]
     draft_id, _plan = new_case()  # not approved: listed as skipped, not fatal
     officer = user("province_officer")
-    month = letters.today_bangkok()
+    month = clock.today()
     assert set(ids) <= {c.id for c in letter_batches.approved_in_month(officer, "approval_notice", month.year, month.month)}
     batch = letter_batches.create(officer, "approval_notice", ids + [draft_id], label="test")
     letter_batches.run(batch.id)

@@ -11,7 +11,8 @@ from app.models import AuditEvent, CaseSnapshot, CaseTransition, DebtCase, Notif
 from app.services import debt_cases, debt_plans, settings, workflow
 from app.services.debt_input import parse_case
 from app.services.errors import Conflict, Forbidden, ValidationFailed
-from app.services.workflow import TransitionRequest, snapshot_hash
+from app.services.snapshots import sha256_of as snapshot_hash
+from app.services.workflow import TransitionRequest
 from tests.api.test_debt_cases_api import three_debts
 
 ROLE_USERS = {Role.COOPERATIVE_OFFICER.value: "coop_officer", Role.PROVINCIAL_OFFICER.value: "province_officer",

@@ -56,6 +56,8 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("auth.login", "GET"): Entry(PUBLIC, signed_in_ok=ok(302)),
     ("auth.login", "POST"): Entry(PUBLIC, ok=ok(422), signed_in_ok=ok(302)),
     ("auth.logout", "POST"): Entry(ALL, ok=ok(302)),
+    ("auth.account_sessions", "GET"): Entry(ALL),
+    ("auth.sign_out_everywhere", "POST"): Entry(ALL, ok=ok(302)),
     ("main.index", "GET"): Entry(ALL),
     ("main.org_units", "GET"): Entry(ALL),
     ("main.org_unit", "GET"): Entry(ALL, obj="unit"),
@@ -204,7 +206,7 @@ def _debt_case(username: str):
 
 def _relief_case(in_scope: bool) -> dict:
     """A relief case with one piece of evidence: in Pattani (the south users' scope), or in Yala (outside it)."""
-    from app.services import relief
+    from app.services import relief, relief_evidence, relief_input, relief_payments
     from tests.api.test_relief_api import PDF, death_case
     from tests.factories import UserFactory
 
@@ -214,8 +216,8 @@ def _relief_case(in_scope: bool) -> dict:
     else:
         officer = UserFactory(username="yala_officer", role="provincial_officer", org_unit=unit_by_code("95"))
         body = death_case(incident__province_code="95", incident__district="เมืองยะลา")
-    case = relief.create_case(officer, relief.parse_relief(body))
-    evidence = relief.add_evidence(officer, case.id, "police_report", "report.pdf", PDF)
+    case = relief.create_case(officer, relief_input.parse_relief(body))
+    evidence = relief_evidence.add_evidence(officer, case.id, "police_report", "report.pdf", PDF)
     return {"case_id": case.id, "evidence_id": evidence.id, "_path": case.org_path}
 
 

@@ -1,0 +1,53 @@
+"""Teacher-debt restructuring through model savings cooperatives (domain.md, "Debt cases")."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.models import DebtCase, DebtCaseStatus
+from app.models.debt import DECIDED_STATUSES, EDITABLE_STATUSES
+from app.programmes import Programme
+from app.services import debt_cases, debt_plans, settings, snapshots
+
+
+def _consolidated_principal(case: DebtCase) -> Decimal:
+    plan = case.chosen_plan
+    if plan is None or not plan.result.get("new_loan"):
+        return Decimal("0")
+    return Decimal(plan.result["new_loan"]["principal"])
+
+
+def guard(name: str, case: DebtCase) -> str | None:
+    """The guards of app/domain/workflow.py's debt table: None when it passes, else why not."""
+    # Above the regional threshold (a setting; domain.md, Workflow) a regional approver decides as well.
+    threshold = Decimal(settings.value("approval.regional_threshold"))
+    if name == "chosen_plan":
+        return None if case.chosen_plan else _("Choose a plan before submitting the case.")
+    if name == "above_regional_threshold":
+        return None if _consolidated_principal(case) > threshold else "below"
+    if name == "below_regional_threshold":
+        return None if _consolidated_principal(case) <= threshold else "above"
+    raise KeyError(name)
+
+
+def prepare(case: DebtCase, request) -> None:
+    """Submitting names the plan to decide on."""
+    if request.plan_id is not None and request.action == "submit":
+        debt_plans.mark_chosen(case, request.plan_id)
+
+
+def snapshot(case: DebtCase, affordability=None) -> dict:
+    """`affordability` when the caller already has the case's assessment (bulk generation)."""
+    return snapshots.debt_snapshot(case, affordability or debt_cases.affordability_of(case))
+
+
+PROGRAMME = Programme(
+    name="debt", label=_l("Debt cases"), model=DebtCase, statuses=DebtCaseStatus,
+    editable=EDITABLE_STATUSES, decided=DECIDED_STATUSES, page_endpoint="debt.case",
+    view_permission="view_debt_cases", person_column=lambda: DebtCase.person_id,
+    load=debt_cases.get_case, in_scope=debt_cases.in_scope_of, guard=guard, snapshot=snapshot, prepare=prepare,
+    letter_kinds=("case_summary", "creditor_request", "approval_notice", "deduction_notice", "schedule"),
+    references=("DC",),
+)

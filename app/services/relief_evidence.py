@@ -1,0 +1,81 @@
+"""Evidence for relief cases: PDF, JPEG or PNG, checked by content, stored under random names and served only
+to users in the case's scope (domain.md, "Relief cases")."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.models import Evidence, User
+from app.services import audit, settings
+from app.services.debt_input import clean_text
+from app.services.errors import Conflict, NotFound, ValidationFailed
+from app.services.permissions import require
+from app.services.relief import get_case
+
+EVIDENCE_KINDS = ("death_certificate", "police_report", "medical_certificate", "disability_certificate",
+                  "house_registration", "marriage_certificate", "birth_certificate", "claimant_id",
+                  "damage_assessment", "enrolment_proof", "other")
+FILE_SIGNATURES = {  # checked by content, not by name
+    b"%PDF-": "application/pdf",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
+
+
+
+def evidence_folder() -> Path:
+    folder = Path(current_app.instance_path) / "evidence"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _clean_filename(filename: str | None) -> str:
+    """The name as the uploader's computer gave it, cleaned like any typed text (a NUL in it once made the file
+    impossible to download: Content-Disposition cannot carry one), without folders."""
+    return clean_text(Path(filename or "").name)[:200] or "file"
+
+
+def add_evidence(actor: User, case_id: int, kind: str, filename: str, content: bytes) -> Evidence:
+    case = get_case(actor, case_id)
+    require(actor, "edit_relief_cases")
+    if not case.accepts_evidence:
+        raise Conflict(_("A closed or rejected case takes no more evidence."))
+    errors = {}
+    if kind not in EVIDENCE_KINDS:
+        errors["kind"] = _("Choose one of: %(options)s.", options=", ".join(EVIDENCE_KINDS))
+    limit = int(settings.value("relief.evidence_max_mb")) * 1024 * 1024
+    content_type = next((t for sig, t in FILE_SIGNATURES.items() if content.startswith(sig)), None)
+    if not content:
+        errors["file"] = _("Choose a file.")
+    elif len(content) > limit:
+        errors["file"] = _("The file is larger than %(mb)s MB.", mb=settings.value("relief.evidence_max_mb"))
+    elif content_type is None:
+        errors["file"] = _("Upload a PDF, JPEG or PNG file (checked by its content, not its name).")
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), errors)
+    stored = secrets.token_hex(16)
+    (evidence_folder() / stored).write_bytes(content)
+    row = Evidence(case=case, kind=kind, filename=_clean_filename(filename), stored_name=stored,
+                   content_type=content_type, size=len(content), sha256=hashlib.sha256(content).hexdigest(),
+                   uploaded_by_id=actor.id)
+    db.session.add(row)
+    db.session.flush()
+    audit.record("relief_evidence.add", actor=actor, object_type="relief_case", object_id=case.id,
+                 org_path=case.org_path, after={"kind": kind, "filename": row.filename, "sha256": row.sha256})
+    db.session.commit()
+    return row
+
+
+def evidence_file(actor: User, case_id: int, evidence_id: int) -> tuple[Evidence, Path]:
+    case = get_case(actor, case_id)
+    row = next((e for e in case.evidence if e.id == evidence_id), None)
+    if row is None:
+        raise NotFound()
+    return row, evidence_folder() / row.stored_name
+
+

@@ -1,0 +1,106 @@
+"""Approval snapshots (issue 15): what an approver approved, frozen as JSON with its SHA-256.
+
+A snapshot is its own versioned document, built here from the models, not the API's serialiser: renaming an API
+field never changes what is frozen, hashed and printed. Letters, schedules and (later) deduction lists read
+snapshots only, through read().
+
+Schema 1 has the fields that snapshots had before they carried a version, plus "schema": 1. Older snapshots (no
+"schema" key) are read as schema 1 unchanged, so letters of cases approved before still print the same.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from app.domain.money import money_str, rate_str
+from app.domain.thai_id import mask_bank_account
+from app.models import DebtCase, ReliefCase
+
+SCHEMA = 1
+
+
+def sha256_of(data: dict) -> str:
+    """SHA-256 of the canonical JSON (sorted keys, no spaces): the same content always gives the same hash."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def read(data: dict) -> dict:
+    """A stored snapshot in the current schema, whichever schema it was frozen in."""
+    schema = data.get("schema", 1)  # before versioning, the shape was schema 1's
+    if schema != SCHEMA:
+        raise ValueError(f"unknown snapshot schema {schema!r}")
+    return data
+
+
+def _stamp(moment) -> str:
+    return moment.replace(microsecond=0).isoformat() + "Z"
+
+
+def _person(person) -> dict:
+    return {"citizen_id": person.citizen_id, "title": person.title, "first_name": person.first_name,
+            "last_name": person.last_name, "birth_date": person.birth_date.isoformat() if person.birth_date else None}
+
+
+# ---- debt cases ------------------------------------------------------------------------------------------------
+
+def debt_snapshot(case: DebtCase, affordability) -> dict:
+    """The teacher, the figures as assessed at approval, and the chosen plan with its result."""
+    chosen = case.chosen_plan
+    return {
+        "schema": SCHEMA,
+        "id": case.id, "reference": case.reference,
+        "cooperative_code": case.cooperative.code, "province_code": case.province_code,
+        "teacher": {**_person(case.person), "position": case.person.position, "workplace": case.person.workplace},
+        "monthly_salary": money_str(case.monthly_salary), "monthly_allowances": money_str(case.monthly_allowances),
+        "deductions": [{"id": d.id, "kind": d.kind, "label": d.label, "monthly_amount": money_str(d.monthly_amount)}
+                       for d in case.deductions],
+        "debts": [{"id": d.id, "creditor_name": d.creditor_name, "creditor_type": d.creditor_type,
+                   "outstanding": money_str(d.outstanding), "annual_rate": rate_str(d.annual_rate),
+                   "monthly_payment": money_str(d.monthly_payment), "remaining_months": d.remaining_months,
+                   "salary_deducted": d.salary_deducted, "legal_status": d.legal_status,
+                   "guarantors": d.guarantors} for d in case.debts],
+        "affordability": affordability.as_dict(),
+        "risk_group": case.risk_group,
+        "chosen_plan_id": chosen.id if chosen else None,
+        "status_since": _stamp(case.status_since),
+        "created_at": _stamp(case.created_at),
+        "chosen_plan": ({"id": chosen.id, "label": chosen.label, "spec": chosen.spec, **chosen.result}
+                        if chosen else None),
+    }
+
+
+# ---- relief cases ----------------------------------------------------------------------------------------------
+
+def relief_snapshot(case: ReliefCase, paid_total) -> dict:
+    """The incident, the victim, the heirs and the entitlements with their shares and schedules.
+    `paid_total(entitlement_id)` is what was paid before approval (nothing, as a rule)."""
+    people = {b.person_id: b.person for b in case.beneficiaries}
+    people[case.victim_id] = case.victim
+
+    def cid(person_id):
+        return people[person_id].citizen_id if person_id in people else None
+
+    return {
+        "schema": SCHEMA,
+        "id": case.id, "reference": case.reference, "province_code": case.province_code,
+        "incident": {"date": case.incident.occurred_on.isoformat(), "province_code": case.incident.province_code,
+                     "district": case.incident.district, "kind": case.incident.kind,
+                     "police_report_no": case.incident.police_report_no, "summary": case.incident.summary},
+        "victim": {**_person(case.victim), "employment_type": case.employment_type, "workplace": case.workplace,
+                   "harm": case.harm},
+        "beneficiaries": [{**_person(b.person), "relationship": b.relationship_, "education_level": b.education_level,
+                           "bank_account": mask_bank_account(b.bank_account) or None} for b in case.beneficiaries],
+        "split_method": case.split_method,
+        "entitlements": [{
+            "id": e.id, "programme": e.programme, "kind": e.kind, "amount": money_str(e.amount),
+            "offset": money_str(e.offset),
+            "rule": {key: e.rule_snapshot[key] for key in ("code", "title", "source", "effective_from")},
+            "beneficiary_shares": [{"citizen_id": cid(s["person_id"]), "amount": s["amount"],
+                                    "remainder": s["remainder"]} for s in e.shares],
+            "schedule": [{"citizen_id": cid(i["person_id"]), "period": i["period"], "amount": i["amount"],
+                          "due": i["due"], "education_level": i["level"]} for i in e.schedule],
+            "paid": money_str(paid_total(e.id)),
+        } for e in case.entitlements],
+        "created_at": _stamp(case.created_at),
+    }

@@ -1,0 +1,83 @@
+"""Approval snapshots are their own versioned documents (issue 15, item 1): built from the models, never from the
+API's serialiser, and snapshots frozen before they carried a schema still print the same letters."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.api import serialise
+from app.api.relief_serialise import case_json as relief_case_json
+from app.extensions import db
+from app.models import CaseSnapshot
+from app.services import letters, snapshots
+from app.services.debt_cases import affordability_of
+from tests.pdf.helpers import norm, pdf_text
+from tests.services.test_letters import user
+
+
+def _stored(case_type: str, case_id: int) -> CaseSnapshot:
+    return db.session.scalar(select(CaseSnapshot).where(CaseSnapshot.case_type == case_type,
+                                                        CaseSnapshot.case_id == case_id))
+
+
+def _legacy_debt_snapshot(case) -> dict:
+    """What approval froze before snapshots had a schema: the API's case JSON less its volatile fields."""
+    body = serialise.case_json(case, affordability_of(case))
+    for volatile in ("version", "status", "updated_at", "plans"):
+        body.pop(volatile)
+    chosen = case.chosen_plan
+    body["chosen_plan"] = {"id": chosen.id, "label": chosen.label, "spec": chosen.spec, **chosen.result}
+    return body
+
+
+def _legacy_relief_snapshot(case) -> dict:
+    body = relief_case_json(case)
+    for volatile in ("version", "status", "evidence", "evidence_required", "payments", "updated_at"):
+        body.pop(volatile)
+    return body
+
+
+def test_schema_1_is_the_old_shape_with_a_version(decided):
+    debt, relief = decided
+    debt_snapshot, relief_snapshot = _stored("debt", debt.id).data, _stored("relief", relief.id).data
+    assert debt_snapshot["schema"] == 1 and relief_snapshot["schema"] == 1
+    assert {k: v for k, v in debt_snapshot.items() if k != "schema"} == _legacy_debt_snapshot(debt)
+    # The relief payments made after approval are not frozen; the approved amounts are.
+    legacy = _legacy_relief_snapshot(relief)
+    for entitlement in legacy["entitlements"]:
+        entitlement["paid"] = "0.00"
+    assert {k: v for k, v in relief_snapshot.items() if k != "schema"} == legacy
+
+
+def test_renaming_an_api_field_changes_nothing_that_is_frozen(decided, monkeypatch):
+    debt, _ = decided
+    before = snapshots.debt_snapshot(debt, affordability_of(debt))
+    original = serialise.case_json
+    monkeypatch.setattr(serialise, "case_json",
+                        lambda case, a: {("debtor" if k == "teacher" else k): v for k, v in original(case, a).items()})
+    assert snapshots.debt_snapshot(debt, affordability_of(debt)) == before
+    assert "teacher" in before
+
+
+def test_a_snapshot_frozen_before_schemas_prints_the_same_letter(decided):
+    debt, relief = decided
+    for case_type, case, kind in (("debt", debt, "approval_notice"), ("debt", debt, "schedule"),
+                                  ("relief", relief, "decision_notice")):
+        stored = _stored(case_type, case.id)
+        current = letters.issue(user("province_officer" if case_type == "debt" else "south_officer"),
+                                case_type, case.id, kind)
+        stored.data = {k: v for k, v in stored.data.items() if k != "schema"}  # as stored before versioning
+        db.session.commit()
+        legacy = letters.issue(user("province_officer" if case_type == "debt" else "south_officer"),
+                               case_type, case.id, kind)
+        assert legacy.payload["data"] == current.payload["data"]
+        assert legacy.content_sha256 == current.content_sha256
+        text = pdf_text(letters.render([legacy]))
+        assert norm(legacy.payload["data"]["reference"]) in text
+        stored.data = {**stored.data, "schema": 1}
+        db.session.commit()
+
+
+def test_an_unknown_schema_is_refused_rather_than_misread():
+    with pytest.raises(ValueError, match="schema"):
+        snapshots.read({"schema": 99})
