@@ -4,9 +4,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select, update
 
 from app.auth.forms import EmptyForm
+from app.domain.clock import utcnow
 from app.extensions import db
 from app.models import Notification
-from app.models.clock import utcnow
 from app.services import workflow
 from app.web import paginate
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.clock import utcnow
 from app.extensions import db
-from app.models.clock import utcnow
 from app.models.org import OrgUnit
 from app.models.people import Person
 

@@ -6,8 +6,8 @@ from datetime import date, datetime
 from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.domain.clock import utcnow
 from app.extensions import db
-from app.models.clock import utcnow
 
 
 class Person(db.Model):

@@ -8,8 +8,8 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.clock import utcnow
 from app.extensions import db
-from app.models.clock import utcnow
 from app.models.org import OrgUnit
 
 

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.domain.clock import utcnow
 from app.extensions import db
-from app.models.clock import utcnow
 
 
 class CaseTransition(db.Model):

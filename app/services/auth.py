@@ -11,9 +11,9 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.domain.clock import utcnow
 from app.extensions import db
 from app.models import ApiToken, LoginAttempt, User
-from app.models.clock import utcnow
 from app.services import audit
 
 _dummy_hashes: dict[str, str] = {}

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from app.domain.clock import utcnow
 from app.extensions import db
-from app.models.clock import utcnow
 
 
 def _sqlite_file() -> str | None:

@@ -22,13 +22,14 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, insert, or_, select, update
 
+from app.domain import clock
 from app.domain.affordability import assess, risk_group
+from app.domain.clock import utcnow
 from app.domain.repayment import remaining_interest
 from app.domain.thai_id import normalise_citizen_id
 from app.domain.thai_text import be_year
 from app.extensions import db
 from app.models import AuditEvent, CaseDeduction, Debt, DebtCase, ImportJob, OrgUnit, Person, User
-from app.models.clock import utcnow
 from app.models.debt import CREDITOR_TYPES, DEDUCTION_KINDS, EDITABLE_STATUSES, LEGAL_STATUSES
 from app.services import audit, background, spreadsheet_reader
 from app.services.debt_input import CaseInput, DebtInput, parse_case
@@ -317,7 +318,7 @@ def _insert_new(actor: User, cooperative: OrgUnit, teachers: list[Teacher]) -> N
     """Bulk inserts for teachers with no editable case here: people (unless on file), cases, rows, audit."""
     if not teachers:
         return
-    now, year = utcnow(), be_year(date.today())
+    now, year = utcnow(), be_year(clock.today())
     settings = plan_settings().affordability
     fresh = [t for t in teachers if t.person_id is None]
     if fresh:

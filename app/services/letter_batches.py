@@ -19,9 +19,9 @@ from sqlalchemy import and_, func, or_, select, update
 
 from app import programmes
 from app.domain import clock
+from app.domain.clock import utcnow
 from app.extensions import db
 from app.models import CaseSnapshot, Letter, LetterBatch, User
-from app.models.clock import utcnow
 from app.services import audit, background, letters
 from app.services.errors import NotFound, ServiceError, ValidationFailed
 from app.services.permissions import require

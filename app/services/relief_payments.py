@@ -11,10 +11,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.domain import clock
+from app.domain.clock import utcnow
 from app.domain.money import MoneyError, money_str, parse_money
 from app.extensions import db
 from app.models import ContinuationCheck, Entitlement, Payment, ReliefCase, User
-from app.models.clock import utcnow
 from app.models.relief import PAYABLE_STATUSES
 from app.services import audit, workflow
 from app.services.debt_input import FieldReader, money_message

@@ -20,10 +20,10 @@ from decimal import Decimal
 from sqlalchemy import func, literal, select
 
 from app.domain import clock
+from app.domain.clock import utcnow
 from app.domain.thai_text import fiscal_year_bounds, fiscal_year_of
 from app.extensions import db
 from app.models import DebtCase, DebtCaseRollup, Entitlement, OrgUnit, Payment, ReliefCase, User
-from app.models.clock import utcnow
 from app.models.debt import DebtCaseStatus
 from app.services.errors import NotFound
 from app.services.scope import in_scope

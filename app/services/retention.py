@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from app.domain.clock import utcnow
 from app.extensions import db
 from app.models import DebtCase, LoginAttempt, ReliefCase
-from app.models.clock import utcnow
 from app.services import settings
 
 ENDED = ("closed", "rejected")

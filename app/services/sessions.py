@@ -13,9 +13,9 @@ import secrets
 from flask import current_app
 from sqlalchemy import select, update
 
+from app.domain.clock import utcnow
 from app.extensions import db
 from app.models import ApiToken, User, UserSession
-from app.models.clock import utcnow
 from app.services import audit
 
 

@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from werkzeug.security import generate_password_hash
 
+from app.domain.clock import utcnow
 from app.domain.passwords import password_problems
 from app.extensions import db
 from app.models import ApiToken, LoginAttempt, OrgUnit, Role, UnitKind, User
-from app.models.clock import utcnow
 from app.services import audit, sessions
 from app.services.auth import account_hold
 from app.services.errors import NotFound, ValidationFailed

@@ -15,9 +15,9 @@ from sqlalchemy import select, update
 
 from app import programmes
 from app.domain import workflow as table
+from app.domain.clock import utcnow
 from app.extensions import db
 from app.models import CaseSnapshot, CaseTransition, User
-from app.models.clock import utcnow
 from app.programmes import Programme
 from app.services import audit, notify, snapshots
 from app.services.errors import Conflict, Forbidden, ValidationFailed

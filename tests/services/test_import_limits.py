@@ -254,7 +254,7 @@ def test_an_unexpected_error_in_an_import_ends_it_failed_with_a_message(monkeypa
 def test_a_check_that_lost_its_worker_stops_its_page_reloading(as_user):
     from sqlalchemy import update
 
-    from app.models.clock import utcnow
+    from app.domain.clock import utcnow
 
     job = run("coop_officer", xlsx(member_rows(2)))
     db.session.execute(update(ImportJob).where(ImportJob.id == job.id).values(  # as if its process had been killed

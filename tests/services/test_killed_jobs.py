@@ -90,7 +90,7 @@ def test_an_import_killed_mid_transaction_writes_nothing_and_can_run_again(tmp_p
 
         from app.extensions import db
         from app.models import ImportJob
-        from app.models.clock import utcnow
+        from app.domain.clock import utcnow
         from app.services import debt_import
 
         job_id = db.session.query(ImportJob.id).scalar()

@@ -392,7 +392,7 @@ def test_a_batch_runs_once_even_when_started_twice_at_once(app, decided):
 def test_a_stalled_batch_may_be_claimed_again(decided):
     from datetime import timedelta
 
-    from app.models.clock import utcnow
+    from app.domain.clock import utcnow
 
     debt, _ = decided
     batch = letter_batches.create(user("province_officer"), "approval_notice", [debt.id])

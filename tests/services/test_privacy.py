@@ -34,7 +34,7 @@ def test_retention_report_lists_only_cases_ended_long_ago(decided, runner):
     from sqlalchemy import update
 
     from app.models import DebtCase, ReliefCase
-    from app.models.clock import utcnow
+    from app.domain.clock import utcnow
 
     debt, relief = decided
     old = utcnow() - timedelta(days=365 * 11)

@@ -206,7 +206,7 @@ def _debt_case(username: str):
 
 def _relief_case(in_scope: bool) -> dict:
     """A relief case with one piece of evidence: in Pattani (the south users' scope), or in Yala (outside it)."""
-    from app.services import relief, relief_evidence, relief_input, relief_payments
+    from app.services import relief, relief_evidence, relief_input
     from tests.api.test_relief_api import PDF, death_case
     from tests.factories import UserFactory
 
