@@ -41,6 +41,11 @@ def _mail_from_environment(app) -> None:
         app.config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
 
 
+def _storage_from_environment(app) -> None:
+    if os.environ.get("FILE_STORAGE"):
+        app.config["FILE_STORAGE"] = os.environ["FILE_STORAGE"]
+
+
 def _proxies_from_environment(app) -> None:
     if os.environ.get("TRUSTED_PROXIES", "").isdigit():
         app.config["TRUSTED_PROXIES"] = int(os.environ["TRUSTED_PROXIES"])
@@ -113,6 +118,9 @@ class Config:
     # the top of letters, which is not shipped: put the office's official file there.
     PUBLIC_BASE_URL: str | None = None
     LETTER_EMBLEM_PATH: str | None = None
+    # Where evidence, uploads and batch PDFs are kept (app/storage.py): "local" (a folder under INSTANCE_PATH) or
+    # "database" (the app's database, which every server reaches). docs/jobs-and-files.md weighs the two.
+    FILE_STORAGE = "local"
     JOBS_INLINE = False  # True: batch prints and imports run inside the request (tests); else in a thread
     # Spreadsheet imports (issue 14): a check or an import running longer than this many seconds is stopped and
     # marked failed (keep it below debt_import.STALLED_AFTER, 15 minutes); an XLSX may unpack to at most this
@@ -146,6 +154,7 @@ class Config:
         _letters_from_environment(app)
         _rate_limits_from_environment(app)
         _proxies_from_environment(app)
+        _storage_from_environment(app)
 
 
 class DevelopmentConfig(Config):
@@ -195,6 +204,7 @@ class ProductionConfig(Config):
         _letters_from_environment(app)
         _rate_limits_from_environment(app)
         _proxies_from_environment(app)
+        _storage_from_environment(app)
 
 
 CONFIGS = {

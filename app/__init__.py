@@ -1,7 +1,14 @@
-"""KruDesk: case management for teacher-debt restructuring and southern-border relief."""
+"""KruDesk: case management for teacher-debt restructuring and southern-border relief.
+
+create_app's steps import the app's parts when an app is made, not when this package loads: every module of app/
+imports this package first, so importing blueprints here at load time would make a pure `app.domain` import load
+all of Flask's blueprints, and would tie every blueprint into an import cycle through this file."""
 from __future__ import annotations
 
+import threading
+
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, Config, config_from_env
@@ -36,8 +43,6 @@ def register_proxies(app: Flask) -> None:
     never trusted: absolute URLs come from PUBLIC_BASE_URL (app/urls.py)."""
     proxies = app.config.get("TRUSTED_PROXIES", 0)
     if proxies:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0, x_prefix=0)
 
 
@@ -111,8 +116,6 @@ def register_security(app: Flask) -> None:
 def register_pdf(app: Flask) -> None:
     """Fonts once per process; the Thai word dictionary (~0.5 s) loads in the background so the first letter
     does not wait for it and start-up is not held up (thai-documents.md, Cost)."""
-    import threading
-
     from app.pdf.fonts import register_fonts
     from app.pdf.thai_wrap import warm_up
 

@@ -1,6 +1,7 @@
 """Flask commands: seed-reference, seed-demo, create-user."""
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -8,8 +9,14 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
+from app.demo import DEMO_USERS, seed_demo, seed_demo_cases
 from app.extensions import db
 from app.models import OrgUnit, Role, User
+from app.services import backup, retention
+from app.services.errors import ValidationFailed
+from app.services.org import seed_reference_tree
+from app.services.relief_rules import seed_rules
+from app.services.users import UserInput, create_user
 
 
 def register_commands(app: Flask) -> None:
@@ -24,9 +31,7 @@ def register_commands(app: Flask) -> None:
 @click.command("seed-reference")
 def seed_reference_command():
     """Add the ministry, 18 regional offices, 77 provincial offices and the seeded relief rules (only those missing)."""
-    from app.services.org import seed_reference_tree
 
-    from app.services.relief_rules import seed_rules
 
     added = seed_reference_tree()
     rules = seed_rules()
@@ -43,8 +48,6 @@ def _demo_logins_file():
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
 def seed_demo_command(password: str | None, if_empty: bool):
     """Create demo cooperatives and one user per role; print how to sign in."""
-    from app.demo import DEMO_USERS, seed_demo, seed_demo_cases
-
     if if_empty and db.session.scalar(select(func.count(User.id))):
         try:
             with open(_demo_logins_file(), encoding="utf-8") as handle:
@@ -59,7 +62,6 @@ def seed_demo_command(password: str | None, if_empty: bool):
     lines += [f"  {username:<18} {role.value:<20} {unit}" for username, _n, role, unit in DEMO_USERS]
     lines += ["", f"({counts['units']} units, {counts['users']} users and {counts['cases']} demo cases added)", ""]
     text = "\n".join(lines)
-    import os
 
     os.makedirs(current_app.instance_path, exist_ok=True)
     with open(_demo_logins_file(), "w", encoding="utf-8") as handle:
@@ -76,9 +78,6 @@ def seed_demo_command(password: str | None, if_empty: bool):
 @click.password_option()
 def create_user_command(username, full_name, role, unit_code, password):
     """Create a user for a real deployment (the first administrator, say)."""
-    from app.services.errors import ValidationFailed
-    from app.services.users import UserInput, create_user
-
     unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code))
     if unit is None:
         raise click.ClickException(f"No org unit with code {unit_code!r}; run `flask seed-reference` first?")
@@ -94,8 +93,6 @@ def create_user_command(username, full_name, role, unit_code, password):
 @click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(target: Path | None):
     """Back the database up (SQLite: online backup; PostgreSQL: pg_dump) to TARGET or instance/backups/."""
-    from app.services import backup
-
     target = target or backup.default_target(Path(current_app.instance_path) / "backups")
     click.echo(f"Backup written to {backup.backup(target)}")
 
@@ -105,8 +102,6 @@ def backup_command(target: Path | None):
 @click.option("--yes", is_flag=True, help="Confirm: the database's current contents are replaced.")
 def restore_command(source: Path, yes: bool):
     """Replace the database's contents with a backup made by `flask backup` (stop the app servers first)."""
-    from app.services import backup
-
     if not yes:
         raise click.UsageError("restoring replaces every record: add --yes to confirm")
     backup.restore(source)
@@ -116,8 +111,6 @@ def restore_command(source: Path, yes: bool):
 @click.command("retention-report")
 def retention_report_command():
     """List closed or rejected cases kept longer than the privacy.retention_years setting (PDPA)."""
-    from app.services import retention
-
     rows, attempts = retention.report()
     for row in rows:
         click.echo(f"{row.kind:6} {row.reference or row.case_id:16} {row.status:9} since {row.since:%Y-%m-%d}")

@@ -10,7 +10,15 @@ import io
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import Response, abort
+from flask import Response, abort, request
+from flask_login import current_user
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+from app.domain.thai_id import mask_citizen_id
+from app.services.permissions import can
 
 FORMATS = ("csv", "xlsx")
 MAX_EXPORT_ROWS = 200_000
@@ -54,10 +62,6 @@ def xlsx_bytes(headers: list[str], rows, title: str = "data") -> bytes:
 
 def _workbook(sheets) -> bytes:
     """Sheets of (title, headers, rows): headers bold and frozen, money as numbers with two decimals."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     book = Workbook(write_only=True)
     bold = Font(bold=True)
     for title, headers, rows in sheets:
@@ -82,8 +86,6 @@ def _header_cell(sheet, text, font, cell_class):
 
 
 def _xlsx_cell(sheet, value, cell_class):
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters cannot be stored in a worksheet
     if isinstance(value, Decimal):
@@ -108,18 +110,13 @@ def table_response(name: str, headers: list[str], rows, fmt: str) -> Response:
 
 def requested_format() -> str | None:
     """"csv" or "xlsx" when the list page was asked for a download (?format=...), else None."""
-    from flask import request
-
     fmt = request.args.get("format", "")
     return fmt if fmt in FORMATS else None
 
 
 def citizen_id_for_export(citizen_id: str | None) -> str:
     """PDPA: the full ID only for roles that work with the person (see_full_citizen_ids), masked otherwise."""
-    from flask_login import current_user
 
-    from app.domain.thai_id import mask_citizen_id
-    from app.services.permissions import can
 
     if not citizen_id:
         return ""

@@ -29,6 +29,7 @@ AUDIT_ACTION_LABELS = {
     "auth.sign_out": _l("Signed out"),
     "auth.sign_out_everywhere": _l("Signed out everywhere"),
     "user.soft_lock": _l("Sign-in held after failed attempts"),
+    "notice.read_all": _l("Notices marked read"),
     "user.lock": _l("User locked"),
     "user.unlock": _l("User unlocked"),
     "api_token.issue": _l("API token issued"),

@@ -21,6 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.errors import api_error, wants_json
 from app.extensions import db, limiter
 from app.models.rate_limits import RateLimitCounter
+from app.services.auth import hash_token
+from app.web import bearer_token
 
 log = logging.getLogger(__name__)
 
@@ -155,9 +157,6 @@ def address_key() -> str:
 
 def api_key() -> str:
     """The bearer token, as the hash the database keeps of it (never the token itself); the address without one."""
-    from app.api.auth import bearer_token
-    from app.services.auth import hash_token
-
     token = bearer_token()
     return "token:" + hash_token(token)[:32] if token else address_key()
 

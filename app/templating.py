@@ -3,22 +3,23 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from flask import Flask, request
 from flask_login import current_user
-
-from decimal import Decimal
+from sqlalchemy import func, select
 
 from app.domain.money import format_money, rate_str
 from app.domain.thai_id import format_citizen_id, mask_bank_account, mask_citizen_id
 from app.domain.thai_text import format_be_date, format_be_datetime
+from app.extensions import db
 from app.i18n import current_language
-from app.labels import (
-    ACTION_LABELS, AUDIT_ACTION_LABELS, BATCH_STATUS_LABELS, IMPORT_STATUS_LABELS, EMPLOYMENT_LABELS, EVIDENCE_LABELS, HARM_LABELS, INCIDENT_KIND_LABELS,
-    LEVEL_LABELS, RELATIONSHIP_LABELS, SPLIT_LABELS, CREDITOR_TYPE_LABELS, DEDUCTION_LABELS, LEGAL_STATUS_LABELS, METHOD_LABELS, RISK_LABELS,
-    RISK_SHORT_LABELS, ROLE_LABELS, STATUS_LABELS, UNIT_KIND_LABELS, WARNING_LABELS,
-)
+from app.labels import (ACTION_LABELS, AUDIT_ACTION_LABELS, BATCH_STATUS_LABELS, CREDITOR_TYPE_LABELS, DEDUCTION_LABELS,
+                        EMPLOYMENT_LABELS, EVIDENCE_LABELS, HARM_LABELS, IMPORT_STATUS_LABELS, INCIDENT_KIND_LABELS,
+                        LEGAL_STATUS_LABELS, LEVEL_LABELS, METHOD_LABELS, RELATIONSHIP_LABELS, RISK_LABELS,
+                        RISK_SHORT_LABELS, ROLE_LABELS, SPLIT_LABELS, STATUS_LABELS, UNIT_KIND_LABELS, WARNING_LABELS)
+from app.services import notify, workflow
 from app.services.permissions import can
 
 
@@ -54,6 +55,7 @@ def register_template_helpers(app: Flask) -> None:
                          ("evidence_label", EVIDENCE_LABELS), ("split_label", SPLIT_LABELS)):
         app.add_template_filter(lambda code, labels=labels: labels.get(code, code), name)
 
+    app.add_template_filter(_browser, "browser")
     app.add_template_global(_page_url, "page_url")
 
     @app.context_processor
@@ -67,10 +69,7 @@ def register_template_helpers(app: Flask) -> None:
 
 def _menu_counts() -> dict:
     """Badges in the menu: cases waiting for me and unread notices (two counts per page)."""
-    from sqlalchemy import func, select
 
-    from app.extensions import db
-    from app.services import notify, workflow
 
     if not current_user.is_authenticated:
         return {}
@@ -89,8 +88,6 @@ def _page_url(page: int, after: str | None = None) -> str:
 
 def _number(value):
     """Figures in tables: 1,234 for counts, 1,234.50 for money, anything else as it is."""
-    from decimal import Decimal
-
     if isinstance(value, bool):
         return value
     if isinstance(value, Decimal):
@@ -100,3 +97,22 @@ def _number(value):
     if isinstance(value, float):
         return f"{value:,.1f}"
     return value
+
+
+# Browser and system names looked for in a User-Agent header, most specific first (Edge and Opera say "Chrome" too,
+# Chrome says "Safari", Android says "Linux").
+_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+             ("Safari/", "Safari"))
+_SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
+            ("Mac OS X", "macOS"), ("Linux", "Linux"))
+
+
+def _browser(user_agent: str | None) -> str:
+    """ "Chrome on Windows" from a User-Agent header, for people reading a list of their sessions."""
+    text = user_agent or ""
+    browser = next((name for key, name in _BROWSERS if key in text), None)
+    system = next((name for key, name in _SYSTEMS if key in text), None)
+    if browser and system:
+        return f"{browser} · {system}"
+    return browser or system or (text[:60] or "-")
+

@@ -28,6 +28,20 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target
 
 
+def bearer_token() -> str:
+    """The token of an `Authorization: Bearer …` header, or "" (the API's only credential)."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def file_response(chunks, mimetype: str, download_name: str) -> Response:
+    """A stored file (app/storage.py) streamed to the browser, as an attachment with its own name."""
+    response = Response(chunks, mimetype=mimetype)
+    response.headers.set("Content-Disposition", "attachment", filename=download_name)
+    return response
+
+
 def page_number() -> int:
     value = request.args.get("page", "1")
     return max(1, int(value)) if value.isdecimal() and len(value) < 7 else 1

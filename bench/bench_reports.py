@@ -19,8 +19,8 @@ from bench.timing import bench_app, timed
 def spreadsheet(rows: int) -> bytes:
     from openpyxl import Workbook
 
-    from tests.services.test_debt_import import EXAMPLE, citizen_id
-    from app.services.debt_import import COLUMNS
+    from app.services.debt_import_sheet import COLUMNS, EXAMPLE
+    from tests.helpers import citizen_id
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("members")

@@ -1,18 +1,32 @@
-"""Fixtures: one app and one migrated database per test session; every test starts from the reference
-org tree plus the demo units and users, on SQLite by default or on PostgreSQL when TEST_DATABASE_URL is set."""
+"""Fixtures: one app and one migrated database per test session (per xdist worker); every test starts from the
+reference org tree plus the demo units and users, on SQLite by default or on PostgreSQL when TEST_DATABASE_URL is set.
+
+Isolation (the `db` fixture): a test runs inside one transaction on one connection, rolled back at the end; every
+session it uses, its own and each request's, joins that transaction in a savepoint, so the services' commits are
+savepoint releases. Sequences (PostgreSQL) are not rolled back, so no test may count on the ids it gets. Tests that
+need real commits — other threads, processes or connections, another app on the same database — are marked
+`commits` (browser tests, `e2e`, are too) and run on the database itself, wiped and restored from the seeded
+snapshot afterwards; a rolled-back test found committing on another connection is cleaned up the same way, with a
+warning to mark it. Pure tests (tests/domain, and those marked `nodb`) get no app and no database."""
 from __future__ import annotations
 
+import os
+import threading
+import warnings
+from contextlib import contextmanager
+
 import pytest
+from flask import current_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
 
 from app import create_app
 from app.demo import seed_demo
 from app.extensions import db as _db
-from config import TestingConfig
-from tests.helpers import DEMO_PASSWORD, api_token, login
-
+from config import TestingConfig, normalise_database_url
+from tests.helpers import DEMO_PASSWORD, api_token, login, using_postgres
 
 
 class IsolatedClient(FlaskClient):
@@ -23,15 +37,40 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        if _db.session.registry.has() and isinstance(_db.session(), _JoinedSession):
+            # In a rolled-back test the request's savepoint would nest inside the test session's: a later rollback
+            # of the test's session (a service refusing something) would then undo what the request committed.
+            _db.session.commit()
         with self.application.app_context():
             response = super().open(*args, **kwargs)
         _db.session.expire_all()  # what the request changed is read afresh by the test
         return response
 
 
+def _worker_database(base_url: str, worker: str) -> str:
+    """The PostgreSQL database of one xdist worker (kd_a → kd_a_gw0), created on the server the first time."""
+    url = make_url(normalise_database_url(base_url))
+    name = f"{url.database}_{worker}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
-    instance = tmp_path_factory.mktemp("instance")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    with pytest.MonkeyPatch.context() as patch:
+        if worker and using_postgres():
+            # Each worker its own database; the apps tests build themselves (TestingConfig) read it from here too.
+            patch.setenv("TEST_DATABASE_URL", _worker_database(os.environ["TEST_DATABASE_URL"], worker))
+        yield from _session_app(tmp_path_factory)
+
+
+def _session_app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")  # one per xdist worker, and with it the SQLite file
 
     class SessionConfig(TestingConfig):
         INSTANCE_PATH = instance
@@ -94,14 +133,107 @@ def seeded(app):
         return _snapshot(_db.engine)
 
 
-@pytest.fixture(autouse=True)
-def db(app, seeded):
-    """Every test starts with the reference tree and the demo organisation, and leaves nothing behind."""
-    with app.app_context():
-        _wipe(_db.engine)
-        _restore(_db.engine, seeded)
-        yield _db
+class _JoinedSession:
+    """Mixed into the class of `db.session` for a rolled-back test: every session of the suite's app — the test's
+    own and each request's (IsolatedClient gives each request its own) — runs on the test's one connection, in a
+    savepoint of its outer transaction, so a commit releases the savepoint and the rollback at the end undoes all.
+    Sessions of other apps a test builds (create_app in the test) keep their own engines."""
+
+    _test_app = None
+    _test_connection = None
+    _test_thread = None
+
+    def get_bind(self, *args, **kwargs):
+        if self._test_connection is not None and current_app._get_current_object() is self._test_app:
+            if threading.get_ident() != self._test_thread:
+                raise RuntimeError("a session of the suite's app was used from another thread during a rolled-back "
+                                   "test: mark the test @pytest.mark.commits")
+            return self._test_connection
+        return super().get_bind(*args, **kwargs)
+
+
+@contextmanager
+def _rolled_back(app):
+    """One connection and one outer transaction for the whole test, rolled back at the end (nothing to wipe)."""
+    engine = _db.engine
+    connection = engine.connect()
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
+        # pysqlite begins transactions itself and only before DML, so a first SAVEPOINT would be the outermost
+        # transaction and its RELEASE a real COMMIT. Take over: no implicit BEGIN, and an explicit one now.
+        driver = connection.connection.driver_connection
+        driver.isolation_level = None
+    outer = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
+    factory = _db.session.session_factory
+    joined = type("JoinedSession", (_JoinedSession, factory.class_), {
+        "_test_app": app, "_test_connection": connection, "_test_thread": threading.get_ident()})
+    patch = pytest.MonkeyPatch()
+    patch.setattr(factory, "class_", joined)
+    patch.setitem(factory.kw, "join_transaction_mode", "create_savepoint")
+    try:
+        yield
+    finally:
         _db.session.remove()
+        patch.undo()
+        outer.rollback()
+        if sqlite:
+            driver.isolation_level = ""
+        connection.close()
+
+
+class _CommitWatch:
+    """Notices a real COMMIT on the test database by any other connection during a rolled-back test (a test that
+    should be marked `commits`): the database is then put back after the test, so no later test sees its rows."""
+
+    def __init__(self, url):
+        self.url, self.seen = url, []
+
+    def __call__(self, connection):
+        if connection.engine.url == self.url:
+            self.seen.append(connection)
+
+
+def _needs_commits(node) -> bool:
+    return any(node.get_closest_marker(name) for name in ("commits", "e2e"))
+
+
+@pytest.fixture(autouse=True)
+def db(request):
+    """Every test starts with the reference tree and the demo organisation, and leaves nothing behind.
+
+    By default the test runs inside one transaction that is rolled back (_rolled_back). Tests marked `commits`
+    (and browser tests, marked `e2e`) need real commits, seen by other connections, threads or processes: they
+    run on the database itself, which is wiped and restored from the snapshot afterwards. Tests marked `nodb`
+    (pure code) get no app and no database at all."""
+    if request.node.get_closest_marker("nodb"):
+        yield None
+        return
+    app = request.getfixturevalue("app")
+    seeded = request.getfixturevalue("seeded")
+    with app.app_context():
+        engine = _db.engine
+        if _needs_commits(request.node):
+            try:
+                yield _db
+            finally:
+                _db.session.remove()
+                _wipe(engine)
+                _restore(engine, seeded)
+            return
+        watch = _CommitWatch(engine.url)
+        event.listen(Engine, "commit", watch)
+        try:
+            with _rolled_back(app):
+                yield _db
+        finally:
+            event.remove(Engine, "commit", watch)
+            if watch.seen:
+                _wipe(engine)
+                _restore(engine, seeded)
+                warnings.warn(pytest.PytestWarning(
+                    f"{request.node.nodeid} committed on a connection of its own; mark it @pytest.mark.commits"))
 
 
 @pytest.fixture

@@ -1,11 +1,22 @@
-"""Helpers shared by tests."""
+"""Helpers shared by tests: sign-in, request bodies and files to send, and the browser's sign-in.
+
+Test modules import shared things from here, from tests/factories.py (rows in the database) or from
+tests/pdf/helpers.py (reading PDFs back), never from one another (tests/test_architecture.py checks)."""
 from __future__ import annotations
 
+import copy
+import io
 import os
 import re
 
+from openpyxl import Workbook
+
+from app.services.debt_import_sheet import COLUMNS, EXAMPLE
+
 DEMO_PASSWORD = "test-pass-2569"
 
+
+# ---- signing in ---------------------------------------------------------------------------------------------
 
 def login(client, username: str, password: str = DEMO_PASSWORD):
     return client.post("/login", data={"username": username, "password": password})
@@ -17,6 +28,15 @@ def api_token(client, username: str, password: str = DEMO_PASSWORD) -> str:
     return response.json["token"]
 
 
+def sign_in(page, username: str) -> None:
+    """Sign in through the login form of a real browser (tests/e2e)."""
+    page.goto("/login")
+    page.get_by_label("ชื่อผู้ใช้").fill(username)
+    page.get_by_label("รหัสผ่าน").fill(DEMO_PASSWORD)
+    page.locator("main").get_by_role("button", name="เข้าสู่ระบบ").click()
+    page.wait_for_url("**/")
+
+
 def csrf_from(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "no CSRF token in page"
@@ -25,3 +45,114 @@ def csrf_from(html: str) -> str:
 
 def using_postgres() -> bool:
     return os.environ.get("TEST_DATABASE_URL", "").startswith("postgres")
+
+
+# ---- debt cases ---------------------------------------------------------------------------------------------
+
+# api-v1.md's example debt case: one cooperative debt, figures checked by hand in tests/api/test_debt_cases_api.py.
+SPEC_CASE = {
+    "teacher": {"citizen_id": "1101700230708", "title": "นาง", "first_name": "สมศรี", "last_name": "ใจดี",
+                "birth_date": "1975-04-01", "position": "ครู ชำนาญการพิเศษ", "workplace": "โรงเรียนบ้านหนองผึ้ง"},
+    "cooperative_code": "COOP-CMI-01",
+    "monthly_salary": "45000.00",
+    "monthly_allowances": "3500.00",
+    "deductions": [{"kind": "tax", "monthly_amount": "1200.00"}, {"kind": "gpf", "monthly_amount": "1350.00"},
+                   {"kind": "other", "label": "ประกันชีวิต", "monthly_amount": "800.00"}],
+    "debts": [{"creditor_name": "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "creditor_type": "cooperative",
+               "outstanding": "1850000.00", "annual_rate": "5.75", "monthly_payment": "21500.00",
+               "remaining_months": 132, "salary_deducted": True, "legal_status": "normal"}],
+}
+
+
+def three_debts():
+    """A fresh copy each time: callers change nested fields (the teacher) without touching SPEC_CASE."""
+    return copy.deepcopy({**SPEC_CASE, "debts": SPEC_CASE["debts"] + [
+        {"creditor_name": "ธนาคารออมสิน (ช.พ.ค.)", "creditor_type": "gsb", "outstanding": "600000.00",
+         "annual_rate": "6.90", "monthly_payment": "9000.00", "remaining_months": 96, "legal_status": "normal"},
+        {"creditor_name": "ธนาคารกรุงไทย", "creditor_type": "ktb", "outstanding": "150000.00",
+         "annual_rate": "7.12", "monthly_payment": "4500.00", "remaining_months": 40, "legal_status": "overdue"},
+    ]})
+
+
+# ---- relief cases -------------------------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n% test evidence\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def death_case(**changes):
+    """A teacher shot in Pattani, with a spouse and two children; `section__field=value` changes one field."""
+    body = {
+        "incident": {"date": "2024-06-14", "province_code": "94", "district": "หนองจิก", "kind": "shooting",
+                     "police_report_no": "123/2567", "summary": "ถูกยิงระหว่างเดินทางไปโรงเรียน"},
+        "victim": {"citizen_id": "1101700230708", "title": "นาย", "first_name": "อับดุล", "last_name": "สาแม",
+                   "birth_date": "1980-01-10", "employment_type": "civil_servant_teacher",
+                   "workplace": "โรงเรียนบ้านหนองจิก", "harm": "death"},
+        "beneficiaries": [
+            {"citizen_id": "3100100123451", "title": "นาง", "first_name": "ซูไรดา", "last_name": "สาแม",
+             "birth_date": "1982-05-01", "relationship": "spouse", "education_level": None,
+             "bank_account": "123-4-56789-0"},
+            {"citizen_id": "1409900123454", "title": "เด็กชาย", "first_name": "อิมรอน", "last_name": "สาแม",
+             "birth_date": "2015-03-01", "relationship": "child", "education_level": "primary"},
+            {"citizen_id": "1959900012348", "title": "เด็กหญิง", "first_name": "นูรีตา", "last_name": "สาแม",
+             "birth_date": "2019-08-01", "relationship": "child", "education_level": "kindergarten"},
+        ],
+        "split_method": "equal",
+    }
+    for key, value in changes.items():
+        section, _, field = key.partition("__")
+        if field:
+            body[section] = {**body[section], field: value}
+        else:
+            body[section] = value
+    return body
+
+
+def upload(caller, case_id, kind, content=PDF, name="doc.pdf"):
+    """Evidence for a relief case through the API (`caller` is the `api` fixture's client for one user)."""
+    return caller.post(f"/api/v1/relief-cases/{case_id}/evidence", data={"kind": kind, "file": (io.BytesIO(content), name)},
+                       content_type="multipart/form-data")
+
+
+def verified_case(api):
+    """The death case registered, its evidence uploaded and verified by the south officer: (officer, case JSON)."""
+    officer = api("south_officer")
+    case = officer.post("/api/v1/relief-cases", json=death_case()).json
+    for kind in ("death_certificate", "police_report", "claimant_id"):
+        upload(officer, case["id"], kind)
+    officer.post(f"/api/v1/relief-cases/{case['id']}/transitions", json={"action": "verify"})
+    return officer, case
+
+
+# ---- spreadsheets for the debt import -----------------------------------------------------------------------
+
+def citizen_id(n: int) -> str:
+    """The n-th of a run of valid Thai citizen ids (checksum digit included)."""
+    digits = f"1{n + 30000000000:011d}"[:12]
+    return digits + str((11 - sum(int(d) * (13 - i) for i, d in enumerate(digits)) % 11) % 10)
+
+
+def member_rows(count: int, debts: int = 2) -> list[list[str]]:
+    """Rows of the import template: `count` teachers with `debts` debts each (one row per debt)."""
+    rows = []
+    for n in range(count):
+        for k in range(debts):
+            row = list(EXAMPLE)
+            row[0], row[2] = citizen_id(n), f"ครู{n}"
+            row[16] = ["สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "ธนาคารออมสิน"][k]
+            row[17] = ["cooperative", "gsb"][k]
+            row[18] = f"{100000 + n}.00"
+            rows.append(row)
+    return rows
+
+
+def xlsx(rows) -> bytes:
+    """A workbook of the template's Thai headers and these rows."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append([thai for _k, thai, _e in COLUMNS])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

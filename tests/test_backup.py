@@ -1,8 +1,11 @@
 """`flask backup` and `flask restore` round-trip: the restored database equals the original, table by table
 (SQLite in the default pass, pg_dump/pg_restore in the PostgreSQL pass)."""
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+
+pytestmark = pytest.mark.commits  # the backup reads the database file (or pg_dump) and the restore replaces it
 
 
 def contents() -> dict:
@@ -13,7 +16,7 @@ def contents() -> dict:
 
 def test_backup_then_restore_gives_back_the_same_database(app, runner, decided, tmp_path):
     from app.services import letters
-    from tests.services.test_letters import user
+    from tests.factories import user
 
     debt_id = decided[0].id
     letters.issue(user("province_officer"), "debt", debt_id, "approval_notice")

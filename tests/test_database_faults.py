@@ -11,6 +11,8 @@ from sqlalchemy.pool import NullPool
 
 from tests.helpers import using_postgres
 
+pytestmark = pytest.mark.commits  # another app on a copy of (or a relay to) the test database
+
 
 class Relay:
     """Forwards a local port to PostgreSQL; `cut()` drops every connection and refuses new ones."""

@@ -9,6 +9,8 @@ from app.extensions import db
 from app.models import AuditEvent
 from app.services import audit
 
+pytestmark = pytest.mark.commits  # statements on their own engine connections, and migrations of other databases
+
 
 def test_models_and_migrations_agree(app):
     with db.engine.connect() as conn:

@@ -1,6 +1,8 @@
 """Administrators' pages: users and org units. Each view parses the form, calls one service function,
 and renders; scope and permission are enforced by the services and the decorator."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -10,10 +12,9 @@ from app.auth.forms import EmptyForm
 from app.auth.session import permission_required
 from app.domain import clock
 from app.extensions import db
-from app.models import OrgUnit, Role, UnitKind, User
-from app.services import auth as auth_service
-from app.services import org as org_service
-from app.services import users as user_service
+from app.models import EntitlementRule, OrgUnit, Role, UnitKind, User
+from app.services import (auth as auth_service, org as org_service, relief_rules, settings as settings_service,
+                          users as user_service)
 from app.services.errors import ValidationFailed
 from app.services.scope import get_scoped_or_404, scoped, units_in_scope
 from app.web import paginate, submit_form
@@ -166,8 +167,6 @@ def org_unit_edit(unit_id: int):
 @bp.route("/settings")
 @permission_required("manage_settings")
 def settings():
-    from app.services import settings as settings_service
-
     rows = [(key, definition, settings_service.value(key), settings_service.history(key)[:5])
             for key, definition in settings_service.DEFINITIONS.items()]
     return render_template("admin/settings.html", rows=rows, form=EmptyForm(), errors={}, typed={})
@@ -176,13 +175,9 @@ def settings():
 @bp.route("/settings/<key>", methods=["POST"])
 @permission_required("manage_settings")
 def setting_change(key: str):
-    from datetime import date
 
-    from app.services import settings as settings_service
 
     if key not in settings_service.DEFINITIONS:
-        from flask import abort
-
         abort(404)
     typed = {"value": request.form.get("value", ""), "effective_from": request.form.get("effective_from", ""),
              "source": request.form.get("source", "")}
@@ -208,8 +203,6 @@ def setting_change(key: str):
 # ---- entitlement rules ---------------------------------------------------------------------------
 
 def _rules_page(errors=None, typed=None, status=200):
-    from app.models import EntitlementRule
-
     rows = db.session.scalars(select(EntitlementRule).order_by(EntitlementRule.code, EntitlementRule.effective_from)).all()
     return render_template("admin/rules.html", rules=rows, form=EmptyForm(), errors=errors or {}, typed=typed or {}), status
 
@@ -223,9 +216,7 @@ def rules():
 @bp.route("/rules/<int:rule_id>/version", methods=["POST"])
 @permission_required("manage_rules")
 def rule_version(rule_id: int):
-    from datetime import date
 
-    from app.services import relief_rules
 
     typed = {"amount": request.form.get("amount", ""), "rates": request.form.get("rates", ""),
              "effective_from": request.form.get("effective_from", ""), "source": request.form.get("source", "")}

@@ -6,14 +6,9 @@ from flask import g, request
 from app.api.blueprint import bp
 from app.errors import api_error
 from app.services import auth as auth_service
+from app.web import bearer_token
 
 PUBLIC_ENDPOINTS = {"api.issue_token", "api.openapi_document"}
-
-
-def bearer_token() -> str:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""
 
 
 @bp.before_request

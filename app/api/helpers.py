@@ -5,7 +5,10 @@ from flask import abort, current_app, g, request
 
 from app.extensions import db
 from app.models import User
+from app.services import workflow
 from app.services.errors import ServiceError
+from app.services.permissions import can
+from app.services.workflow import TransitionRequest
 
 
 class MalformedJson(ServiceError):
@@ -74,8 +77,6 @@ def paged(stmt, serialise, total: int | None = None) -> dict:
 
 
 def require_permission(permission: str) -> None:
-    from app.services.permissions import can
-
     if not can(api_user(), permission):
         abort(403, "your role may not do this")
 
@@ -90,8 +91,6 @@ def _text(value) -> str | None:
 
 def transition_request(body: dict):
     """A workflow request from an API body: action, comment, version, plan_id, resolution_no."""
-    from app.services.workflow import TransitionRequest
-
     return TransitionRequest(action=str(body.get("action", "")), comment=_text(body.get("comment")),
                              version=_whole_number(body.get("version")), plan_id=_whole_number(body.get("plan_id")),
                              resolution_no=_text(body.get("resolution_no")))
@@ -99,8 +98,6 @@ def transition_request(body: dict):
 
 def history_json(case_type: str, case_id: int) -> dict:
     """A case's timeline, oldest first, and the hash of what was approved."""
-    from app.services import workflow
-
     snapshot = workflow.latest_snapshot(case_type, case_id)
     return {"items": [{"id": row.id, "action": row.action, "from": row.from_state, "to": row.to_state,
                        "actor": row.actor_username, "role": row.actor_role, "comment": row.comment,

@@ -140,7 +140,7 @@ OPERATIONS: dict[str, dict] = {
         "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReliefInput"}}}},
         "responses": {"201": _json({"$ref": "#/components/schemas/ReliefCase"}, "created"), **_error_responses(400, 401, 403, 422)}},
     "list_relief_cases": {"summary": "Relief cases in the caller's scope",
-        "parameters": [*({"name": n, "in": "query", "schema": {"type": "string"}} for n in ("status", "harm", "province_code")),
+        "parameters": [*({"name": n, "in": "query", "schema": {"type": "string"}} for n in ("status", "harm", "province_code", "q")),
                        *PAGE_PARAMETERS],
         "responses": {"200": _json(_page_of("#/components/schemas/ReliefCaseListItem")), **_error_responses(401, 403)}},
     "reports_summary": {"summary": "Counts and sums of both programmes within the caller's scope",

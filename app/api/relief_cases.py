@@ -1,7 +1,7 @@
 """API handlers for relief cases (api-v1.md, "Relief cases")."""
 from __future__ import annotations
 
-from flask import jsonify, request, send_file, url_for
+from flask import jsonify, request, url_for
 
 from app.api.blueprint import bp
 from app.api.helpers import api_user, history_json, json_body, paged, require_permission, transition_request
@@ -9,6 +9,7 @@ from app.api.openapi import documented
 from app.api.relief_serialise import case_json, case_list_item
 from app.rate_limits import upload_limit
 from app.services import relief, relief_evidence, relief_input, relief_payments, workflow
+from app.web import file_response
 
 
 def _response(case, status=200):
@@ -30,13 +31,10 @@ def create_relief_case():
 @bp.route("/relief-cases", methods=["GET"])
 @documented("list_relief_cases")
 def list_relief_cases():
-    stmt = relief.cases_query(api_user())
-    from app.models import ReliefCase
-
-    for name in ("status", "harm", "province_code"):
-        if request.args.get(name):
-            stmt = stmt.where(getattr(ReliefCase, name) == request.args[name])
-    return jsonify(paged(stmt.order_by(ReliefCase.id.desc()), case_list_item))
+    args = {name: request.args.get(name, "") for name in ("status", "harm", "province_code", "q")}
+    stmt = relief.search_cases(api_user(), status=args["status"], harm=args["harm"],
+                               province_code=args["province_code"], text=args["q"])
+    return jsonify(paged(stmt, case_list_item))
 
 
 @bp.route("/relief-cases/<int:case_id>", methods=["GET"])
@@ -71,8 +69,8 @@ def add_relief_evidence(case_id: int):
 @bp.route("/relief-cases/<int:case_id>/evidence/<int:evidence_id>", methods=["GET"])
 @documented("get_relief_evidence")
 def get_relief_evidence(case_id: int, evidence_id: int):
-    row, path = relief_evidence.evidence_file(api_user(), case_id, evidence_id)
-    return send_file(path, mimetype=row.content_type, download_name=row.filename)
+    row, chunks = relief_evidence.evidence_file(api_user(), case_id, evidence_id)
+    return file_response(chunks, row.content_type, row.filename)
 
 
 @bp.route("/relief-cases/<int:case_id>/transitions", methods=["POST"])
@@ -106,13 +104,10 @@ def relief_continuation(case_id: int):
     require_permission("edit_relief_cases")
     case = relief.get_case(api_user(), case_id)
     body = json_body()
-    from app.models import Person
-    from app.extensions import db
-    from sqlalchemy import select
-
-    person = db.session.scalar(select(Person).where(Person.citizen_id == str(body.get("citizen_id", ""))))
+    person_id = relief_payments.beneficiary_id(case, body.get("citizen_id"))
     entitlement_id = body.get("entitlement_id")
-    check = relief_payments.record_continuation(api_user(), case.id, entitlement_id if isinstance(entitlement_id, int) else -1,
-                                       person.id if person else -1, str(body.get("period", "")),
-                                       bool(body.get("enrolled", True)), body.get("note") if isinstance(body.get("note"), str) else None)
+    check = relief_payments.record_continuation(
+        api_user(), case.id, entitlement_id if isinstance(entitlement_id, int) else -1,
+        person_id if person_id is not None else -1, str(body.get("period", "")), bool(body.get("enrolled", True)),
+        body.get("note") if isinstance(body.get("note"), str) else None)
     return jsonify({"id": check.id, "period": check.period, "enrolled": check.enrolled}), 201

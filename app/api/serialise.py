@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from app.domain.money import money_str, rate_str
+from app.domain.thai_id import mask_citizen_id
 from app.models import DebtCase, DebtPlan
 
 
 def teacher_json(case: DebtCase, *, full_id: bool = True) -> dict:
     person = case.person
-    from app.domain.thai_id import mask_citizen_id
 
     return {"citizen_id": person.citizen_id if full_id else mask_citizen_id(person.citizen_id),
             "title": person.title, "first_name": person.first_name, "last_name": person.last_name,

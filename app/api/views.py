@@ -7,7 +7,7 @@ from app.api.helpers import api_user, json_body, paged
 from app.api.openapi import documented
 from app.errors import api_error
 from app.models import OrgUnit, UnitKind
-from app.services import auth as auth_service
+from app.services import auth as auth_service, reports
 from app.services.scope import units_in_scope
 
 
@@ -65,8 +65,6 @@ def org_units():
 @bp.route("/reports/summary", methods=["GET"])
 @documented("reports_summary")
 def reports_summary():
-    from app.services import reports
-
     code = request.args.get("province_code", "").strip() or None
     fy = request.args.get("fiscal_year", "").strip()
     return jsonify(reports.summary(api_user(), code, int(fy) if fy.isascii() and fy.isdecimal() and len(fy) == 4 else None))

@@ -1,13 +1,10 @@
 """The approver inbox (cases waiting for me, oldest first) and in-app notices."""
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select, update
-
 from app.auth.forms import EmptyForm
 from app.domain.clock import utcnow
 from app.extensions import db
-from app.models import Notification
-from app.services import workflow
+from app.services import notify, workflow
 from app.web import paginate
 
 bp = Blueprint("approvals", __name__)
@@ -24,16 +21,12 @@ def inbox():
 @bp.route("/notices")
 @login_required
 def notices():
-    stmt = (select(Notification).where(Notification.user_id == current_user.id)
-            .order_by(Notification.read_at.is_not(None), Notification.id.desc()))
-    return render_template("approvals/notices.html", page=paginate(stmt), form=EmptyForm())
+    return render_template("approvals/notices.html", page=paginate(notify.notices_of(current_user)), form=EmptyForm())
 
 
 @bp.route("/notices/read", methods=["POST"])
 @login_required
 def mark_notices_read():
     if EmptyForm().validate_on_submit():
-        db.session.execute(update(Notification).where(Notification.user_id == current_user.id,
-                                                      Notification.read_at.is_(None)).values(read_at=utcnow()))
-        db.session.commit()
+        notify.mark_all_read(current_user._get_current_object())
     return redirect(url_for("approvals.notices"))

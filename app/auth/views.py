@@ -20,6 +20,14 @@ def _fresh_session() -> None:
         session["lang"] = lang
 
 
+def _signed_out(message: str):
+    """This browser forgets the user (the server has already ended the session) and goes to the sign-in page."""
+    logout_user()
+    _fresh_session()
+    flash(message, "info")
+    return redirect(url_for("auth.login"))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -61,13 +69,8 @@ def logout():
     form = EmptyForm()
     if not form.validate_on_submit():
         return redirect(url_for("main.index"))
-    user = current_user._get_current_object()
-    auth_service.record_sign_out(user)
-    sessions.end(user.session_token, "sign_out")  # the cookie is dead on the server, not only in this browser
-    logout_user()
-    _fresh_session()
-    flash(_("You have signed out."), "info")
-    return redirect(url_for("auth.login"))
+    sessions.sign_out(current_user._get_current_object())  # dead on the server, not only in this browser
+    return _signed_out(_("You have signed out."))
 
 
 # The idle clock moves in steps, so that most requests leave the session cookie as it is and it need not be signed
@@ -111,7 +114,4 @@ def sign_out_everywhere():
     if not form.validate_on_submit():
         return redirect(url_for("auth.account_sessions"))
     ended = sessions.sign_out_everywhere(current_user._get_current_object())
-    logout_user()
-    _fresh_session()
-    flash(_("Signed out on every device (%(count)d sessions). API tokens were revoked too.", count=ended), "info")
-    return redirect(url_for("auth.login"))
+    return _signed_out(_("Signed out on every device (%(count)d sessions). API tokens were revoked too.", count=ended))

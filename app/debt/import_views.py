@@ -11,7 +11,7 @@ from app.exports import table_response, xlsx_workbook
 from app.extensions import db
 from app.models import UnitKind
 from app.rate_limits import upload_limit
-from app.services import debt_import
+from app.services import debt_import, debt_import_sheet
 from app.services.errors import ValidationFailed
 from app.services.scope import units_in_scope
 from app.web import paginate
@@ -40,10 +40,10 @@ def import_upload():
 @bp.route("/import/template.<fmt>")
 @permission_required("edit_debt_cases")
 def import_template(fmt: str):
-    headers, rows = debt_import.template()
+    headers, rows = debt_import_sheet.template()
     if fmt == "xlsx":
         return xlsx_workbook("krudesk-import-template", [("ครูและหนี้", headers, rows),
-                                                          ("รหัสที่ใช้", ["คอลัมน์", "รหัส"], debt_import.codes_help())])
+                                                          ("รหัสที่ใช้", ["คอลัมน์", "รหัส"], debt_import_sheet.codes_help())])
     return table_response("krudesk-import-template", headers, rows, fmt)
 
 

@@ -1,9 +1,6 @@
 """Debt-case pages for cooperative officers and reviewers. Each view parses, calls one service, renders."""
 from __future__ import annotations
 
-from decimal import Decimal
-
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,6 +12,7 @@ from app.debt.forms import (
     TITLES, apply_row_action, blank_payload, case_to_payload, error_name, form_to_payload,
 )
 from app.domain.affordability import RISK_GROUPS, debt_weights
+from app.domain.money import ratio_percent
 from app.domain.thai_id import mask_citizen_id
 from app.domain.thai_text import format_be_date
 from app.extensions import db
@@ -67,7 +65,7 @@ def export_cases(stmt, fmt: str):
             yield [case.reference, person.full_name,
                    person.citizen_id if full else mask_citizen_id(person.citizen_id), case.cooperative.name,
                    case.province_code, case.monthly_salary, case.total_outstanding, case.debt_service,
-                   (case.ratio * 100).quantize(Decimal("0.01")), _("yes") if case.meets_floor else _("no"),
+                   ratio_percent(case.ratio), _("yes") if case.meets_floor else _("no"),
                    str(RISK_LABELS.get(case.risk_group, case.risk_group)),
                    str(STATUS_LABELS.get(case.status, case.status)), format_be_date(case.created_at)]
 

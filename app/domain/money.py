@@ -98,6 +98,11 @@ def money_str(amount: Decimal) -> str:
     return f"{to_money(amount) + 0:.2f}"  # "+ 0": never print -0.00
 
 
+def ratio_percent(ratio: Decimal) -> Decimal:
+    """A ratio (0.3125) as percent with two decimals (31.25), half-up like every figure here."""
+    return (Decimal(ratio) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def rate_str(rate: Decimal) -> str:
     """Percent a year with two decimals, or up to four when the rate has them ("6.90", "5.1234")."""
     rate = Decimal(rate)

@@ -5,6 +5,7 @@ Buddhist Era year = Common Era year + 543 (the official calendar of Thai governm
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
 
 BE_OFFSET = 543
 BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")  # Thailand keeps no daylight saving time
@@ -104,7 +105,6 @@ def integer_words(number: int) -> str:
 def baht_text(amount) -> str:
     """1234.50 → หนึ่งพันสองร้อยสามสิบสี่บาทห้าสิบสตางค์; 100 → หนึ่งร้อยบาทถ้วน; 0.25 → ยี่สิบห้าสตางค์.
     `amount` is a Decimal (or anything Decimal accepts) already rounded to the satang."""
-    from decimal import Decimal
 
     value = Decimal(str(amount))
     if value < 0:
@@ -121,8 +121,6 @@ def baht_text(amount) -> str:
 
 def amount_with_words(amount) -> str:
     """The official form: digits with separators, then the words in brackets."""
-    from decimal import Decimal
-
     value = Decimal(str(amount))
     return f"{value:,.2f} บาท ({baht_text(value)})"
 

@@ -15,7 +15,7 @@ from app.domain.thai_text import be_year
 from app.extensions import db
 from app.models import OrgUnit
 from app.rate_limits import verify_limit
-from app.services import letter_batches, letters
+from app.services import letter_batches, letter_kinds, letters
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.scope import units_in_scope
 from app.exports import MAX_EXPORT_ROWS, requested_format, table_response
@@ -75,18 +75,18 @@ def register():
                                    text=args["q"], date_from=_date(args["from"]), date_to=_date(args["to"]))
     if requested_format():
         return table_response("letters-register", [_("No."), _("Date"), _("Kind"), _("Subject"), _("To"), _("Case")],
-                              ([x.number_text, x.issued_on, str(letters.KINDS[x.kind].title), x.subject, x.addressee,
+                              ([x.number_text, x.issued_on, str(letter_kinds.get(x.kind).title), x.subject, x.addressee,
                                 x.case_reference] for x in db.session.scalars(query.limit(MAX_EXPORT_ROWS))),
                               requested_format())
     return render_template("letters/register.html", page=paginate(query), args=args, offices=offices,
-                           kinds=letters.KINDS, this_year=be_year(clock.today()))
+                           kinds=letter_kinds.registry(), this_year=be_year(clock.today()))
 
 
 @bp.route("/letters/<int:letter_id>")
 @permission_required("view_org_units")
 def letter(letter_id: int):
     row = letters.get_letter(current_user, letter_id)
-    return render_template("letters/letter.html", letter=row, kind=letters.KINDS[row.kind],
+    return render_template("letters/letter.html", letter=row, kind=letter_kinds.get(row.kind),
                            case_page=programmes.programme(row.case_type).page_endpoint)
 
 
@@ -103,13 +103,14 @@ def letter_pdf(letter_id: int):
 @permission_required("issue_letters")
 def batches():
     return render_template("letters/batches.html", page=paginate(letter_batches.batches_query(current_user)),
-                           kinds=letters.KINDS)
+                           kinds=letter_kinds.registry())
 
 
 @bp.route("/letters/batches/new", methods=["GET", "POST"])
 @permission_required("issue_letters")
 def new_batch():
-    kinds = {name: k for name, k in letters.KINDS.items() if letters.may_issue(current_user, k) and k.decision}
+    kinds = {name: k for name, k in letter_kinds.registry().items()
+             if letters.may_issue(current_user, k) and k.decision}
     today = clock.today()
     kind = request.values.get("kind", "") if request.values.get("kind", "") in kinds else next(iter(kinds), "")
     month = request.values.get("month", "")[:7] or today.strftime("%Y-%m")
@@ -142,7 +143,7 @@ def new_batch():
 @permission_required("issue_letters")
 def batch(batch_id: int):
     row = letter_batches.get(current_user, batch_id)
-    return render_template("letters/batch.html", batch=row, kind=letters.KINDS[row.kind],
+    return render_template("letters/batch.html", batch=row, kind=letter_kinds.get(row.kind),
                            stalled=letter_batches.stalled(row),
                            issued=letter_batches.letters_of(row) if row.status == "done" else [])
 
@@ -171,4 +172,4 @@ def batch_pdf(batch_id: int):
 def verify(token: str):
     """No sign-in: the number, kind, date, issuing office and content hash, and no personal data."""
     row = letters.verify(token)
-    return render_template("letters/verify.html", letter=row, kind=letters.KINDS[row.kind])
+    return render_template("letters/verify.html", letter=row, kind=letter_kinds.get(row.kind))

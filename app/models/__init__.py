@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per area. Importing this package registers every table."""
 from app.models.audit import AuditEvent
 from app.models.debt import CaseDeduction, Debt, DebtCase, DebtCaseRollup, DebtCaseStatus, DebtPlan
+from app.models.files import StoredFile, StoredFileChunk
 from app.models.imports import ImportJob
 from app.models.letters import Letter, LetterBatch, LetterCounter
 from app.models.org import OrgUnit, UnitKind
@@ -17,4 +18,4 @@ from app.models.workflow import CaseSnapshot, CaseTransition, Notification
 __all__ = ["Beneficiary", "ContinuationCheck", "Entitlement", "EntitlementRule", "Evidence", "Incident",
            "Payment", "ReliefCase", "ReliefCaseStatus",
            "ApiToken", "AuditEvent", "CaseDeduction", "CaseSnapshot", "CaseTransition", "Notification", "Debt", "DebtCase", "DebtCaseRollup", "DebtCaseStatus", "DebtPlan",
-           "ImportJob", "Letter", "RateLimitCounter", "LetterBatch", "LetterCounter", "LoginAttempt", "OrgUnit", "Person", "Role", "SettingValue", "UnitKind", "User", "UserSession"]
+           "ImportJob", "StoredFile", "StoredFileChunk", "Letter", "RateLimitCounter", "LetterBatch", "LetterCounter", "LoginAttempt", "OrgUnit", "Person", "Role", "SettingValue", "UnitKind", "User", "UserSession"]

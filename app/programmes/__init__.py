@@ -30,12 +30,11 @@ class Programme:
     decided: tuple[str, ...]                # states after approval: letters that state a decision may print
     page_endpoint: str                      # the case page, e.g. "debt.case" (url_for(page_endpoint, case_id=…))
     view_permission: str                    # the permission that opens this programme's cases
-    person_column: Callable[[], object]     # the column naming the case's person (teacher, victim)
+    cases_of_person: Callable               # (person_id) -> select(org_path, status) of the cases naming them
     load: Callable                          # (actor, case_id) -> case; 404 outside the actor's scope
     in_scope: Callable                      # (select, actor) -> select limited to the actor's scope
     guard: Callable                         # (guard name, case) -> None, or why not
     snapshot: Callable                      # (case) -> the approval snapshot (app/services/snapshots.py)
-    letter_kinds: tuple[str, ...] = ()      # the letter kinds printed for this programme's cases
     prepare: Callable | None = None         # (case, TransitionRequest) -> None, before the guards run
     references: tuple[str, ...] = field(default=())  # reference prefixes, e.g. ("DC",), for search
 

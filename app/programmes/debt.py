@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from app.models import DebtCase, DebtCaseStatus
 from app.models.debt import DECIDED_STATUSES, EDITABLE_STATUSES
@@ -43,11 +44,15 @@ def snapshot(case: DebtCase, affordability=None) -> dict:
     return snapshots.debt_snapshot(case, affordability or debt_cases.affordability_of(case))
 
 
+def cases_of_person(person_id: int):
+    """The cases of a teacher."""
+    return select(DebtCase.org_path, DebtCase.status).where(DebtCase.person_id == person_id)
+
+
 PROGRAMME = Programme(
     name="debt", label=_l("Debt cases"), model=DebtCase, statuses=DebtCaseStatus,
     editable=EDITABLE_STATUSES, decided=DECIDED_STATUSES, page_endpoint="debt.case",
-    view_permission="view_debt_cases", person_column=lambda: DebtCase.person_id,
+    view_permission="view_debt_cases", cases_of_person=cases_of_person,
     load=debt_cases.get_case, in_scope=debt_cases.in_scope_of, guard=guard, snapshot=snapshot, prepare=prepare,
-    letter_kinds=("case_summary", "creditor_request", "approval_notice", "deduction_notice", "schedule"),
     references=("DC",),
 )

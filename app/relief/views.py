@@ -1,28 +1,25 @@
 """Relief-case pages for provincial officers and approvers. Each view parses, calls one service, renders."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_
 
 from app.auth.session import permission_required
 from app.domain import clock
-from app.letters.panel import case_letters_context
 from app.domain import relief_rules as rules_domain
-from app.domain.thai_id import normalise_citizen_id
+from app.exports import MAX_EXPORT_ROWS, citizen_id_for_export, requested_format, table_response
 from app.extensions import db
-from app.labels import (
-    EMPLOYMENT_LABELS, HARM_LABELS, INCIDENT_KIND_LABELS, LEVEL_LABELS, RELATIONSHIP_LABELS, SPLIT_LABELS, STATUS_LABELS,
-)
-from app.models import Person, ReliefCase
+from app.labels import (EMPLOYMENT_LABELS, HARM_LABELS, INCIDENT_KIND_LABELS, LEVEL_LABELS, RELATIONSHIP_LABELS,
+                        SPLIT_LABELS, STATUS_LABELS)
+from app.letters.panel import case_letters_context
+from app.models import ReliefCaseStatus
 from app.rate_limits import upload_limit
 from app.relief.forms import apply_row_action, blank_payload, case_to_payload, error_name, form_to_payload
 from app.services import relief, relief_evidence, relief_input, relief_payments, workflow
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.permissions import can
-from app.exports import MAX_EXPORT_ROWS, citizen_id_for_export, requested_format, table_response
-from app.web import paginate
+from app.web import file_response, paginate
 
 bp = Blueprint("relief", __name__)
 
@@ -30,17 +27,9 @@ bp = Blueprint("relief", __name__)
 @bp.route("/")
 @permission_required("view_relief_cases")
 def cases():
-    args = {k: request.args.get(k, "").strip()[:100] for k in ("status", "harm", "q")}
-    stmt = relief.cases_query(current_user).join(ReliefCase.victim)
-    if args["status"]:
-        stmt = stmt.where(ReliefCase.status == args["status"])
-    if args["harm"]:
-        stmt = stmt.where(ReliefCase.harm == args["harm"])
-    if args["q"]:
-        digits = normalise_citizen_id(args["q"])
-        stmt = stmt.where(Person.citizen_id.startswith(digits, autoescape=True) if digits.isdecimal() else or_(
-            Person.first_name.startswith(args["q"], autoescape=True), Person.last_name.startswith(args["q"], autoescape=True)))
-    stmt = stmt.order_by(ReliefCase.id.desc())
+    args = {k: request.args.get(k, "").strip()[:100] for k in ("status", "harm", "province_code", "q")}
+    stmt = relief.search_cases(current_user, status=args["status"], harm=args["harm"],
+                               province_code=args["province_code"], text=args["q"])
     if requested_format():
         return table_response("relief-cases", [_("Reference"), _("Victim"), _("Citizen ID"), _("Incident"), _("district"),
                                                _("Harm"), _("Status")],
@@ -50,7 +39,7 @@ def cases():
                                for c in db.session.scalars(stmt.limit(MAX_EXPORT_ROWS)).unique()), requested_format())
     return render_template("relief/cases.html", page=paginate(stmt), args=args,
                            harms=rules_domain.HARMS,
-                           statuses=("reported", "verified", "approved", "paying", "closed", "returned", "rejected"))
+                           statuses=[status.value for status in ReliefCaseStatus])
 
 
 def _form(payload: dict, errors: dict, status: int = 200, case=None):
@@ -153,8 +142,8 @@ def add_evidence(case_id: int):
 @bp.route("/<int:case_id>/evidence/<int:evidence_id>")
 @permission_required("view_relief_cases")
 def evidence(case_id: int, evidence_id: int):
-    row, path = relief_evidence.evidence_file(current_user, case_id, evidence_id)
-    return send_file(path, mimetype=row.content_type, download_name=row.filename)
+    row, chunks = relief_evidence.evidence_file(current_user, case_id, evidence_id)
+    return file_response(chunks, row.content_type, row.filename)
 
 
 @bp.route("/<int:case_id>/transitions", methods=["POST"])

@@ -156,12 +156,6 @@ def _audit_soft_lockout(user: User, now: datetime) -> None:
                      org_path=user.org_unit.path, after={"until": hold[1].replace(microsecond=0).isoformat() + "Z"})
 
 
-def record_sign_out(user: User) -> None:
-    audit.record("auth.sign_out", actor=user, object_type="user", object_id=user.id,
-                 org_path=user.org_unit.path)
-    db.session.commit()
-
-
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

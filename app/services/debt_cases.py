@@ -9,19 +9,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import false, func, select, union, update
+from sqlalchemy import false, func, select, update
 
-from app import programmes
 from app.domain import clock
-from app.domain.affordability import assess, risk_group
+from app.domain.affordability import Affordability
+from app.domain.case_summary import CaseSummary, PlanOutcome, summarise
 from app.domain.planner import CaseFigures, DebtFigures
-from app.domain.repayment import remaining_interest
-from app.domain.thai_text import be_year
+from app.domain.references import debt_case_reference
 from app.extensions import db
 from app.models import CaseDeduction, Debt, DebtCase, DebtCaseRollup, DebtPlan, OrgUnit, Person, UnitKind, User
 from app.models.debt import EDITABLE_STATUSES
-from app.services import audit
-from app.services.debt_input import CaseInput, TeacherInput
+from app.services import audit, people
+from app.services.debt_input import CaseInput
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.permissions import require
 from app.services.plan_settings import plan_settings
@@ -56,115 +55,73 @@ def in_scope_of(stmt, actor: User):
 # ---- figures -------------------------------------------------------------------------------------
 
 def case_figures(case: DebtCase) -> CaseFigures:
+    return figures_of(case.monthly_salary, case.monthly_allowances, case.deductions, case.debts,
+                      case.person.birth_date)
+
+
+def figures_of(salary: Decimal, allowances: Decimal, deductions, debts, birth_date=None) -> CaseFigures:
+    """The planner's view of a case, from its rows (CaseDeduction, Debt) or from parsed input written in bulk
+    (debt_input.DeductionInput, DebtInput): both name their fields alike."""
     return CaseFigures(
-        salary=case.monthly_salary,
-        allowances=case.monthly_allowances,
-        non_debt_deductions=sum((d.monthly_amount for d in case.deductions), Decimal("0")),
+        salary=salary,
+        allowances=allowances,
+        non_debt_deductions=sum((d.monthly_amount for d in deductions), Decimal("0")),
         debts=tuple(DebtFigures(key=d.id, creditor_name=d.creditor_name, outstanding=d.outstanding,
                                 annual_rate=d.annual_rate, monthly_payment=d.monthly_payment,
                                 remaining_months=d.remaining_months, legal_status=d.legal_status)
-                    for d in case.debts),
-        birth_date=case.person.birth_date,
+                    for d in debts),
+        birth_date=birth_date,
     )
 
 
-def affordability_of(case: DebtCase):
-    settings = plan_settings()
-    figures = case_figures(case)
-    debt_service = sum((d.monthly_payment for d in case.debts), Decimal("0"))
-    return assess(figures.salary, figures.allowances, figures.non_debt_deductions, debt_service,
-                  settings.affordability)
+def summary_of(case: DebtCase) -> CaseSummary:
+    """Every stored figure of the case, from its rows, its chosen plan and the settings in force."""
+    plan = case.chosen_plan
+    return summarise(case_figures(case), plan_settings(), PlanOutcome.of_stored(plan.result) if plan else None)
+
+
+def affordability_of(case: DebtCase) -> Affordability:
+    return summary_of(case).affordability
 
 
 def refresh_figures(case: DebtCase) -> None:
-    """Keep the stored summary (used by lists, filters and reports) equal to the rows."""
-    result = affordability_of(case)
-    case.non_debt_deductions = result.non_debt_deductions
-    case.debt_service = result.debt_service
-    case.net_income = result.net
-    case.ratio = result.ratio
-    case.meets_floor = result.meets_floor
-    case.total_outstanding = sum((d.outstanding for d in case.debts), Decimal("0"))
-    case.risk_group = risk_group([d.legal_status for d in case.debts], bool(case.debts), result.meets_floor)
-    case.interest_remaining = sum((remaining_interest(d.outstanding, d.annual_rate, d.monthly_payment,
-                                                      d.remaining_months) for d in case.debts), Decimal("0"))
-    refresh_plan_figures(case)
+    """Keep the stored summary (used by lists, filters and reports) equal to the rows and the chosen plan."""
+    for name, value in summary_of(case).columns().items():
+        setattr(case, name, value)
 
 
 def refresh_plan_figures(case: DebtCase) -> None:
-    """The chosen plan's figures on the case, for reports: interest under the plan and whether it keeps the floor."""
-    plan = case.chosen_plan
-    case.plan_interest_remaining = Decimal(plan.result["after"]["total_interest_remaining"]) if plan else None
-    case.plan_meets_floor = bool(plan.result["after"]["meets_floor"]) if plan else None
+    """After a plan is chosen, dropped or worked out again: the figures before and after the chosen plan."""
+    refresh_figures(case)
 
 
 # ---- snapshots for the audit trail ---------------------------------------------------------------
 
 def snapshot(case: DebtCase) -> dict:
+    return case_snapshot(status=case.status, cooperative_code=case.cooperative.code,
+                         citizen_id=case.person.citizen_id, monthly_salary=case.monthly_salary,
+                         monthly_allowances=case.monthly_allowances, deductions=case.deductions,
+                         debts=[(d.id, d) for d in case.debts],
+                         chosen_plan_id=case.chosen_plan.id if case.chosen_plan else None)
+
+
+def case_snapshot(*, status: str, cooperative_code: str, citizen_id: str, monthly_salary: Decimal,
+                  monthly_allowances: Decimal, deductions, debts, chosen_plan_id: int | None) -> dict:
+    """A case as its audit rows record it, from rows (CaseDeduction, Debt) or from parsed input written in bulk
+    (DeductionInput, DebtInput): `debts` are (id, debt) pairs."""
     return {
-        "status": case.status, "cooperative": case.cooperative.code, "citizen_id": case.person.citizen_id,
-        "monthly_salary": str(case.monthly_salary), "monthly_allowances": str(case.monthly_allowances),
-        "deductions": [[d.kind, d.label, str(d.monthly_amount)] for d in case.deductions],
-        "debts": [[d.id, d.creditor_name, d.creditor_type, str(d.outstanding), str(d.annual_rate),
-                   str(d.monthly_payment), d.remaining_months, d.legal_status] for d in case.debts],
-        "chosen_plan_id": case.chosen_plan.id if case.chosen_plan else None,
+        "status": status, "cooperative": cooperative_code, "citizen_id": citizen_id,
+        "monthly_salary": str(monthly_salary), "monthly_allowances": str(monthly_allowances),
+        "deductions": [[d.kind, d.label, str(d.monthly_amount)] for d in deductions],
+        "debts": [[debt_id, d.creditor_name, d.creditor_type, str(d.outstanding), str(d.annual_rate),
+                   str(d.monthly_payment), d.remaining_months, d.legal_status] for debt_id, d in debts],
+        "chosen_plan_id": chosen_plan_id,
     }
 
 
-# ---- people --------------------------------------------------------------------------------------
+# ---- the cooperative ------------------------------------------------------------------------------
 
-def _person_for(actor: User, teacher: TeacherInput, org_path: str) -> Person:
-    """One person per citizen ID across both programmes. A new ID creates the person; a known one links
-    to the same record. Their details change only when every case that person has is in the caller's
-    scope and still editable: an office never rewrites a record another office relies on, and an
-    approved case never changes unseen."""
-    person = db.session.scalar(select(Person).where(Person.citizen_id == teacher.citizen_id))
-    after_fields = {name: getattr(teacher, name) for name in PERSON_FIELDS}
-    if person is None:
-        person = Person(citizen_id=teacher.citizen_id, **after_fields)
-        db.session.add(person)
-        db.session.flush()
-        audit.record("person.create", actor=actor, object_type="person", object_id=person.id, org_path=org_path,
-                     after=_person_snapshot(person))
-        return person
-    before = _person_snapshot(person)
-    wanted = {**before, **{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in after_fields.items()}}
-    if wanted == before:
-        return person
-    if not _may_edit_person(actor, person):
-        raise ValidationFailed(_("Please correct the marked fields."), {"teacher.first_name": _(
-            "This citizen ID is already registered with other details, and cases outside your area or already "
-            "decided depend on them. Type the details as registered, or ask the office that holds the record.")})
-    for name, value in after_fields.items():
-        setattr(person, name, value)
-    old, new = audit.changed_fields(before, _person_snapshot(person))
-    audit.record("person.update", actor=actor, object_type="person", object_id=person.id, org_path=org_path,
-                 before=old, after=new)
-    return person
-
-
-PERSON_FIELDS = ("title", "first_name", "last_name", "birth_date", "position", "workplace")
-
-
-def _may_edit_person(actor: User, person: Person) -> bool:
-    """A person's registered details may change only while every case of theirs, in any programme, is in the
-    actor's scope and still editable: decided cases depend on them."""
-    for programme in programmes.all_programmes():
-        model = programme.model
-        rows = db.session.execute(select(model.org_path, model.status)
-                                  .where(programme.person_column() == person.id)).all()
-        if any(not path.startswith(actor.scope_path) or status not in programme.editable for path, status in rows):
-            return False
-    return True
-
-
-def _person_snapshot(person: Person) -> dict:
-    return {"title": person.title, "first_name": person.first_name, "last_name": person.last_name,
-            "birth_date": person.birth_date.isoformat() if person.birth_date else None,
-            "position": person.position, "workplace": person.workplace}
-
-
-def _cooperative_for(actor: User, code: str | None) -> OrgUnit:
+def cooperative_for(actor: User, code: str | None) -> OrgUnit:
     if code is None:
         if actor.org_unit.kind == UnitKind.COOPERATIVE.value:
             return actor.org_unit
@@ -211,15 +168,15 @@ def _apply_rows(case: DebtCase, data: CaseInput) -> set[int]:
 
 def create_case(actor: User, data: CaseInput, *, commit: bool = True) -> DebtCase:
     require(actor, "edit_debt_cases")
-    cooperative = _cooperative_for(actor, data.cooperative_code)
-    person = _person_for(actor, data.teacher, cooperative.path)
+    cooperative = cooperative_for(actor, data.cooperative_code)
+    person = people.register(actor, data.teacher, org_path=cooperative.path, field_path="teacher")
     case = DebtCase(person=person, cooperative=cooperative, org_path=cooperative.path,
                     province_code=cooperative.province_code, monthly_salary=data.monthly_salary,
                     monthly_allowances=data.monthly_allowances or Decimal("0"), created_by_id=actor.id)
     db.session.add(case)
     _apply_rows(case, data)
     db.session.flush()
-    case.reference = f"DC{be_year(clock.today())}-{case.id:06d}"
+    case.reference = debt_case_reference(case.id, clock.today())
     refresh_figures(case)
     audit.record("debt_case.create", actor=actor, object_type="debt_case", object_id=case.id,
                  org_path=case.org_path, after=snapshot(case))
@@ -244,9 +201,9 @@ def update_case(actor: User, case_id: int, data: CaseInput, *, commit: bool = Tr
         raise Conflict(_("Only a draft or returned case can be changed."))
     before = snapshot(case)
     if data.teacher is not None:
-        case.person = _person_for(actor, data.teacher, case.org_path)
+        case.person = people.register(actor, data.teacher, org_path=case.org_path, field_path="teacher")
     if "cooperative_code" in data.present:
-        cooperative = _cooperative_for(actor, data.cooperative_code)
+        cooperative = cooperative_for(actor, data.cooperative_code)
         case.cooperative, case.org_path, case.province_code = cooperative, cooperative.path, cooperative.province_code
     if data.monthly_salary is not None:
         case.monthly_salary = data.monthly_salary
@@ -255,7 +212,7 @@ def update_case(actor: User, case_id: int, data: CaseInput, *, commit: bool = Tr
     dropped = _apply_rows(case, data)
     db.session.flush()
     refresh_figures(case)
-    from app.services import debt_plans
+    from app.services import debt_plans  # debt_plans imports this module at load time (get_case, claim_case)
 
     debt_plans.after_case_change(actor, case, dropped)
     if "chosen_plan_id" in data.present:
@@ -364,14 +321,14 @@ def search_cases(actor: User, *, status: str = "", risk_group: str = "", coopera
     stmt = _filtered(cases_query(actor), ON_CASES, status=status, risk_group=risk_group,
                      cooperative_code=cooperative_code, province_code=province_code, unit_code=unit_code,
                      below_floor=below_floor)
-    text = " ".join(text.split())[:100]
+    text = people.search_text(text)
     if text:
         # The people matching the text, then their cases in scope, worked out first: both databases then read
         # names and cases from indexes alone and sort a few hundred rows, where "newest first, 50 rows" otherwise
         # tempted PostgreSQL to walk every case backwards (docs/benchmarks.md). Up to MATCHES_KEPT cases are
         # fetched once here, so the page and its count (count_cases with this statement) share the work;
         # beyond that the match stays in the query as a materialised CTE.
-        matched = stmt.with_only_columns(DebtCase.id).where(DebtCase.person_id.in_(_people_matching(text)))
+        matched = stmt.with_only_columns(DebtCase.id).where(DebtCase.person_id.in_(people.matching(text)))
         ids = db.session.scalars(matched.limit(MATCHES_KEPT + 1)).all()
         if len(ids) <= MATCHES_KEPT:
             stmt = select(DebtCase).where(DebtCase.id.in_(ids))
@@ -384,26 +341,6 @@ def search_cases(actor: User, *, status: str = "", risk_group: str = "", coopera
     return stmt.order_by(*(c.desc() if order.descending else c.asc() for c in order.columns))
 
 
-def _people_matching(text: str):
-    """The people a search means: a citizen ID (or its first digits), or the start of a first name, of a last
-    name, or of both ("first last"). A union rather than OR, so that PostgreSQL reads each name index alone."""
-    from app.domain.thai_id import normalise_citizen_id
-
-    digits = normalise_citizen_id(text)
-    if digits.isdigit():
-        if len(digits) >= 13:
-            return select(Person.id).where(Person.citizen_id == digits)
-        # The first digits of an ID: every ID starting with them lies between the two 13-digit fills, in any
-        # collation (digits sort alike everywhere), so the unique index answers it on both databases.
-        return select(Person.id).where(Person.citizen_id.between(digits.ljust(13, "0"), digits.ljust(13, "9")))
-    words = text.split(" ", 1)
-    if len(words) == 2:
-        return select(Person.id).where(prefix_match(Person.first_name, words[0]),
-                                       prefix_match(Person.last_name, words[1]))
-    return union(select(Person.id).where(prefix_match(Person.first_name, text)),
-                 select(Person.id).where(prefix_match(Person.last_name, text)))
-
-
 def count_cases(actor: User, *, status: str = "", risk_group: str = "", cooperative_code: str = "",
                 province_code: str = "", text: str = "", unit_code: str = "", below_floor: str = "",
                 listed=None) -> int:
@@ -412,7 +349,7 @@ def count_cases(actor: User, *, status: str = "", risk_group: str = "", cooperat
     one, it counts `listed` (search_cases' statement for these same filters) or builds it."""
     filters = {"status": status, "risk_group": risk_group, "cooperative_code": cooperative_code,
                "province_code": province_code, "unit_code": unit_code, "below_floor": below_floor}
-    if " ".join(text.split()):
+    if people.search_text(text):
         listed = listed if listed is not None else search_cases(actor, text=text, **filters)
         return db.session.scalar(listed.order_by(None).with_only_columns(func.count(DebtCase.id)))
     require(actor, "view_debt_cases")

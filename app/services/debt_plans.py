@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import DebtCase, DebtPlan, User
 from app.services import audit
-from app.services.debt_cases import case_figures, claim_case, get_case, plan_for, refresh_plan_figures
-from app.services.debt_input import TERM_RANGE, money_message
+from app.services.debt_cases import case_figures, claim_case, get_case, plan_for, refresh_plan_figures, update_case
+from app.services.debt_input import CaseInput, TERM_RANGE, money_message
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.permissions import require
 from app.services.plan_settings import plan_settings
@@ -212,9 +212,6 @@ def delete_plan(actor: User, case_id: int, plan_id: int) -> None:
 
 
 def choose_plan(actor: User, case_id: int, plan_id: int | None, version: int | None) -> DebtCase:
-    from app.services.debt_cases import update_case
-    from app.services.debt_input import CaseInput
-
     return update_case(actor, case_id, CaseInput(present={"chosen_plan_id"}, chosen_plan_id=plan_id,
                                                  version=version))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -22,7 +22,7 @@ from app.domain import clock
 from app.domain.clock import utcnow
 from app.extensions import db
 from app.models import CaseSnapshot, Letter, LetterBatch, User
-from app.services import audit, background, letters
+from app.services import audit, background, letter_kinds, letters
 from app.services.errors import NotFound, ServiceError, ValidationFailed
 from app.services.permissions import require
 from app.services.scope import get_scoped_or_404, scoped
@@ -49,15 +49,13 @@ def pdf_path(batch: LetterBatch) -> Path:
 def approved_in_month(actor: User, kind_name: str, year: int, month: int) -> list:
     """Cases in the caller's scope whose approval snapshot falls in the month (Bangkok time ≈ UTC+7; the
     month boundary is taken in UTC+7 by shifting the stored UTC times)."""
-    kind = letters.KINDS[kind_name]
-    programme = programmes.programme(kind.case_type)
+    kind = letter_kinds.get(kind_name)
+    programme = programmes.programme(kind.programme)
     model = programme.model
     start = date(year, month, 1)
     end = date(year + (month == 12), month % 12 + 1, 1)
-    from datetime import datetime
-
     low, high = (datetime.combine(d, datetime.min.time()) - timedelta(hours=7) for d in (start, end))
-    approved = (select(CaseSnapshot.case_id).where(CaseSnapshot.case_type == kind.case_type,
+    approved = (select(CaseSnapshot.case_id).where(CaseSnapshot.case_type == kind.programme,
                                                    CaseSnapshot.created_at >= low, CaseSnapshot.created_at < high))
     query = programme.in_scope(select(model), actor).where(
         model.id.in_(approved), model.status.in_(programme.decided)).order_by(model.id)
@@ -67,7 +65,7 @@ def approved_in_month(actor: User, kind_name: str, year: int, month: int) -> lis
 def create(actor: User, kind_name, case_ids: list[int], label: str = "") -> LetterBatch:
     """Queue a batch for these cases (checked now: role, kind; each case again when issued)."""
     require(actor, "issue_letters")
-    kind = letters.KINDS.get(kind_name) if isinstance(kind_name, str) else None
+    kind = letter_kinds.get(kind_name)
     if kind is None:
         raise ValidationFailed(_("Please correct the marked fields."), {"kind": _("Choose the kind of letter.")})
     if not letters.may_issue(actor, kind):
@@ -150,12 +148,13 @@ def run(batch_id: int) -> None:
 def _issue_all(actor: User, batch: LetterBatch) -> None:
     on = clock.today()
     drafts, skipped = [], []
+    kind = letter_kinds.get(batch.kind)
     for case_id in batch.criteria["case_ids"]:
         try:
-            if batch.kind == "creditor_request":
-                drafts += letters.pack_drafts(actor, case_id, on)
+            if kind.needs_debt:  # a letter to each creditor
+                drafts += letters.pack_drafts(actor, kind.programme, case_id, kind.name, on)
             else:
-                drafts.append(letters.prepare(actor, letters.KINDS[batch.kind].case_type, case_id, batch.kind, on=on))
+                drafts.append(letters.prepare(actor, kind.programme, case_id, kind.name, on=on))
         except ServiceError as error:  # out of scope, not approved, nothing to print: listed, not fatal
             skipped.append({"case_id": case_id, "reason": error.fields.get("kind") or error.fields.get(
                 "debt_id") or error.message or error.code})

@@ -1,13 +1,13 @@
-"""Official letters: issue (number, payload, audit), render, the register, public verification, batches.
+"""Official letters: issue (number, payload, audit), render, the register, public verification.
 
-Rules (issue 6, thai-documents.md):
+What each kind of letter says and how it prints is that kind's module (app/services/letter_kinds/); this module
+does what is the same for every kind:
 - Letters that state a decision print only from the approval snapshot: 409 before approval. The payload a letter
   printed is stored with it, so a reprint is the same document.
 - Running numbers are per issuing office per Buddhist year and never repeat: the counter row is advanced by a
   single UPDATE in the issuing transaction (row lock on PostgreSQL, the write lock on SQLite), and letters carry a
   unique (office, year, number).
-- The issuing office is the issuer's own unit: a cooperative writes to creditors and sums a case up; the
-  provincial education office notifies teachers, paying units and families.
+- The issuing office is the issuer's own unit (each kind names the roles that issue it).
 """
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -29,41 +28,15 @@ from app import programmes
 from app.domain import clock
 from app.domain.thai_text import be_year
 from app.extensions import db
-from app.models import ContinuationCheck, Letter, LetterCounter, OrgUnit, Person, Role, User
-from app.services import audit, letter_payloads as data, settings, snapshots
+from app.models import Letter, LetterCounter, OrgUnit, User
+from app.pdf.frame import LetterRenderer
+from app.services import audit, letter_kinds, settings, snapshots
 from app.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.services.letter_kinds import LetterKind, Source
 from app.services.permissions import require
 from app.services.scope import get_scoped_or_404, scoped
+from app.services.workflow import latest_snapshot
 from app.urls import public_base_url
-
-COOP, PROVINCE = frozenset({Role.COOPERATIVE_OFFICER.value}), frozenset(
-    {Role.PROVINCIAL_OFFICER.value, Role.PROVINCIAL_APPROVER.value})
-
-
-@dataclass(frozen=True)
-class LetterKind:
-    name: str
-    case_type: str
-    title: object           # lazy label for pages
-    issuers: frozenset      # roles whose unit issues it
-    decision: bool = True   # prints only from the approval snapshot
-    needs_debt: bool = False
-
-
-KINDS: dict[str, LetterKind] = {k.name: k for k in (
-    LetterKind("case_summary", "debt", _l("Case summary"), COOP | PROVINCE, decision=False),
-    LetterKind("creditor_request", "debt", _l("Request to a creditor"), COOP, needs_debt=True),
-    LetterKind("approval_notice", "debt", _l("Approval notice to the teacher"), PROVINCE),
-    LetterKind("deduction_notice", "debt", _l("Salary-deduction notice to the paying unit"), PROVINCE),
-    LetterKind("schedule", "debt", _l("Repayment schedule (annex)"), PROVINCE),
-    LetterKind("decision_notice", "relief", _l("Decision notice to the family"), PROVINCE),
-    LetterKind("payment_memo", "relief", _l("Payment-approval memo"), PROVINCE),
-    LetterKind("scholarship_continuation", "relief", _l("Scholarship continuation notice"), PROVINCE),
-)}
-
-
-def kinds_for(case_type: str) -> list[LetterKind]:
-    return [k for k in KINDS.values() if k.case_type == case_type]
 
 
 def may_issue(actor: User, kind: LetterKind) -> bool:
@@ -75,7 +48,6 @@ def content_hash(body: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-
 # ---- loading -------------------------------------------------------------------------------------
 
 def load_case(actor: User, case_type: str, case_id: int):
@@ -83,92 +55,26 @@ def load_case(actor: User, case_type: str, case_id: int):
 
 
 def _kind(case_type: str, name) -> LetterKind:
-    kind = KINDS.get(name) if isinstance(name, str) else None
-    if kind is None or kind.case_type != case_type:
-        options = ", ".join(k.name for k in kinds_for(case_type))
+    kind = letter_kinds.get(name)
+    if kind is None or kind.programme != case_type:
+        options = ", ".join(k.name for k in letter_kinds.of_programme(case_type))
         raise ValidationFailed(_("Please correct the marked fields."),
                                {"kind": _("Choose one of: %(options)s.", options=options)})
     return kind
 
 
-def _snapshot(case_type: str, case):
-    from app.services.workflow import latest_snapshot
-
-    if case.status not in programmes.programme(case_type).decided:
+def _source(kind: LetterKind, case, office: OrgUnit, on: date, debt_id=None) -> Source:
+    """What the kind's facts are built from: the stored approval snapshot for a letter that states a decision
+    (409 before approval), else the case as it stands, in the snapshot's shape."""
+    programme = programmes.programme(kind.programme)
+    if not kind.decision:
+        return Source(case, programme.snapshot(case), None, office, on, debt_id)
+    if case.status not in programme.decided:
         raise Conflict(_("This letter states a decision: it can be printed once the case is approved."))
-    snapshot = latest_snapshot(case_type, case.id)
+    snapshot = latest_snapshot(kind.programme, case.id)
     if snapshot is None:  # approved before snapshots existed: nothing frozen to print from
         raise Conflict(_("This case has no approval snapshot to print from."))
-    return snapshot
-
-
-# ---- what a letter says --------------------------------------------------------------------------
-
-def _compose(kind: LetterKind, case, debt_id, office: OrgUnit, on: date) -> tuple[dict, str, str, str]:
-    """(data, subject, addressee, content hash) for one letter."""
-    if kind.name == "case_summary":
-        body = programmes.programme("debt").snapshot(case)  # the case as it stands, in the snapshot's shape
-        facts = data.case_summary_data(body, case.cooperative, case.status)
-        return (facts, f"สรุปข้อมูลกรณีขอแก้ไขปัญหาหนี้สิน ราย {facts['teacher']['name']} ({facts['reference']})",
-                _province_head(case.province_code), content_hash(facts))
-    snapshot = _snapshot(kind.case_type, case)
-    if kind.case_type == "debt":
-        facts = data.debt_decision_data(snapshots.read(snapshot.data), snapshot, case.cooperative)
-        teacher = facts["teacher"]["name"]
-        if kind.name == "creditor_request":
-            if not isinstance(debt_id, int) or isinstance(debt_id, bool):
-                raise ValidationFailed(_("Please correct the marked fields."),
-                                       {"debt_id": _("Choose the creditor's debt for this letter.")})
-            facts["request"] = data.creditor_treatment(facts, debt_id)
-            return (facts, f"ขอความร่วมมือปรับโครงสร้างหนี้ของ {teacher}",
-                    f"ผู้จัดการ{facts['request']['debt']['creditor']}", snapshot.sha256)
-        if kind.name == "approval_notice":
-            return facts, "แจ้งผลการพิจารณาอนุมัติแผนแก้ไขปัญหาหนี้สิน", teacher, snapshot.sha256
-        if kind.name == "deduction_notice":
-            workplace = facts["teacher"]["workplace"] or "หน่วยงานผู้เบิกจ่ายเงินเดือน"
-            return (facts, f"แจ้งการหักเงินเดือนชำระหนี้ของ {teacher}", f"ผู้อำนวยการ{workplace}",
-                    snapshot.sha256)
-        facts["schedules"] = data.schedule_data(facts, facts["approved_on"])
-        return facts, f"ตารางการผ่อนชำระหนี้ของ {teacher}", teacher, snapshot.sha256
-    facts = data.relief_decision_data(snapshots.read(snapshot.data), snapshot)
-    victim = facts["victim"]["name"]
-    family = next((b["name"] for b in facts["beneficiaries"]), "ทายาท")
-    if kind.name == "decision_notice":
-        return (facts, f"แจ้งผลการพิจารณาให้ความช่วยเหลือเยียวยา กรณี{victim}",
-                f"{family}" + (" และทายาท" if len(facts["beneficiaries"]) > 1 else ""), snapshot.sha256)
-    if kind.name == "payment_memo":
-        facts["payments"] = data.payments_state(case, facts)
-        return (facts, f"ขออนุมัติเบิกจ่ายเงินช่วยเหลือเยียวยา กรณี{victim}", head_of(office),
-                snapshot.sha256)
-    from app.services.relief import academic_year_of
-
-    year = academic_year_of(on)
-    rows = _checks(case)
-    citizen_ids = dict(db.session.execute(select(Person.id, Person.citizen_id).where(
-        Person.id.in_({c.person_id for c in rows}))).all()) if rows else {}
-    checks = {(c.entitlement_id, citizen_ids.get(c.person_id), c.period): c.enrolled for c in rows}  # latest wins
-    facts["academic_year"] = year
-    facts["year_rows"] = data.scholarship_year_data(facts, year, checks)
-    return (facts, f"แจ้งการได้รับทุนการศึกษาต่อเนื่อง ปีการศึกษา {year}", f"ผู้ปกครองของบุตร{victim}",
-            snapshot.sha256)
-
-
-def _checks(case) -> list:
-    ids = [e.id for e in case.entitlements]
-    return list(db.session.scalars(select(ContinuationCheck).where(ContinuationCheck.entitlement_id.in_(ids))
-                                   .order_by(ContinuationCheck.id))) if ids else []
-
-
-def head_of(unit: OrgUnit | None) -> str:
-    """Letters are addressed to the head of an office: "ศึกษาธิการจังหวัดเชียงใหม่" for สำนักงานศึกษาธิการจังหวัด…,
-    unless the letterhead names the signer's position."""
-    if unit is None:
-        return "ศึกษาธิการจังหวัด"
-    return unit.signer_position or unit.name.removeprefix("สำนักงาน")
-
-
-def _province_head(province_code: str | None) -> str:
-    return head_of(db.session.scalar(select(OrgUnit).where(OrgUnit.code == (province_code or ""))))
+    return Source(case, snapshots.read(snapshot.data), snapshot, office, on, debt_id)
 
 
 def letterhead(office: OrgUnit) -> dict:
@@ -214,8 +120,11 @@ def prepare(actor: User, case_type: str, case_id: int, kind_name, debt_id=None, 
     kind = _kind(case_type, kind_name)
     if not may_issue(actor, kind):
         raise Forbidden(_("Your role cannot issue this letter."))
-    facts, subject, addressee, sha = _compose(kind, case, debt_id, actor.org_unit, on or clock.today())
-    return Draft(kind, case, facts, subject, addressee, sha, debt_id if kind.needs_debt else None)
+    source = _source(kind, case, actor.org_unit, on or clock.today(), debt_id)
+    facts = kind.facts(source)
+    # a decision letter is what was approved: it carries the snapshot's hash; a summary hashes what it says
+    sha = source.snapshot.sha256 if source.snapshot is not None else content_hash(facts.data)
+    return Draft(kind, case, facts.data, facts.subject, facts.addressee, sha, debt_id if kind.needs_debt else None)
 
 
 def _letter_row(actor: User, draft: Draft, number: int, on: date, base_url: str, batch_id=None) -> Letter:
@@ -225,7 +134,7 @@ def _letter_row(actor: User, draft: Draft, number: int, on: date, base_url: str,
             "subject": draft.subject, "addressee": draft.addressee, "letterhead": letterhead(office),
             "verify_url": f"{base_url.rstrip('/')}/verify/{token}",
             "thai_digits": settings.value("letters.thai_digits") == "yes"}
-    return Letter(token=token, kind=draft.kind.name, case_type=draft.kind.case_type, case_id=draft.case.id,
+    return Letter(token=token, kind=draft.kind.name, case_type=draft.kind.programme, case_id=draft.case.id,
                   case_reference=draft.case.reference, debt_id=draft.debt_id, office_id=office.id,
                   be_year=be_year(on), number=number, number_text=head["number_text"], issued_on=on,
                   subject=draft.subject[:300], addressee=draft.addressee[:300], content_sha256=draft.sha256,
@@ -263,20 +172,17 @@ def creditor_pack(actor: User, case_id: int) -> list[Letter]:
     """One request letter per creditor whose debt the approved plan restructures, issued together."""
     require(actor, "issue_letters")
     on = clock.today()
-    return issue_drafts(actor, pack_drafts(actor, case_id, on), on)
+    return issue_drafts(actor, pack_drafts(actor, "debt", case_id, "creditor_request", on), on)
 
 
-def pack_drafts(actor: User, case_id: int, on: date) -> list[Draft]:
-    case = load_case(actor, "debt", case_id)
-    if not may_issue(actor, KINDS["creditor_request"]):
+def pack_drafts(actor: User, case_type: str, case_id: int, kind_name, on: date) -> list[Draft]:
+    """A kind written once per debt (creditor_request): one draft for each debt the kind addresses."""
+    case = load_case(actor, case_type, case_id)
+    kind = _kind(case_type, kind_name)
+    if not may_issue(actor, kind):
         raise Forbidden(_("Your role cannot issue this letter."))
-    snapshot = _snapshot("debt", case)
-    facts = data.debt_decision_data(snapshot.data, snapshot, case.cooperative)
-    debt_ids = data.plan_debt_ids(facts)
-    if not debt_ids:
-        raise ValidationFailed(_("Please correct the marked fields."), {
-            "kind": _("The approved plan restructures no debt owed to another creditor: there is no one to write to.")})
-    return [prepare(actor, "debt", case_id, "creditor_request", debt_id, on) for debt_id in debt_ids]
+    debt_ids = kind.debts(_source(kind, case, actor.org_unit, on))
+    return [prepare(actor, case_type, case_id, kind.name, debt_id, on) for debt_id in debt_ids]
 
 
 # ---- reading -------------------------------------------------------------------------------------
@@ -300,7 +206,7 @@ def register_query(actor: User, *, office_id: int | None = None, kind: str = "",
     query = scoped(select(Letter), Letter.org_path, actor)
     if office_id:
         query = query.where(Letter.office_id == office_id)
-    if kind in KINDS:
+    if letter_kinds.get(kind) is not None:
         query = query.where(Letter.kind == kind)
     if year:
         query = query.where(Letter.be_year == year)
@@ -330,20 +236,17 @@ def verify(token: str) -> Letter:
 _renderers = threading.local()
 
 
-def renderer():
+def renderer() -> LetterRenderer:
     """One renderer per thread (it keeps per-letter state while drawing; a request and a batch may print at once).
     Fonts and the Thai dictionary are process-wide and loaded once."""
     if getattr(_renderers, "current", None) is None:
-        from app.pdf.frame import LetterRenderer
-
         _renderers.current = LetterRenderer(current_app.config.get("LETTER_EMBLEM_PATH"))
     return _renderers.current
 
 
 def content_of(letter: Letter):
-    from app.pdf.kinds import COMPOSERS
-
-    return COMPOSERS[letter.kind](letter.payload)
+    """What a stored letter prints: its kind's composition of its stored payload, nothing else."""
+    return letter_kinds.get(letter.kind).compose(letter.payload)
 
 
 def render(letters: list[Letter], progress=None) -> bytes:

@@ -5,10 +5,12 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import literal, select
+from sqlalchemy import func, literal, select, update
 
+from app.domain.clock import utcnow
 from app.extensions import db
 from app.models import Notification, OrgUnit, User
+from app.services import audit
 from app.urls import absolute
 
 
@@ -50,7 +52,23 @@ def deliver_email(rows) -> None:
 
 
 def unread_count(user: User) -> int:
-    from sqlalchemy import func
-
     return db.session.scalar(select(func.count(Notification.id))
                              .where(Notification.user_id == user.id, Notification.read_at.is_(None)))
+
+
+def notices_of(user: User):
+    """A user's notices, unread first, newest first (a query for the pager)."""
+    return (select(Notification).where(Notification.user_id == user.id)
+            .order_by(Notification.read_at.is_not(None), Notification.id.desc()))
+
+
+def mark_all_read(user: User) -> int:
+    """Mark every unread notice of `user` read; audited with how many. Commits."""
+    marked = db.session.execute(update(Notification).where(Notification.user_id == user.id,
+                                                           Notification.read_at.is_(None))
+                                .values(read_at=utcnow())).rowcount or 0
+    if marked:
+        audit.record("notice.read_all", actor=user, object_type="user", object_id=user.id,
+                     org_path=user.org_unit.path, after={"notices_read": marked})
+    db.session.commit()
+    return marked

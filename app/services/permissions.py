@@ -25,7 +25,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "record_relief_payments": frozenset({Role.PROVINCIAL_OFFICER}),
     "manage_rules": frozenset({Role.ADMINISTRATOR}),
     # Letters: cooperatives write to creditors and sum cases up; provincial offices notify teachers, paying units
-    # and families (services/letters.py, KINDS, says which kind each may issue).
+    # and families (each module of services/letter_kinds/ says which roles issue it).
     # PDPA (domain.md, Privacy): the full citizen ID only where the task needs it — the officers who deal with
     # the teacher and re-import their spreadsheets keyed by it; everyone else sees it masked, exports included.
     "see_full_citizen_ids": frozenset({Role.COOPERATIVE_OFFICER, Role.PROVINCIAL_OFFICER}),

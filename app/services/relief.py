@@ -11,14 +11,15 @@ from sqlalchemy import select, update
 from app.domain import clock
 from app.domain import relief_rules as rules_domain
 from app.domain.money import money_str
+from app.domain.references import relief_case_reference
 from app.domain.thai_text import be_year
 from app.extensions import db
-from app.models import Beneficiary, Entitlement, EntitlementRule, Incident, OrgUnit, Person, ReliefCase, UnitKind, User
-from app.services import audit, settings
+from app.models import Beneficiary, Entitlement, EntitlementRule, Incident, OrgUnit, ReliefCase, UnitKind, User
+from app.services import audit, people, settings
 from app.services.errors import Conflict, ValidationFailed
 from app.services.permissions import require
-from app.services.relief_input import PersonInput, ReliefInput
-from app.services.relief_rules import all_rules
+from app.services.relief_input import ReliefInput
+from app.services.relief_rules import all_rules, snapshot as rule_snapshot
 from app.services.scope import get_scoped_or_404, scoped
 
 # Covered area (domain.md): Pattani, Yala, Narathiwat; four districts of Songkhla; Satun where a programme
@@ -45,6 +46,22 @@ def cases_query(actor: User):
     return scoped(select(ReliefCase), ReliefCase.org_path, actor)
 
 
+def search_cases(actor: User, *, status: str = "", harm: str = "", province_code: str = "", text: str = ""):
+    """The relief case list for web and API, newest first: scoped, then filtered; text matches the victim's
+    citizen ID or name through the person registry's one indexed search (services/people.matching)."""
+    stmt = cases_query(actor)
+    if status:
+        stmt = stmt.where(ReliefCase.status == status)
+    if harm:
+        stmt = stmt.where(ReliefCase.harm == harm)
+    if province_code:
+        stmt = stmt.where(ReliefCase.province_code == province_code)
+    text = people.search_text(text)
+    if text:
+        stmt = stmt.where(ReliefCase.victim_id.in_(people.matching(text)))
+    return stmt.order_by(ReliefCase.id.desc())
+
+
 def is_covered(province_code: str, district: str) -> bool:
     if province_code in BORDER_PROVINCES:
         return True
@@ -54,21 +71,6 @@ def is_covered(province_code: str, district: str) -> bool:
 
 
 # ---- create ---------------------------------------------------------------------------------------
-
-def _person_record(actor: User, data: PersonInput) -> Person:
-    """The same person registry as the debt programme: one record per citizen ID."""
-    person = db.session.scalar(select(Person).where(Person.citizen_id == data.citizen_id))
-    if person is None:
-        person = Person(citizen_id=data.citizen_id, title=data.title, first_name=data.first_name,
-                        last_name=data.last_name, birth_date=data.birth_date)
-        db.session.add(person)
-        db.session.flush()
-        audit.record("person.create", actor=actor, object_type="person", object_id=person.id,
-                     after={"first_name": data.first_name, "last_name": data.last_name})
-    elif data.birth_date and person.birth_date is None:
-        person.birth_date = data.birth_date
-    return person
-
 
 def academic_year_of(day: date) -> int:
     """The Buddhist-Era academic year a day falls in (years open in mid-May)."""
@@ -90,17 +92,17 @@ def create_case(actor: User, data: ReliefInput) -> ReliefCase:
                                {"incident.province_code": _("This province is outside your area.")})
     incident = Incident(occurred_on=data.occurred_on, province_code=data.province_code, district=data.district,
                         kind=data.kind, police_report_no=data.police_report_no, summary=data.summary)
-    victim = _person_record(actor, data.victim)
+    victim = people.register(actor, data.victim, org_path=province.path, field_path="victim")
     case = ReliefCase(incident=incident, victim=victim, employment_type=data.employment_type, workplace=data.workplace,
                       harm=data.harm, split_method=data.split_method, org_path=province.path,
                       province_code=data.province_code, created_by_id=actor.id)
     for i, (person, relationship, level, account) in enumerate(data.beneficiaries):
-        case.beneficiaries.append(Beneficiary(person=_person_record(actor, person), position=i,
-                                              relationship_=relationship, education_level=level,
-                                              bank_account=account))
+        heir = people.register(actor, person, org_path=province.path, field_path=f"beneficiaries[{i}]")
+        case.beneficiaries.append(Beneficiary(person=heir, position=i, relationship_=relationship,
+                                              education_level=level, bank_account=account))
     db.session.add(case)
     db.session.flush()
-    case.reference = f"RC{be_year(clock.today())}-{case.id:06d}"
+    case.reference = relief_case_reference(case.id, clock.today())
     compute_entitlements(case)
     audit.record("relief_case.create", actor=actor, object_type="relief_case", object_id=case.id,
                  org_path=case.org_path, after={"harm": case.harm, "victim": victim.citizen_id,
@@ -126,11 +128,13 @@ def update_case(actor: User, case_id: int, data: ReliefInput, version: int | Non
     incident = case.incident
     incident.occurred_on, incident.district, incident.kind = data.occurred_on, data.district, data.kind
     incident.police_report_no, incident.summary = data.police_report_no, data.summary
-    case.victim = _person_record(actor, data.victim)
+    case.victim = people.register(actor, data.victim, org_path=case.org_path, field_path="victim")
     case.employment_type, case.workplace, case.harm = data.employment_type, data.workplace, data.harm
     case.split_method = data.split_method
-    case.beneficiaries = [Beneficiary(person=_person_record(actor, person), position=i, relationship_=relationship,
-                                      education_level=level, bank_account=account)
+    case.beneficiaries = [Beneficiary(person=people.register(actor, person, org_path=case.org_path,
+                                                             field_path=f"beneficiaries[{i}]"),
+                                      position=i, relationship_=relationship, education_level=level,
+                                      bank_account=account)
                           for i, (person, relationship, level, account) in enumerate(data.beneficiaries)]
     db.session.flush()
     compute_entitlements(case)
@@ -157,8 +161,6 @@ def compute_entitlements(case: ReliefCase) -> None:
     results = rules_domain.compute(all_rules(), case.harm, case.employment_type, case.incident.occurred_on, heirs,
                                    case.split_method, case.victim_id, academic_year_of(case.incident.occurred_on))
     rows = {r.id: r for r in db.session.scalars(select(EntitlementRule))}
-    from app.services.relief_rules import snapshot as rule_snapshot
-
     case.entitlements = [Entitlement(
         rule_id=e.rule.rule_id, programme=e.rule.programme, kind=e.rule.kind, amount=e.amount, offset=e.offset,
         rule_snapshot=rule_snapshot(rows[e.rule.rule_id]),

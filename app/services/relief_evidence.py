@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from app.extensions import db
@@ -16,6 +16,7 @@ from app.services.debt_input import clean_text
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.permissions import require
 from app.services.relief import get_case
+from app.storage import storage
 
 EVIDENCE_KINDS = ("death_certificate", "police_report", "medical_certificate", "disability_certificate",
                   "house_registration", "marriage_certificate", "birth_certificate", "claimant_id",
@@ -27,11 +28,8 @@ FILE_SIGNATURES = {  # checked by content, not by name
 }
 
 
-
-def evidence_folder() -> Path:
-    folder = Path(current_app.instance_path) / "evidence"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def _key(row: Evidence) -> str:
+    return f"evidence/{row.stored_name}"  # under the instance folder, as before the storage existed
 
 
 def _clean_filename(filename: str | None) -> str:
@@ -58,24 +56,24 @@ def add_evidence(actor: User, case_id: int, kind: str, filename: str, content: b
         errors["file"] = _("Upload a PDF, JPEG or PNG file (checked by its content, not its name).")
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), errors)
-    stored = secrets.token_hex(16)
-    (evidence_folder() / stored).write_bytes(content)
-    row = Evidence(case=case, kind=kind, filename=_clean_filename(filename), stored_name=stored,
+    row = Evidence(case=case, kind=kind, filename=_clean_filename(filename), stored_name=secrets.token_hex(16),
                    content_type=content_type, size=len(content), sha256=hashlib.sha256(content).hexdigest(),
                    uploaded_by_id=actor.id)
     db.session.add(row)
     db.session.flush()
+    storage().write(_key(row), content)
     audit.record("relief_evidence.add", actor=actor, object_type="relief_case", object_id=case.id,
                  org_path=case.org_path, after={"kind": kind, "filename": row.filename, "sha256": row.sha256})
     db.session.commit()
     return row
 
 
-def evidence_file(actor: User, case_id: int, evidence_id: int) -> tuple[Evidence, Path]:
+def evidence_file(actor: User, case_id: int, evidence_id: int) -> tuple[Evidence, Iterator[bytes]]:
+    """An evidence file of a case in the actor's scope (404 otherwise), with its content a piece at a time."""
     case = get_case(actor, case_id)
     row = next((e for e in case.evidence if e.id == evidence_id), None)
     if row is None:
         raise NotFound()
-    return row, evidence_folder() / row.stored_name
+    return row, storage().chunks(_key(row))
 
 

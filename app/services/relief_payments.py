@@ -30,6 +30,11 @@ def _entitlement(case: ReliefCase, entitlement_id) -> Entitlement:
     return row
 
 
+def beneficiary_id(case: ReliefCase, citizen_id) -> int | None:
+    """The person id of the case's heir with this citizen ID (the API names heirs by ID), or None."""
+    return next((b.person_id for b in case.beneficiaries if b.person.citizen_id == str(citizen_id or "")), None)
+
+
 def record_continuation(actor: User, case_id: int, entitlement_id: int, person_id: int, period: str,
                         enrolled: bool, note: str | None) -> ContinuationCheck:
     case = get_case(actor, case_id)

@@ -2,7 +2,7 @@
 (a change is a new version from an effective date; cases keep the rule they were computed with)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -113,7 +113,6 @@ def new_version(actor: User, rule_id: int, *, amount: str | None, rates: dict[st
         errors["amount"] = _("Enter an amount of zero or more.")
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), errors)
-    from datetime import timedelta
 
     before = snapshot(old)
     old.effective_to = effective_from - timedelta(days=1)

@@ -25,12 +25,14 @@ from app.domain.thai_text import fiscal_year_bounds, fiscal_year_of
 from app.extensions import db
 from app.models import DebtCase, DebtCaseRollup, Entitlement, OrgUnit, Payment, ReliefCase, User
 from app.models.debt import DebtCaseStatus
+from app.models.relief import ReliefCaseStatus
 from app.services.errors import NotFound
+from app.services.relief import academic_year_of
 from app.services.scope import in_scope
 
 CENT = Decimal("0.01")
 DEBT_STATUSES = tuple(s.value for s in DebtCaseStatus)
-RELIEF_STATUSES = ("reported", "verified", "approved", "paying", "closed", "returned", "rejected")
+RELIEF_STATUSES = tuple(s.value for s in ReliefCaseStatus)
 RISK_GROUPS = ("red", "orange", "yellow", "green")
 DEBT_WAITING = {"submitted": "provincial", "awaiting_regional": "regional"}
 RELIEF_DECIDED = ("approved", "paying", "closed")
@@ -163,7 +165,6 @@ def relief_figures(path: str, fy: int | None) -> ReliefFigures:
 def scholarships(path: str) -> dict:
     """Scholarship and stipend entitlements still running (case approved or paying) and the children they keep
     at school; instalments due this academic year."""
-    from app.services.relief import academic_year_of
 
     rows = db.session.execute(
         select(Entitlement.schedule).join(ReliefCase).where(

@@ -51,13 +51,14 @@ def resolve(token: str | None) -> User | None:
     return user
 
 
-def end(token: str | None, reason: str) -> None:
-    """End one session (sign-out). Commits."""
-    if token:
-        db.session.execute(update(UserSession).where(UserSession.token_hash == digest(token),
+def sign_out(user: User) -> None:
+    """End the session this user object was loaded for; audited. Commits."""
+    if user.session_token:
+        db.session.execute(update(UserSession).where(UserSession.token_hash == digest(user.session_token),
                                                      UserSession.ended_at.is_(None))
-                           .values(ended_at=utcnow(), end_reason=reason))
-        db.session.commit()
+                           .values(ended_at=utcnow(), end_reason="sign_out"))
+    audit.record("auth.sign_out", actor=user, object_type="user", object_id=user.id, org_path=user.org_unit.path)
+    db.session.commit()
 
 
 def end_all(user: User, reason: str) -> int:

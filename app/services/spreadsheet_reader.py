@@ -8,7 +8,7 @@ million empty cells: 22 KB zipped, 545 MB in memory; 1 MB of cell formats: 120 M
   past the size it declares, so the declared sizes are a bound;
 - every part is scanned with expat, in constant memory, for its shape (_Shape);
 then the first sheet is read without its declared dimension, one row at a time, each row cut to the columns the
-header row uses. Checks here are about the file; the template's own rules (headers, row cap) are debt_import's.
+header row uses. Checks here are about the file; the template's own rules (headers, row cap) are debt_import_sheet's.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from xml.parsers import expat
 
 from flask import current_app
 from flask_babel import gettext as _
+from openpyxl import load_workbook
 
 from app.services import background
 from app.services.errors import ValidationFailed
@@ -38,7 +39,6 @@ MB = 1024 * 1024
 
 class Unreadable(ValidationFailed):
     """A problem of the file itself, found at `row` (1 when it is the whole file's)."""
-
     def __init__(self, message: str, row: int = 1):
         super().__init__(_("Please correct the marked fields."), {"file": message})
         self.row = row
@@ -124,8 +124,6 @@ class _Csv(Table):
 
 class _Workbook(Table):
     def __init__(self, content: bytes):
-        from openpyxl import load_workbook
-
         _check_zip(content)
         try:
             self._book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)

@@ -34,8 +34,10 @@ class Archetype:
     birth_date: date
     deductions: list[tuple[str, str | None, Decimal]]                 # kind, label, monthly amount
     debts: list[dict]                                                 # Debt columns, creditor name may be None
-    figures: dict                                                     # DebtCase's derived columns
+    figures: dict                                                     # DebtCase's derived columns, no plan chosen
+    affordability: object                                             # domain.affordability.Affordability
     plan: dict | None = None                                          # spec/result with debt keys 0..n-1
+    chosen_figures: dict | None = None                                # the derived columns with the plan chosen
     regional: bool = False                                            # above the regional approval threshold
     extra: dict = field(default_factory=dict)
 
@@ -51,9 +53,9 @@ def _annuity_principal(payment: float, annual_rate: float, months: int) -> float
 
 def build(rng: random.Random, settings, today: date, regional_threshold: Decimal) -> Archetype:
     """One archetype; `settings` is the live PlanSettings, so floor and caps are the configured ones."""
-    from app.domain.affordability import assess, risk_group
+    from app.domain.case_summary import PlanOutcome, summarise
     from app.domain.planner import CaseFigures, DebtFigures, LoanTerms, PlanRejected, PlanSpec, evaluate_plan
-    from app.domain.repayment import first_payment, remaining_interest
+    from app.domain.repayment import first_payment
     from app.services.debt_plans import result_to_json, spec_to_json
 
     salary = _money(rng.choice(range(15_000, 70_001, 10)) + 0.0)
@@ -71,7 +73,7 @@ def build(rng: random.Random, settings, today: date, regional_threshold: Decimal
     service = max(1_500.0, float(salary + allowances - non_debt) - target * base)
     count = rng.choices((1, 2, 3, 4, 5, 6), weights=(10, 22, 30, 22, 10, 6))[0]
     weights = [rng.random() + 0.2 for _ in range(count)]
-    debts, payments = [], []
+    debts = []
     for i, weight in enumerate(weights):
         kind, name, _share, rates, longest = CREDITORS[0] if i == 0 else rng.choices(
             CREDITORS, weights=[c[2] for c in CREDITORS])[0]
@@ -86,23 +88,15 @@ def build(rng: random.Random, settings, today: date, regional_threshold: Decimal
         debts.append({"creditor_name": name, "creditor_type": kind, "outstanding": outstanding, "annual_rate": rate,
                       "monthly_payment": monthly, "remaining_months": months, "salary_deducted": kind != "ghb",
                       "legal_status": legal})
-        payments.append(monthly)
-    result = assess(salary, allowances, non_debt, sum(payments, Decimal("0")), settings.affordability)
-    interest = sum((remaining_interest(d["outstanding"], d["annual_rate"], d["monthly_payment"],
-                                       d["remaining_months"]) for d in debts), Decimal("0"))
-    figures = {"non_debt_deductions": result.non_debt_deductions, "debt_service": result.debt_service,
-               "net_income": result.net, "ratio": result.ratio, "meets_floor": result.meets_floor,
-               "total_outstanding": sum((d["outstanding"] for d in debts), Decimal("0")),
-               "risk_group": risk_group([d["legal_status"] for d in debts], True, result.meets_floor),
-               "interest_remaining": interest}
-    archetype = Archetype(salary, allowances, birth_date, deductions, debts, figures)
+    case = CaseFigures(salary=salary, allowances=allowances, non_debt_deductions=non_debt, birth_date=birth_date,
+                       debts=tuple(DebtFigures(key=i, creditor_name=d["creditor_name"] or "สหกรณ์",
+                                               outstanding=d["outstanding"], annual_rate=d["annual_rate"],
+                                               monthly_payment=d["monthly_payment"],
+                                               remaining_months=d["remaining_months"],
+                                               legal_status=d["legal_status"]) for i, d in enumerate(debts)))
+    summary = summarise(case, settings)  # the same figures the application stores for a case typed in
+    archetype = Archetype(salary, allowances, birth_date, deductions, debts, summary.columns(), summary.affordability)
     if rng.random() < PLAN_SHARE:
-        case = CaseFigures(salary=salary, allowances=allowances, non_debt_deductions=non_debt, birth_date=birth_date,
-                           debts=tuple(DebtFigures(key=i, creditor_name=d["creditor_name"] or "สหกรณ์",
-                                                   outstanding=d["outstanding"], annual_rate=d["annual_rate"],
-                                                   monthly_payment=d["monthly_payment"],
-                                                   remaining_months=d["remaining_months"],
-                                                   legal_status=d["legal_status"]) for i, d in enumerate(debts)))
         rate = rng.choice(MODEL_COOP_RATES)
         for term in (360, 300, 240, 180, 120):
             spec = PlanSpec(consolidate_keys=tuple(range(len(debts))),
@@ -114,6 +108,8 @@ def build(rng: random.Random, settings, today: date, regional_threshold: Decimal
             archetype.plan = {"label": f"รวมหนี้เข้าสหกรณ์ {rate}% {term} งวด", "spec": spec_to_json(spec),
                               "result": result_to_json(plan), "interest_saved": plan.interest_saved,
                               "meets_floor": plan.after.affordability.meets_floor}
+            archetype.chosen_figures = summarise(case, settings,
+                                                 PlanOutcome.of_stored(archetype.plan["result"])).columns()
             archetype.regional = plan.new_loan.principal > regional_threshold
             break
     return archetype

@@ -184,8 +184,8 @@ class DebtCaseGenerator:
         return value
 
     def chunk(self, start: int, count: int) -> None:
-        from app.domain.affordability import assess
-        from app.domain.thai_text import be_year
+        from app.domain.references import debt_case_reference
+        from app.domain.thai_text import to_bangkok
         from app.programmes.debt import snapshot as debt_snapshot
         from app.services.snapshots import sha256_of as snapshot_hash
 
@@ -227,15 +227,13 @@ class DebtCaseGenerator:
                         status = "submitted"
             steps = _transitions(rng, status, archetype.regional, created, actors) if status != "draft" else []
             status_since = steps[-1][5] if steps else created
-            figures = archetype.figures
-            after = plan_row[4]["after"] if chosen else None
-            case = (case_id, f"DC{be_year(created.date())}-{case_id:06d}", status, 1 + len(steps), person_id, coop.id,
-                    coop.path, coop.province_code, archetype.salary, archetype.allowances,
+            figures = archetype.chosen_figures if chosen else archetype.figures
+            case = (case_id, debt_case_reference(case_id, to_bangkok(created).date()), status, 1 + len(steps),
+                    person_id, coop.id, coop.path, coop.province_code, archetype.salary, archetype.allowances,
                     figures["non_debt_deductions"], figures["debt_service"], figures["total_outstanding"],
                     figures["net_income"], figures["ratio"], figures["meets_floor"], figures["risk_group"],
-                    figures["interest_remaining"], Decimal(after["total_interest_remaining"]) if after else None,
-                    bool(after["meets_floor"]) if after else None, actors.creator_id,
-                    actors.coop[0] if steps else None, status_since, created, status_since)
+                    figures["interest_remaining"], figures["plan_interest_remaining"], figures["plan_meets_floor"],
+                    actors.creator_id, actors.coop[0] if steps else None, status_since, created, status_since)
             rows["debt_cases"].append(case)
             for action, source, target, (actor_id, username, role), comment, at in steps:
                 transition_id = self._next("case_transitions")
@@ -243,8 +241,7 @@ class DebtCaseGenerator:
                                                  username, role, comment, None, coop.path, at))
                 if target == "approved":
                     data = debt_snapshot(self._transient(case, person, deductions, debts, plan_row, coop),
-                                         assess(archetype.salary, archetype.allowances, figures["non_debt_deductions"],
-                                                figures["debt_service"], self.settings.affordability))
+                                         archetype.affordability)
                     data = json.loads(json.dumps(data, ensure_ascii=False))
                     rows["case_snapshots"].append((self._next("case_snapshots"), "debt", case_id, transition_id, data,
                                                    snapshot_hash(data), at))

@@ -1,34 +1,11 @@
 """The debt-case API against the contract in api-v1.md, with figures checked by hand."""
-import copy
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, DebtCase, Person
-
-SPEC_CASE = {
-    "teacher": {"citizen_id": "1101700230708", "title": "นาง", "first_name": "สมศรี", "last_name": "ใจดี",
-                "birth_date": "1975-04-01", "position": "ครู ชำนาญการพิเศษ", "workplace": "โรงเรียนบ้านหนองผึ้ง"},
-    "cooperative_code": "COOP-CMI-01",
-    "monthly_salary": "45000.00",
-    "monthly_allowances": "3500.00",
-    "deductions": [{"kind": "tax", "monthly_amount": "1200.00"}, {"kind": "gpf", "monthly_amount": "1350.00"},
-                   {"kind": "other", "label": "ประกันชีวิต", "monthly_amount": "800.00"}],
-    "debts": [{"creditor_name": "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "creditor_type": "cooperative",
-               "outstanding": "1850000.00", "annual_rate": "5.75", "monthly_payment": "21500.00",
-               "remaining_months": 132, "salary_deducted": True, "legal_status": "normal"}],
-}
-
-
-def three_debts():
-    """A fresh copy each time: callers change nested fields (the teacher) without touching SPEC_CASE."""
-    return copy.deepcopy({**SPEC_CASE, "debts": SPEC_CASE["debts"] + [
-        {"creditor_name": "ธนาคารออมสิน (ช.พ.ค.)", "creditor_type": "gsb", "outstanding": "600000.00",
-         "annual_rate": "6.90", "monthly_payment": "9000.00", "remaining_months": 96, "legal_status": "normal"},
-        {"creditor_name": "ธนาคารกรุงไทย", "creditor_type": "ktb", "outstanding": "150000.00",
-         "annual_rate": "7.12", "monthly_payment": "4500.00", "remaining_months": 40, "legal_status": "overdue"},
-    ]})
+from tests.helpers import SPEC_CASE, three_debts
 
 
 def test_create_returns_the_case_with_the_affordability_of_the_spec(api):

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from app.models import Letter
 from app.extensions import db
 from tests.pdf.helpers import norm, pdf_text
-from tests.services.test_workflow import new_case
+from tests.factories import new_case
 
 
 def test_issue_then_fetch_the_pdf(api, decided):

@@ -1,6 +1,5 @@
 """Relief cases through the API: entitlements before and after a rule change, heirs' shares, evidence,
 the workflow, continuation checks and payments that never exceed what was approved."""
-import io
 from datetime import date
 from decimal import Decimal
 
@@ -9,36 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import EntitlementRule, User
 from app.services import relief_rules
-
-PDF = b"%PDF-1.4\n% test evidence\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-def death_case(**changes):
-    body = {
-        "incident": {"date": "2024-06-14", "province_code": "94", "district": "หนองจิก", "kind": "shooting",
-                     "police_report_no": "123/2567", "summary": "ถูกยิงระหว่างเดินทางไปโรงเรียน"},
-        "victim": {"citizen_id": "1101700230708", "title": "นาย", "first_name": "อับดุล", "last_name": "สาแม",
-                   "birth_date": "1980-01-10", "employment_type": "civil_servant_teacher",
-                   "workplace": "โรงเรียนบ้านหนองจิก", "harm": "death"},
-        "beneficiaries": [
-            {"citizen_id": "3100100123451", "title": "นาง", "first_name": "ซูไรดา", "last_name": "สาแม",
-             "birth_date": "1982-05-01", "relationship": "spouse", "education_level": None,
-             "bank_account": "123-4-56789-0"},
-            {"citizen_id": "1409900123454", "title": "เด็กชาย", "first_name": "อิมรอน", "last_name": "สาแม",
-             "birth_date": "2015-03-01", "relationship": "child", "education_level": "primary"},
-            {"citizen_id": "1959900012348", "title": "เด็กหญิง", "first_name": "นูรีตา", "last_name": "สาแม",
-             "birth_date": "2019-08-01", "relationship": "child", "education_level": "kindergarten"},
-        ],
-        "split_method": "equal",
-    }
-    for key, value in changes.items():
-        section, _, field = key.partition("__")
-        if field:
-            body[section] = {**body[section], field: value}
-        else:
-            body[section] = value
-    return body
+from tests.helpers import PDF, PNG, death_case, upload, verified_case
 
 
 def amounts(case):
@@ -122,11 +92,6 @@ def test_bad_input_lists_every_field(api):
     assert api("coop_officer").post("/api/v1/relief-cases", json=death_case()).status_code == 403
 
 
-def upload(caller, case_id, kind, content=PDF, name="doc.pdf"):
-    return caller.post(f"/api/v1/relief-cases/{case_id}/evidence", data={"kind": kind, "file": (io.BytesIO(content), name)},
-                       content_type="multipart/form-data")
-
-
 def test_evidence_is_checked_by_content_and_blocks_verification(api):
     officer = api("south_officer")
     case = officer.post("/api/v1/relief-cases", json=death_case()).json
@@ -144,15 +109,6 @@ def test_evidence_is_checked_by_content_and_blocks_verification(api):
     assert officer.get(f"{url}/evidence/{evidence_id}").data == PDF
     assert api("province_officer").get(f"{url}/evidence/{evidence_id}").status_code == 404  # Chiang Mai
     assert officer.post(url + "/transitions", json={"action": "verify"}).json["status"] == "verified"
-
-
-def verified_case(api):
-    officer = api("south_officer")
-    case = officer.post("/api/v1/relief-cases", json=death_case()).json
-    for kind in ("death_certificate", "police_report", "claimant_id"):
-        upload(officer, case["id"], kind)
-    officer.post(f"/api/v1/relief-cases/{case['id']}/transitions", json={"action": "verify"})
-    return officer, case
 
 
 def test_approval_needs_a_resolution_number_and_freezes_the_entitlements(api):

@@ -1,4 +1,4 @@
-from tests.api.test_debt_cases_api import three_debts
+from tests.helpers import three_debts
 
 
 def prepared(api):

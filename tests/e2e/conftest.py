@@ -47,7 +47,11 @@ def live_server(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    base = f"http://127.0.0.1:{server.server_port}"
+    configured = app.config["PUBLIC_BASE_URL"]
+    app.config["PUBLIC_BASE_URL"] = base + "/"  # letters' QR codes point where the browser can follow them
+    yield base
+    app.config["PUBLIC_BASE_URL"] = configured
     server.shutdown()
 
 

@@ -2,7 +2,7 @@
 resubmits, the approver approves; a large case then needs the regional approver too."""
 import pytest
 
-from tests.e2e.test_debt_journey import sign_in
+from tests.helpers import sign_in, three_debts
 
 pytestmark = pytest.mark.e2e
 
@@ -14,7 +14,6 @@ def create_case(app, *, large: bool) -> int:
     from app.models import User
     from app.services import debt_cases, debt_plans
     from app.services.debt_input import parse_case
-    from tests.api.test_debt_cases_api import three_debts
 
     body = three_debts()
     if large:

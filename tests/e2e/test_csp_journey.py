@@ -2,7 +2,7 @@
 violation on the pages that carry scripts, charts and forms."""
 import pytest
 
-from tests.e2e.test_debt_journey import sign_in
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.e2e
 

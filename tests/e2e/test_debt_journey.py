@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from tests.helpers import DEMO_PASSWORD
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -13,14 +13,6 @@ DEBTS = [
     ("ธนาคารออมสิน (ช.พ.ค.)", "gsb", "600000", "6.90", "9000", "96"),
     ("ธนาคารกรุงไทย", "ktb", "150000", "7.12", "4500", "40"),
 ]
-
-
-def sign_in(page, username):
-    page.goto("/login")
-    page.get_by_label("ชื่อผู้ใช้").fill(username)
-    page.get_by_label("รหัสผ่าน").fill(DEMO_PASSWORD)
-    page.locator("main").get_by_role("button", name="เข้าสู่ระบบ").click()
-    page.wait_for_url("**/")
 
 
 def test_register_three_debts_build_two_plans_and_compare(page):

@@ -2,8 +2,7 @@
 fixes the rows and imports; the provincial approver's dashboard shows the new counts."""
 import pytest
 
-from tests.e2e.test_debt_journey import sign_in
-from tests.services.test_debt_import import member_rows, xlsx
+from tests.helpers import member_rows, sign_in, xlsx
 
 pytestmark = pytest.mark.e2e
 

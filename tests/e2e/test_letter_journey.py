@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import DebtCase
-from tests.e2e.test_debt_journey import sign_in
+from tests.helpers import sign_in
 from tests.pdf.helpers import norm, pdf_text, qr_codes
 
 pytestmark = pytest.mark.e2e

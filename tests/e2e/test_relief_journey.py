@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from tests.e2e.test_debt_journey import sign_in
+from tests.helpers import sign_in
 
 pytestmark = pytest.mark.e2e
 

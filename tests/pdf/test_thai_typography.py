@@ -1,6 +1,8 @@
 """The pdf/ package on its own (no database): shaping, searchable text, embedded fonts, Thai line breaking."""
 from decimal import Decimal
 
+import pytest
+
 from app.domain.thai_text import baht_text
 from app.pdf.content import Fields, LetterContent, Letterhead, Para, Table
 from app.pdf.fonts import REGULAR
@@ -9,6 +11,8 @@ from app.pdf.thai_wrap import text_width, wrap_lines
 from tests.pdf.helpers import norm, page_count, page_texts, pdf_fonts, pdf_text, qr_codes
 
 from pythainlp.tokenize import word_tokenize  # noqa: E402,I001  (after app.pdf, which sets PYTHAINLP_READ_ONLY)
+
+pytestmark = pytest.mark.nodb
 
 HARD_WORDS = "ที่ น้ำ ปู่ ญาติ ฐานะ ฎีกา ผู้ใหญ่บ้าน สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด ก๊วยเตี๋ยว ฤๅษี"
 

@@ -1,58 +1,14 @@
 """Spreadsheet import: dry-run report with row numbers, all-or-nothing commit, re-import updates."""
-import io
-
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditEvent, Debt, DebtCase, ImportJob, Person, User
-from app.services import debt_import
-from app.services.debt_import import COLUMNS, EXAMPLE
-
-
-def user(name):
-    return db.session.scalar(select(User).where(User.username == name))
-
-
-def citizen_id(n: int) -> str:
-    digits = f"1{n + 30000000000:011d}"[:12]
-    return digits + str((11 - sum(int(d) * (13 - i) for i, d in enumerate(digits)) % 11) % 10)
-
-
-def member_rows(count: int, debts: int = 2) -> list[list[str]]:
-    rows = []
-    for n in range(count):
-        for k in range(debts):
-            row = list(EXAMPLE)
-            row[0], row[2] = citizen_id(n), f"ครู{n}"
-            row[16] = ["สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "ธนาคารออมสิน"][k]
-            row[17] = ["cooperative", "gsb"][k]
-            row[18] = f"{100000 + n}.00"
-            rows.append(row)
-    return rows
-
-
-def xlsx(rows) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.append([thai for _k, thai, _e in COLUMNS])
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def run(username: str, content: bytes, name: str = "members.xlsx") -> ImportJob:
-    job = debt_import.upload(user(username), None, name, content)
-    db.session.expire_all()
-    return db.session.get(ImportJob, job.id)
-
-
-def counts():
-    return (db.session.scalar(select(func.count(DebtCase.id))), db.session.scalar(select(func.count(Debt.id))),
-            db.session.scalar(select(func.count(Person.id))))
+from app.models import AuditEvent, DebtCase, ImportJob, Person
+from app.services import debt_import, debt_import_write
+from app.services.debt_import_sheet import COLUMNS
+from app.services.errors import ValidationFailed
+from tests.factories import act, case_counts as counts, new_case, run_import as run, user
+from tests.helpers import citizen_id, member_rows, xlsx
 
 
 def test_a_file_with_bad_rows_is_reported_by_row_and_changes_nothing():
@@ -65,7 +21,7 @@ def test_a_file_with_bad_rows_is_reported_by_row_and_changes_nothing():
     assert job.status == "invalid" and job.error_count == 3
     assert [e["row"] for e in job.errors] == [5, 8, 11]
     assert {e["column"] for e in job.errors} == {"เลขประจำตัวประชาชน", "ดอกเบี้ยต่อปี (ร้อยละ)", "ยอดหนี้คงเหลือ"}
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationFailed):
         debt_import.start_import(user("coop_officer"), job.id)
     assert counts() == before
 
@@ -100,13 +56,13 @@ def test_a_clean_file_imports_all_then_a_reimport_updates_instead_of_duplicating
 def test_an_import_that_fails_half_way_leaves_nothing(monkeypatch):
     before = counts()
     job = run("coop_officer", xlsx(member_rows(5)))
-    real = debt_import._insert_new
+    real = debt_import_write._insert_new
 
     def broken(*args):
         real(*args)
         raise RuntimeError("worker killed after the inserts")
 
-    monkeypatch.setattr(debt_import, "_insert_new", broken)
+    monkeypatch.setattr(debt_import_write, "_insert_new", broken)
     debt_import.start_import(user("coop_officer"), job.id)
     db.session.expire_all()
     assert db.session.get(ImportJob, job.id).status == "failed"
@@ -114,8 +70,6 @@ def test_an_import_that_fails_half_way_leaves_nothing(monkeypatch):
 
 
 def test_a_case_under_review_cannot_be_changed_by_import():
-    from tests.services.test_workflow import act, new_case
-
     case_id, plan_id = new_case()
     act("coop_officer", case_id, "submit", plan_id=plan_id)
     rows = member_rows(1)
@@ -134,7 +88,7 @@ def test_csv_with_bom_and_a_wrong_header():
     assert run("coop_officer", good, "members.csv").status == "valid"
     bad = run("coop_officer", b"a,b,c\n1,2,3\n", "x.csv")
     assert bad.status == "invalid" and bad.errors[0]["row"] == 1
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationFailed):
         debt_import.upload(user("coop_officer"), None, "notes.txt", b"hello")
 
 

@@ -2,31 +2,26 @@
 import threading
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from app.extensions import db
-from app.models import DebtCase, User
+from app.models import DebtCase
 from app.services import auth, debt_cases, users
 from app.services.debt_input import parse_case
 from app.services.errors import Conflict
-from tests.api.test_debt_cases_api import SPEC_CASE
-from tests.factories import unit_by_code
-from tests.helpers import login
-
-
-def user(name):
-    return db.session.scalar(select(User).where(User.username == name))
+from tests.factories import unit_by_code, user
+from tests.helpers import SPEC_CASE, login
 
 
 def test_another_office_cannot_rewrite_a_registered_person(api):
-    api("coop_officer").post("/api/v1/debt-cases", json=SPEC_CASE)
+    first = api("coop_officer").post("/api/v1/debt-cases", json=SPEC_CASE).json
     hijack = {**SPEC_CASE, "cooperative_code": "COOP-KKN-01",
               "teacher": {**SPEC_CASE["teacher"], "first_name": "HACKED", "birth_date": "1940-01-01"}}
     response = api("coop_officer2").post("/api/v1/debt-cases", json=hijack)
     assert response.status_code == 422 and "teacher.first_name" in response.json["error"]["fields"]
     same = {**SPEC_CASE, "cooperative_code": "COOP-KKN-01"}
     assert api("coop_officer2").post("/api/v1/debt-cases", json=same).status_code == 201  # linking is fine
-    assert api("coop_officer").get("/api/v1/debt-cases/1").json["teacher"]["first_name"] == "สมศรี"
+    assert api("coop_officer").get(f"/api/v1/debt-cases/{first['id']}").json["teacher"]["first_name"] == "สมศรี"
 
 
 def test_the_owning_office_may_correct_a_draft_person(api):
@@ -48,6 +43,7 @@ def test_moving_a_cooperative_takes_its_cases_along(api, as_user):
     assert moved.province_code == "40" and moved.org_path.startswith(khon_kaen.path)
 
 
+@pytest.mark.commits  # the other request is a second connection
 def test_an_edit_racing_an_approval_is_refused():
     officer = user("coop_officer")
     case = debt_cases.create_case(officer, parse_case(SPEC_CASE))
@@ -61,6 +57,7 @@ def test_an_edit_racing_an_approval_is_refused():
     assert fresh.status == "approved" and str(fresh.monthly_salary) == "45000.00" and fresh.version == 2
 
 
+@pytest.mark.commits  # thirty threads
 def test_parallel_wrong_passwords_get_at_most_five_password_checks(app):
     outcomes = []
     barrier = threading.Barrier(30, timeout=60)

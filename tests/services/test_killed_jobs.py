@@ -29,20 +29,20 @@ CHILD = textwrap.dedent("""
         from app.demo import seed_demo
         from app.extensions import db
         from app.models import User
-        from app.services import debt_import
-        from tests.services.test_debt_import import member_rows, xlsx
+        from app.services import debt_import, debt_import_write
+        from tests.helpers import member_rows, xlsx
         upgrade()
         seed_demo("kill-pass-2569")
         officer = db.session.query(User).filter_by(username="coop_officer").one()
         job = debt_import.upload(officer, None, "members.xlsx", xlsx(member_rows(4000, debts=2)))
         print("checked", job.id, flush=True)
-        real = debt_import._insert_new
+        real = debt_import_write._insert_new
         def slow(*args):
             real(*args)
             db.session.flush()
             print("inserted", flush=True)   # the rows are written in the open transaction: kill now
             time.sleep(60)
-        debt_import._insert_new = slow
+        debt_import_write._insert_new = slow
         debt_import.run_import(job.id)
 """)
 

@@ -10,20 +10,12 @@ from sqlalchemy import func, select, update
 from app.domain import clock
 from app.domain.thai_text import baht_text, be_year, format_be_date
 from app.extensions import db
-from app.models import AuditEvent, CaseSnapshot, Debt, DebtCase, Letter, LetterBatch, User
+from app.models import AuditEvent, Debt, DebtCase, Letter, LetterBatch, User
 from app.services import letter_batches, letters, settings
 from app.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tests.pdf.helpers import norm, page_count, pdf_text, qr_codes
-from tests.services.test_workflow import act, new_case
-
-
-def user(name):
-    return db.session.scalar(select(User).where(User.username == name))
-
-
-def snapshot_of(case_type, case_id):
-    return db.session.scalar(select(CaseSnapshot).where(CaseSnapshot.case_type == case_type,
-                                                        CaseSnapshot.case_id == case_id))
+from tests.factories import act, new_case, snapshot_of, unit_by_code, user
+from tests.helpers import three_debts
 
 
 def text_of(letter) -> str:
@@ -184,6 +176,7 @@ def test_issuing_is_audited(decided):
     assert event.object_id == str(letter.id) and event.after["number"] == letter.number_text
 
 
+@pytest.mark.commits  # threads, each with its own connection
 def test_parallel_issuing_never_repeats_a_number(app, decided):
     """Twenty workers issue letters from one office at once, on SQLite and PostgreSQL alike."""
     debt, _ = decided
@@ -284,6 +277,7 @@ def test_a_batch_that_fails_while_printing_leaves_no_partial_file(decided, monke
     assert db.session.get(LetterBatch, batch.id).status == "done"
 
 
+@pytest.mark.commits  # the batch thread has its own connection
 def test_a_batch_runs_in_a_background_thread(app, decided):
     debt, _ = decided
     batch = letter_batches.create(user("province_officer"), "approval_notice", [debt.id])
@@ -318,7 +312,6 @@ def test_markup_in_names_is_printed_as_text(decided):
     """A name is text, never ReportLab markup (an <img> would read a server file; an unclosed tag would 500)."""
     from app.services import debt_cases
     from app.services.debt_input import parse_case
-    from tests.api.test_debt_cases_api import three_debts
 
     body = three_debts()
     body["teacher"]["last_name"] = 'A<B <img src="/etc/hostname"/> & co'
@@ -342,7 +335,6 @@ def test_markup_in_names_is_printed_as_text(decided):
 
 def test_moving_a_cooperative_takes_its_letters_along(decided):
     from app.services import org as org_service
-    from tests.factories import unit_by_code
 
     debt, _ = decided
     letter = letters.issue(user("coop_officer"), "debt", debt.id, "case_summary")
@@ -368,6 +360,7 @@ def test_a_pack_with_no_other_creditor_is_refused():
     assert db.session.scalar(select(func.count(Letter.id))) == 0
 
 
+@pytest.mark.commits  # two threads
 def test_a_batch_runs_once_even_when_started_twice_at_once(app, decided):
     debt, _ = decided
     batch_id = letter_batches.create(user("province_officer"), "approval_notice", [debt.id]).id

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.domain import clock
 from app.models import User
 from app.services import settings
-from tests.api.test_debt_cases_api import SPEC_CASE
+from tests.helpers import SPEC_CASE
 
 NEW_YEAR_IN_BANGKOK = datetime(2026, 12, 31, 19, 30, tzinfo=UTC)  # 02:30 on 1 Jan 2027 (BE 2570) in Bangkok
 

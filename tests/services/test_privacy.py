@@ -2,11 +2,8 @@
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, User
-
-
-def user(name):
-    return db.session.scalar(select(User).where(User.username == name))
+from app.models import AuditEvent
+from tests.factories import user
 
 
 def test_export_holds_the_persons_cases_letters_and_log(decided, as_user):

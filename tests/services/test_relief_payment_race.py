@@ -4,14 +4,18 @@ the approved → paying step are one transaction — a 201 means the payment is 
 import threading
 from decimal import Decimal
 
+import pytest
+
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, CaseTransition, Payment, Person, ReliefCase
 from app.services import workflow
 from app.services.errors import Conflict
-from tests.api.test_relief_api import verified_case
+from tests.helpers import verified_case
 from tests.helpers import api_token
+
+pytestmark = pytest.mark.commits  # fifty threads, each with its own connection
 
 THREADS = 50
 

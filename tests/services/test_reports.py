@@ -7,14 +7,10 @@ from sqlalchemy import select, update
 
 from app.domain.repayment import remaining_interest
 from app.extensions import db
-from app.models import DebtCase, Entitlement, Payment, ReliefCase, User
+from app.models import DebtCase, Entitlement, Payment, ReliefCase
 from app.services import reports
 from app.services.errors import NotFound
-from tests.services.test_workflow import act, new_case
-
-
-def user(name):
-    return db.session.scalar(select(User).where(User.username == name))
+from tests.factories import act, new_case, user
 
 
 @pytest.fixture
@@ -22,7 +18,7 @@ def varied(decided):
     """Cases in two provinces, in several states, some with chosen plans, plus the demo's decided cases."""
     from app.services import debt_cases, debt_plans
     from app.services.debt_input import parse_case
-    from tests.api.test_debt_cases_api import three_debts
+    from tests.helpers import three_debts
 
     submitted, plan = new_case()
     act("coop_officer", submitted, "submit", plan_id=plan)
@@ -146,7 +142,8 @@ def test_the_rollup_equals_the_cases_after_every_kind_of_write(varied):
     """Kept by triggers: creates, edits, plans chosen, transitions, bulk import, plain SQL and deletes."""
     from app.services import debt_cases, debt_plans
     from app.services.debt_input import parse_case
-    from tests.services.test_debt_import import member_rows, run, xlsx
+    from tests.factories import run_import as run
+    from tests.helpers import member_rows, xlsx
 
     rollup_equals_direct()
     case_id, plan_id = new_case()

@@ -12,7 +12,7 @@ from app.models import CaseSnapshot
 from app.services import letters, snapshots
 from app.services.debt_cases import affordability_of
 from tests.pdf.helpers import norm, pdf_text
-from tests.services.test_letters import user
+from tests.factories import user
 
 
 def _stored(case_type: str, case_id: int) -> CaseSnapshot:

@@ -7,11 +7,7 @@ from app.services import auth as auth_service
 from app.services import users as user_service
 from app.services.errors import NotFound, ValidationFailed
 from app.services.users import UserInput
-from tests.factories import UserFactory, unit_by_code
-
-
-def user(username):
-    return db.session.scalar(select(User).where(User.username == username))
+from tests.factories import UserFactory, unit_by_code, user
 
 
 def audit_count():

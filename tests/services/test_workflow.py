@@ -13,31 +13,13 @@ from app.services.debt_input import parse_case
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.snapshots import sha256_of as snapshot_hash
 from app.services.workflow import TransitionRequest
-from tests.api.test_debt_cases_api import three_debts
+from tests.factories import act, new_case, user
+from tests.helpers import three_debts
 
 ROLE_USERS = {Role.COOPERATIVE_OFFICER.value: "coop_officer", Role.PROVINCIAL_OFFICER.value: "province_officer",
               Role.PROVINCIAL_APPROVER.value: "province_approver", Role.REGIONAL_APPROVER.value: "region_approver",
               Role.MINISTRY_VIEWER.value: "ministry_viewer", Role.AUDITOR.value: "auditor",
               Role.ADMINISTRATOR.value: "admin"}
-
-
-def user(name):
-    return db.session.scalar(select(User).where(User.username == name))
-
-
-def new_case(body=None, *, term=120, consolidate_all=False):
-    officer = user("coop_officer")
-    case = debt_cases.create_case(officer, parse_case(body or three_debts()))
-    ids = [d.id for d in case.debts]
-    plan = debt_plans.create_plan(officer, case.id, {"consolidate": {
-        "debt_ids": ids if consolidate_all else ids[1:], "annual_rate": "4.50", "term_months": term}})
-    return case.id, plan.id
-
-
-def act(username, case_id, action, **kw):
-    case = db.session.get(DebtCase, case_id)
-    return workflow.transition_debt_case(user(username), case_id,
-                                         TransitionRequest(action=action, version=case.version, **kw))
 
 
 def test_the_whole_path_with_a_frozen_snapshot():
@@ -196,6 +178,7 @@ def test_unknown_action():
 
 # ---- races ---------------------------------------------------------------------------------------
 
+@pytest.mark.commits  # fifty threads, each with its own connection
 def test_fifty_simultaneous_approvals_make_one(app):
     case_id, plan_id = new_case()
     act("coop_officer", case_id, "submit", plan_id=plan_id)

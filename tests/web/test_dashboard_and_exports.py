@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import DebtCase, Person
-from tests.services.test_workflow import new_case
+from tests.factories import new_case
 
 
 def test_dashboard_shows_the_scope_and_drills_down(as_user, decided):
@@ -68,7 +68,7 @@ def test_summary_api(api, decided):
 
 
 def test_every_list_downloads(as_user, decided):
-    from tests.services.test_letters import user
+    from tests.factories import user
     from app.services import letters
 
     debt, _relief = decided

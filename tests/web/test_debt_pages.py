@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import DebtCase
-from tests.api.test_debt_cases_api import SPEC_CASE, three_debts
+from tests.helpers import SPEC_CASE, three_debts
 
 
 def form_data(**changes):

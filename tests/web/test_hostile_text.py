@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import DebtCase
-from tests.api.test_debt_cases_api import SPEC_CASE
+from tests.helpers import SPEC_CASE
 
 HOSTILE = [
     '<script>alert("x")</script>',

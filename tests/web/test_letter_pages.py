@@ -30,7 +30,7 @@ def test_issue_from_the_case_page_then_reprint_from_the_register(as_user, decide
 
 
 def test_a_refused_letter_says_why_and_issues_nothing(as_user):
-    from tests.services.test_workflow import new_case
+    from tests.factories import new_case
 
     case_id, _plan = new_case()
     response = as_user("province_officer").post("/letters/issue", data={
@@ -90,7 +90,7 @@ def test_administrator_sets_the_letterhead_and_it_is_audited(as_user, decided):
     assert response.status_code == 302
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "org_unit.update"))
     assert event.after["letter_prefix"] == "ศธ 0999.1"
-    from tests.services.test_letters import user
+    from tests.factories import user
 
     letter = letters.issue(user("province_officer"), "debt", debt.id, "approval_notice")
     text = pdf_text(letters.render([letter]))

@@ -18,10 +18,12 @@ from app.extensions import db
 from app.models import RateLimitCounter
 from app.rate_limits import EXTENSION, DatabaseStorage
 from config import Config, TestingConfig
-from tests.api.test_relief_api import PDF, death_case
+from tests.helpers import PDF, death_case
 from tests.helpers import api_token, login
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
+pytestmark = pytest.mark.commits  # the limited apps count hits on their own engines
+
 UNREACHABLE_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 

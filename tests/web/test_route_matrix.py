@@ -194,7 +194,7 @@ def _debt_case(username: str):
     """A case with one plan in the user's cooperative, built through the services."""
     from app.services import debt_cases, debt_plans
     from app.services.debt_input import parse_case
-    from tests.api.test_debt_cases_api import SPEC_CASE
+    from tests.helpers import SPEC_CASE
 
     actor = db.session.scalar(select(User).where(User.username == username))
     body = {**SPEC_CASE, "cooperative_code": actor.org_unit.code}
@@ -207,7 +207,7 @@ def _debt_case(username: str):
 def _relief_case(in_scope: bool) -> dict:
     """A relief case with one piece of evidence: in Pattani (the south users' scope), or in Yala (outside it)."""
     from app.services import relief, relief_evidence, relief_input
-    from tests.api.test_relief_api import PDF, death_case
+    from tests.helpers import PDF, death_case
     from tests.factories import UserFactory
 
     if in_scope:

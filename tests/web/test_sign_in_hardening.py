@@ -10,14 +10,12 @@ from sqlalchemy import select
 
 from app import register_proxies
 from app.extensions import db
-from app.models import AuditEvent, LoginAttempt, User, UserSession
+from app.models import AuditEvent, LoginAttempt, UserSession
+from tests.factories import user as find_user
 from tests.helpers import DEMO_PASSWORD, login
 
 CASE_PAGE = "/debt-cases/"
 
-
-def _user(username: str) -> User:
-    return db.session.scalar(select(User).where(User.username == username))
 
 
 def _session_cookie(client) -> str:
@@ -42,7 +40,7 @@ def test_a_cookie_copied_before_sign_out_opens_nothing_after_it(app, client):
     assert client.post("/logout").status_code == 302
     replayed = _replay(app, cookie)
     assert replayed.status_code == 302 and "/login" in replayed.headers["Location"]
-    row = db.session.scalar(select(UserSession).where(UserSession.user_id == _user("coop_officer").id))
+    row = db.session.scalar(select(UserSession).where(UserSession.user_id == find_user("coop_officer").id))
     assert row.ended_at is not None and row.end_reason == "sign_out"
 
 
@@ -65,7 +63,7 @@ def test_sign_out_everywhere_ends_every_session_and_token(app, client):
     assert laptop.get(CASE_PAGE).status_code == 302
     assert phone.get(CASE_PAGE).status_code == 302
     assert client.get("/api/v1/debt-cases", headers={"Authorization": f"Bearer {token}"}).status_code == 401
-    user = _user("coop_officer")
+    user = find_user("coop_officer")
     live = db.session.scalars(select(UserSession).where(UserSession.user_id == user.id,
                                                         UserSession.ended_at.is_(None))).all()
     assert live == []
@@ -78,11 +76,11 @@ def test_a_cookie_from_before_a_deactivation_stays_dead_after_reactivation(app, 
     cookie = _session_cookie(client)
     admin = app.test_client()
     assert login(admin, "admin").status_code == 302
-    user_id = _user("coop_officer").id
+    user_id = find_user("coop_officer").id
     assert admin.post(f"/admin/users/{user_id}/deactivate").status_code == 302
     assert admin.post(f"/admin/users/{user_id}/activate").status_code == 302
     db.session.expire_all()
-    assert _user("coop_officer").active
+    assert find_user("coop_officer").active
     assert _replay(app, cookie).status_code == 302
     assert login(app.test_client(), "coop_officer").status_code == 302  # the person may sign in afresh
 
@@ -91,7 +89,7 @@ def test_a_new_password_ends_the_sessions_signed_in_with_the_old_one(app, client
     assert login(client, "coop_officer").status_code == 302
     admin = app.test_client()
     assert login(admin, "admin").status_code == 302
-    user_id = _user("coop_officer").id
+    user_id = find_user("coop_officer").id
     assert admin.post(f"/admin/users/{user_id}/password",
                       data={"password": "another-pass-2570", "password_confirm": "another-pass-2570"}).status_code == 302
     assert client.get(CASE_PAGE).status_code == 302
@@ -100,7 +98,7 @@ def test_a_new_password_ends_the_sessions_signed_in_with_the_old_one(app, client
 def test_the_server_refuses_a_session_past_its_lifetime_whatever_the_cookie_says(app, client):
     assert login(client, "coop_officer").status_code == 302
     assert client.get(CASE_PAGE).status_code == 200
-    row = db.session.scalar(select(UserSession).where(UserSession.user_id == _user("coop_officer").id))
+    row = db.session.scalar(select(UserSession).where(UserSession.user_id == find_user("coop_officer").id))
     row.created_at -= app.config["PERMANENT_SESSION_LIFETIME"] + timedelta(minutes=1)
     db.session.commit()
     assert client.get(CASE_PAGE).status_code == 302
@@ -110,7 +108,7 @@ def test_the_cookie_holds_no_user_id_and_the_server_keeps_only_a_hash(app, clien
     assert login(client, "coop_officer").status_code == 302
     with client.session_transaction() as session:
         token = session["_user_id"]
-    user = _user("coop_officer")
+    user = find_user("coop_officer")
     assert not token.startswith(f"{user.id}:") and len(token) >= 40
     row = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
     assert token not in row.token_hash and len(row.token_hash) == 64
@@ -182,7 +180,7 @@ def test_guessers_from_many_addresses_hold_the_account_softly_and_never_lock_it(
             _age_attempts(2)  # now the hold is over
             assert _login_from(app.test_client(), new_address, "coop_officer").status_code == 302
             _age_attempts(days=1, successes_only=True)
-        user = _user("coop_officer")
+        user = find_user("coop_officer")
         assert user.locked_at is None  # 15 failures, and still no permanent lock
         holds = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.soft_lock")).all()
         assert len(holds) == 3
@@ -198,7 +196,7 @@ def test_an_administrator_sees_the_hold_and_lifts_it(app, client):
         assert _login_from(admin, "192.0.2.50", "admin").status_code == 302
         listing = admin.get("/admin/users?q=coop_officer").get_data(as_text=True)
         assert 'data-testid="locked"' in listing
-        user = _user("coop_officer")
+        user = find_user("coop_officer")
         assert admin.post(f"/admin/users/{user.id}/unlock", headers={"X-Forwarded-For": "192.0.2.50"},
                           environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code == 302
         assert _login_from(client, "203.0.113.5", "coop_officer").status_code == 302
@@ -214,3 +212,17 @@ def test_the_hold_starts_at_exactly_the_limit(app, client, failures):
             _login_from(app.test_client(), f"198.51.100.{n}", "coop_officer", "wrong")
         expected = 429 if failures >= app.config["LOGIN_MAX_FAILURES"] else 302
         assert _login_from(client, "203.0.113.9", "coop_officer").status_code == expected
+
+
+def test_the_sessions_page_names_each_browser_and_marks_this_one(app, client):
+    chrome_windows = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                      "Chrome/131.0.0.0 Safari/537.36")
+    firefox_android = "Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0"
+    phone = app.test_client()
+    phone.post("/login", data={"username": "coop_officer", "password": DEMO_PASSWORD},
+               headers={"User-Agent": firefox_android})
+    client.post("/login", data={"username": "coop_officer", "password": DEMO_PASSWORD},
+                headers={"User-Agent": chrome_windows})
+    page = client.get("/account/sessions").get_data(as_text=True)
+    assert "Chrome · Windows" in page and "Firefox · Android" in page
+    assert page.count('data-testid="this-browser"') == 1

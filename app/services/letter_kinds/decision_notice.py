@@ -3,9 +3,25 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app.pdf.content import LetterContent, Para, Table
-from app.pdf.kinds.common import baht, be_date, frame, money
+from flask_babel import lazy_gettext as _l
 
+from app.pdf.content import LetterContent, Para, Table
+from app.pdf.wording import baht, be_date, frame, money
+from app.services.letter_kinds import Facts, LetterKind, Source
+from app.services.letter_kinds._common import PROVINCE
+from app.services.letter_kinds._relief import decision_facts
+
+# ---- what it prints: built when it is issued --------------------------------------------------------------
+
+def facts(source: Source) -> Facts:
+    """Addressed to the first heir "and the heirs" when there are several."""
+    data = decision_facts(source)
+    family = next((b["name"] for b in data["beneficiaries"]), "ทายาท")
+    return Facts(data, f"แจ้งผลการพิจารณาให้ความช่วยเหลือเยียวยา กรณี{data['victim']['name']}",
+                 f"{family}" + (" และทายาท" if len(data["beneficiaries"]) > 1 else ""))
+
+
+# ---- how it prints: from the stored payload alone ---------------------------------------------------------
 
 def entitlement_table(d: dict) -> Table:
     rows, total = [], Decimal("0")
@@ -38,3 +54,7 @@ def compose(payload: dict) -> LetterContent:
         body.append(Para("การจ่ายเงินจะโอนเข้าบัญชีเงินฝากธนาคารของผู้มีสิทธิ ได้แก่ " + ", ".join(accounts)))
     body.append(Para("จึงเรียนมาเพื่อทราบ"))
     return frame(payload, body=tuple(body), reference=f"กรณีเลขที่ {d['reference']}")
+
+
+KIND = LetterKind(name="decision_notice", programme="relief", order=1, title=_l("Decision notice to the family"),
+                  issuers=PROVINCE, facts=facts, compose=compose)

@@ -3,8 +3,33 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
+
+from app import labels
 from app.pdf.content import Fields, LetterContent, Para, Table
-from app.pdf.kinds.common import baht, frame, money, months_text, percent_of_ratio, rate
+from app.pdf.wording import baht, frame, money, months_text, percent_of_ratio, rate
+from app.services.letter_kinds import Facts, LetterKind, Source
+from app.services.letter_kinds._common import COOPERATIVE, PROVINCE, head_of, province_office, thai
+from app.services.letter_kinds._debt import debt_rows, plan_summary, teacher_of
+
+# ---- what it prints: built when it is issued --------------------------------------------------------------
+
+def facts(source: Source) -> Facts:
+    """The case as it stands (it states no decision), so it can be sent before approval."""
+    body, case = source.body, source.case
+    plan = body.get("chosen_plan")
+    data = {"reference": body["reference"], "status": thai(labels.STATUS_LABELS, case.status),
+            "cooperative": case.cooperative.name, "teacher": teacher_of(body),
+            "salary": body["monthly_salary"], "allowances": body["monthly_allowances"],
+            "deductions": [{"label": d.get("label") or thai(labels.DEDUCTION_LABELS, d["kind"]),
+                            "amount": d["monthly_amount"]} for d in body["deductions"]],
+            "affordability": body["affordability"], "risk": thai(labels.RISK_LABELS, body.get("risk_group")),
+            "debts": debt_rows(body), "plan": plan_summary(plan) if plan else None}
+    return Facts(data, f"สรุปข้อมูลกรณีขอแก้ไขปัญหาหนี้สิน ราย {data['teacher']['name']} ({data['reference']})",
+                 head_of(province_office(case.province_code)))
+
+
+# ---- how it prints: from the stored payload alone ---------------------------------------------------------
 
 DEBT_TABLE_WIDTHS = (0.30, 0.15, 0.17, 0.09, 0.14, 0.15)
 
@@ -51,3 +76,7 @@ def compose(payload: dict) -> LetterContent:
                       f"{percent_of_ratio(plan['after']['ratio'])} ของเงินเดือน")]
     body.append(Para("จึงเรียนมาเพื่อโปรดพิจารณา"))
     return frame(payload, body=tuple(body), enclosures=("ตารางสรุปรายการหนี้ 1 ชุด",))
+
+
+KIND = LetterKind(name="case_summary", programme="debt", order=1, title=_l("Case summary"),
+                  issuers=COOPERATIVE | PROVINCE, decision=False, facts=facts, compose=compose)

@@ -3,9 +3,24 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app.pdf.content import LetterContent, Para, Table
-from app.pdf.kinds.common import baht, be_date, frame, money, months_text
+from flask_babel import lazy_gettext as _l
 
+from app.pdf.content import LetterContent, Para, Table
+from app.pdf.wording import baht, be_date, frame, money, months_text
+from app.services.letter_kinds import Facts, LetterKind, Source
+from app.services.letter_kinds._common import PROVINCE
+from app.services.letter_kinds._debt import decision_facts
+
+# ---- what it prints: built when it is issued --------------------------------------------------------------
+
+def facts(source: Source) -> Facts:
+    """Addressed to the head of the teacher's workplace, which pays the salary."""
+    data = decision_facts(source)
+    workplace = data["teacher"]["workplace"] or "หน่วยงานผู้เบิกจ่ายเงินเดือน"
+    return Facts(data, f"แจ้งการหักเงินเดือนชำระหนี้ของ {data['teacher']['name']}", f"ผู้อำนวยการ{workplace}")
+
+
+# ---- how it prints: from the stored payload alone ---------------------------------------------------------
 
 def compose(payload: dict) -> LetterContent:
     d = payload["data"]
@@ -30,3 +45,8 @@ def compose(payload: dict) -> LetterContent:
                  "ตามระเบียบกระทรวงการคลังว่าด้วยการจ่ายเงินเดือน หากมีการเปลี่ยนแปลงขอให้แจ้งสำนักงานศึกษาธิการจังหวัดทราบ"),
             Para("จึงเรียนมาเพื่อโปรดดำเนินการ"))
     return frame(payload, body=body, reference=f"กรณีเลขที่ {d['reference']}")
+
+
+KIND = LetterKind(name="deduction_notice", programme="debt", order=4,
+                  title=_l("Salary-deduction notice to the paying unit"), issuers=PROVINCE, facts=facts,
+                  compose=compose)

@@ -4,9 +4,35 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app.pdf.content import LetterContent, Para, Table
-from app.pdf.kinds.common import baht, be_date, frame, money
+from flask_babel import lazy_gettext as _l
 
+from app.pdf.content import LetterContent, Para, Table
+from app.pdf.wording import baht, be_date, frame, money
+from app.services.letter_kinds import Facts, LetterKind, Source
+from app.services.letter_kinds._common import PROVINCE, head_of
+from app.services.letter_kinds._relief import decision_facts
+
+# ---- what it prints: built when it is issued --------------------------------------------------------------
+
+def facts(source: Source) -> Facts:
+    """An internal memo to the head of the issuing office."""
+    data = decision_facts(source)
+    data["payments"] = payments_of(source.case, data)
+    return Facts(data, f"ขออนุมัติเบิกจ่ายเงินช่วยเหลือเยียวยา กรณี{data['victim']['name']}", head_of(source.office))
+
+
+def payments_of(case, data: dict) -> dict:
+    """Paid so far per entitlement, at issue time (payments are not part of the approval snapshot)."""
+    paid: dict[int, Decimal] = {}
+    for payment in case.payments:
+        paid[payment.entitlement_id] = paid.get(payment.entitlement_id, Decimal("0")) + payment.amount
+    rounds = [{"entitlement_id": p.entitlement_id, "round": p.round_no, "amount": str(p.amount),
+               "paid_on": p.paid_on.isoformat(), "reference": p.reference or ""} for p in case.payments]
+    return {"paid": {str(e["id"]): str(paid.get(e["id"], Decimal("0.00"))) for e in data["entitlements"]},
+            "rounds": rounds}
+
+
+# ---- how it prints: from the stored payload alone ---------------------------------------------------------
 
 def compose(payload: dict) -> LetterContent:
     d = payload["data"]
@@ -31,3 +57,7 @@ def compose(payload: dict) -> LetterContent:
                  "จ่ายเมื่อได้รับหลักฐานการศึกษาต่อของปีการศึกษานั้นแล้ว และโอนเข้าบัญชีของผู้มีสิทธิ"),
             Para("จึงเรียนมาเพื่อโปรดพิจารณาอนุมัติ"))
     return frame(payload, form="memo", body=body)
+
+
+KIND = LetterKind(name="payment_memo", programme="relief", order=2, title=_l("Payment-approval memo"),
+                  issuers=PROVINCE, facts=facts, compose=compose)

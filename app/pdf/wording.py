@@ -1,4 +1,5 @@
-"""Wording shared by the letter kinds: money in digits and words, Buddhist-Era dates, names, the frame fields."""
+"""Wording the letter kinds share (app/services/letter_kinds/): money in digits and words, Buddhist-Era dates,
+terms in months, and the frame fields every letter takes from its stored payload."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,6 +8,7 @@ from decimal import Decimal
 from app.domain.money import format_money
 from app.domain.thai_text import THAI_MONTHS_SHORT, amount_with_words, be_year, format_be_date
 from app.pdf.content import LetterContent, Letterhead
+
 
 def money(value) -> str:
     return format_money(Decimal(str(value)))

@@ -1,9 +1,22 @@
 """Approval notice to the teacher: the approved plan, its monthly instalment and what remains of the salary."""
 from __future__ import annotations
 
-from app.pdf.content import Fields, LetterContent, Para
-from app.pdf.kinds.common import baht, be_date, frame, money, months_text, percent_of_ratio, rate
+from flask_babel import lazy_gettext as _l
 
+from app.pdf.content import Fields, LetterContent, Para
+from app.pdf.wording import baht, be_date, frame, money, months_text, percent_of_ratio, rate
+from app.services.letter_kinds import Facts, LetterKind, Source
+from app.services.letter_kinds._common import PROVINCE
+from app.services.letter_kinds._debt import decision_facts
+
+# ---- what it prints: built when it is issued --------------------------------------------------------------
+
+def facts(source: Source) -> Facts:
+    data = decision_facts(source)
+    return Facts(data, "แจ้งผลการพิจารณาอนุมัติแผนแก้ไขปัญหาหนี้สิน", data["teacher"]["name"])
+
+
+# ---- how it prints: from the stored payload alone ---------------------------------------------------------
 
 def plan_fields(d: dict) -> Fields:
     plan = d["plan"]
@@ -43,3 +56,7 @@ def compose(payload: dict) -> LetterContent:
             Para("จึงเรียนมาเพื่อทราบ"))
     return frame(payload, body=body, reference=f"คำขอเข้าร่วมโครงการ กรณีเลขที่ {d['reference']}",
                  enclosures=("ตารางการผ่อนชำระหนี้ 1 ฉบับ",))
+
+
+KIND = LetterKind(name="approval_notice", programme="debt", order=3, title=_l("Approval notice to the teacher"),
+                  issuers=PROVINCE, facts=facts, compose=compose)

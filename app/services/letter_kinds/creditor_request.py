@@ -2,9 +2,64 @@
 the teacher's debt, as the province approved. A pack is one of these per restructured debt."""
 from __future__ import annotations
 
-from app.pdf.content import Fields, LetterContent, Para
-from app.pdf.kinds.common import baht, be_date, frame, money, months_text, rate
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from app.pdf.content import Fields, LetterContent, Para
+from app.pdf.wording import baht, be_date, frame, money, months_text, rate
+from app.services.errors import ValidationFailed
+from app.services.letter_kinds import Facts, LetterKind, Source
+from app.services.letter_kinds._common import COOPERATIVE
+from app.services.letter_kinds._debt import decision_facts
+
+# ---- what it prints: built when it is issued --------------------------------------------------------------
+
+def facts(source: Source) -> Facts:
+    data = decision_facts(source)
+    debt_id = source.debt_id
+    if not isinstance(debt_id, int) or isinstance(debt_id, bool):
+        raise ValidationFailed(_("Please correct the marked fields."),
+                               {"debt_id": _("Choose the creditor's debt for this letter.")})
+    data["request"] = treatment_of(data, debt_id)
+    return Facts(data, f"ขอความร่วมมือปรับโครงสร้างหนี้ของ {data['teacher']['name']}",
+                 f"ผู้จัดการ{data['request']['debt']['creditor']}")
+
+
+def treatment_of(data: dict, debt_id: int) -> dict:
+    """How the approved plan treats one creditor's debt: consolidated (paid off by the new loan), rescheduled
+    with new terms, or paid a pro-rata share. A debt the plan leaves alone has no request letter."""
+    debt = next((d for d in data["debts"] if d["id"] == debt_id), None)
+    plan = data["plan"]
+    if debt is not None and debt["creditor"] == data["cooperative"]:
+        raise ValidationFailed(_("Please correct the marked fields."), {
+            "debt_id": _("This debt is owed to the cooperative itself: it needs no request letter.")})
+    if debt is not None:
+        if debt_id in data["consolidated_ids"]:
+            return {"debt": debt, "treatment": "consolidate", "terms": plan["new_loan"]}
+        for row in plan["rescheduled"]:
+            if row["debt_id"] == debt_id:
+                return {"debt": debt, "treatment": "reschedule", "terms": row}
+        for row in plan["pro_rata"]:
+            if row["debt_id"] == debt_id:
+                return {"debt": debt, "treatment": "pro_rata", "terms": row}
+    raise ValidationFailed(_("Please correct the marked fields."),
+                           {"debt_id": _("Choose a debt of this case that the approved plan restructures.")})
+
+
+def addressed_debts(source: Source) -> list[int]:
+    """The creditors a request pack goes to: every debt the approved plan restructures, in case order, except
+    those owed to the issuing cooperative itself (it does not write to itself)."""
+    data = decision_facts(source)
+    touched = set(data["consolidated_ids"]) | {r["debt_id"] for r in data["plan"]["rescheduled"]} | {
+        r["debt_id"] for r in data["plan"]["pro_rata"]}
+    debt_ids = [d["id"] for d in data["debts"] if d["id"] in touched and d["creditor"] != data["cooperative"]]
+    if not debt_ids:
+        raise ValidationFailed(_("Please correct the marked fields."), {
+            "kind": _("The approved plan restructures no debt owed to another creditor: there is no one to write to.")})
+    return debt_ids
+
+
+# ---- how it prints: from the stored payload alone ---------------------------------------------------------
 
 def compose(payload: dict) -> LetterContent:
     d = payload["data"]
@@ -36,3 +91,7 @@ def compose(payload: dict) -> LetterContent:
                       " เป็นต้นไป")]
     body.append(Para("จึงเรียนมาเพื่อโปรดพิจารณาให้ความร่วมมือ และแจ้งผลให้สหกรณ์ทราบภายใน 15 วัน นับแต่วันที่ได้รับหนังสือนี้"))
     return frame(payload, body=tuple(body), reference=f"กรณีเลขที่ {d['reference']}")
+
+
+KIND = LetterKind(name="creditor_request", programme="debt", order=2, title=_l("Request to a creditor"),
+                  issuers=COOPERATIVE, facts=facts, compose=compose, debts=addressed_debts)

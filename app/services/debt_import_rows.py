@@ -1,0 +1,149 @@
+"""Checking an import's rows (the dry run, issue 7): rows grouped by teacher, each teacher checked with the same
+parser as the web form and the API (services/debt_input.py), and matched with what is on file. Errors are reported
+by spreadsheet row and column. Teachers are keyed by citizen ID: one with a draft or returned case in this
+cooperative updates it; the person registry's rules (services/people.py) say whose details may change."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.domain.thai_id import normalise_citizen_id
+from app.extensions import db
+from app.models import DebtCase, OrgUnit, User
+from app.models.debt import DEDUCTION_KINDS, EDITABLE_STATUSES
+from app.services import background, people
+from app.services.debt_import_sheet import CASE_FIELDS, DEBT_COLUMNS, TEACHER_FIELDS, Sheet, column_label
+from app.services.debt_input import CaseInput, parse_case
+from app.services.errors import ValidationFailed
+
+CHUNK = 500  # IN-list size for lookups (SQLite allows 999 parameters)
+
+
+@dataclass
+class Teacher:
+    citizen_id: str
+    first_row: int
+    body: dict
+    debt_rows: list[int]
+    deduction_kinds: list[str]
+    first_cells: dict = field(default_factory=dict)  # the teacher's first row, which later rows must repeat
+    parsed: CaseInput | None = None
+    existing_case_id: int | None = None
+    person_id: int | None = None
+
+
+@dataclass
+class Checked:
+    teachers: list[Teacher]
+    errors: list[dict]
+    rows: int
+
+    @property
+    def summary(self) -> dict:
+        updates = sum(1 for t in self.teachers if t.existing_case_id)
+        return {"rows": self.rows, "teachers": len(self.teachers), "new_cases": len(self.teachers) - updates,
+                "updated_cases": updates, "debts": sum(len(t.debt_rows) for t in self.teachers)}
+
+
+def _error(errors: list, row: int, column: str, message: str) -> None:
+    errors.append({"row": row, "column": column_label(column), "message": message})
+
+
+def _group(sheet: Sheet, errors: list) -> list[Teacher]:
+    teachers: dict[str, Teacher] = {}
+    for number, cells in sheet.rows:
+        citizen_id = normalise_citizen_id(cells.get("citizen_id", ""))
+        if not citizen_id:
+            _error(errors, number, "citizen_id", _("This field is required."))
+            continue
+        teacher = teachers.get(citizen_id)
+        if teacher is None:
+            body = {"teacher": {"citizen_id": citizen_id, **{k: cells.get(k) or None for k in TEACHER_FIELDS}},
+                    "monthly_salary": cells.get("monthly_salary", ""),
+                    "monthly_allowances": cells.get("monthly_allowances") or "0",
+                    "deductions": [], "debts": []}
+            kinds = []
+            for kind in DEDUCTION_KINDS:
+                amount = cells.get(f"deduction_{kind}", "")
+                if amount:
+                    body["deductions"].append({"kind": kind, "monthly_amount": amount,
+                                               **({"label": "อื่น ๆ"} if kind == "other" else {})})
+                    kinds.append(kind)
+            teacher = teachers[citizen_id] = Teacher(citizen_id, number, body, [], kinds, first_cells=cells)
+        else:  # the teacher's columns repeat on each debt row: a filled cell must agree with the first row
+            for key in TEACHER_FIELDS + CASE_FIELDS:
+                mine = cells.get(key)
+                if mine and mine != teacher.first_cells.get(key):
+                    _error(errors, number, key, _("Differs from row %(row)d for the same teacher.", row=teacher.first_row))
+        if cells.get("creditor_name"):
+            teacher.body["debts"].append({key: cells.get(key, "") for key, _t, _e in DEBT_COLUMNS})
+            teacher.body["debts"][-1]["remaining_months"] = _whole(cells.get("remaining_months", ""))
+            teacher.body["debts"][-1]["legal_status"] = cells.get("legal_status") or "normal"
+            teacher.debt_rows.append(number)
+    return list(teachers.values())
+
+
+def _whole(text: str):
+    return int(text) if text.isascii() and text.isdecimal() and len(text) < 7 else text
+
+
+def _map_error(teacher: Teacher, path: str) -> tuple[int, str]:
+    """A parser error path ("debts[2].annual_rate") to the spreadsheet row and column it came from."""
+    if path.startswith("debts[") and "]" in path:
+        index = int(path[6:path.index("]")])
+        column = path.split(".", 1)[1] if "." in path else "creditor_name"
+        return (teacher.debt_rows[index] if index < len(teacher.debt_rows) else teacher.first_row), column
+    if path.startswith("deductions[") and "]" in path:
+        index = int(path[11:path.index("]")])
+        kind = teacher.deduction_kinds[index] if index < len(teacher.deduction_kinds) else "other"
+        return teacher.first_row, f"deduction_{kind}"
+    return teacher.first_row, path.split(".")[-1] or "citizen_id"
+
+
+def check(actor: User, cooperative: OrgUnit, sheet: Sheet, progress=None) -> Checked:
+    """The dry run: every row parsed and checked, and every teacher matched with what is on file."""
+    errors = list(sheet.errors)
+    teachers = _group(sheet, errors)
+    for i, teacher in enumerate(teachers):
+        background.checkpoint()
+        try:
+            teacher.parsed = parse_case(teacher.body)
+        except ValidationFailed as error:
+            for path, message in error.fields.items():
+                row, column = _map_error(teacher, path)
+                _error(errors, row, column, message)
+        if progress and i % 500 == 0:
+            progress(sum(len(t.debt_rows) or 1 for t in teachers[:i]))
+    _match_on_file(actor, cooperative, teachers, errors)
+    errors.sort(key=lambda e: e["row"])
+    return Checked(teachers=teachers, errors=errors, rows=len(sheet.rows))
+
+
+def _match_on_file(actor: User, cooperative: OrgUnit, teachers: list[Teacher], errors: list) -> None:
+    by_id = {t.citizen_id: t for t in teachers}
+    ids = list(by_id)
+    for start in range(0, len(ids), CHUNK):
+        background.checkpoint()
+        on_file = people.known(ids[start:start + CHUNK])
+        if not on_file:
+            continue
+        cases = db.session.execute(select(DebtCase.person_id, DebtCase.id, DebtCase.status).where(
+            DebtCase.person_id.in_([p.id for p in on_file.values()]),
+            DebtCase.cooperative_id == cooperative.id)).all()
+        for citizen_id, person in on_file.items():
+            teacher = by_id[citizen_id]
+            teacher.person_id = person.id
+            mine = [(case_id, status) for pid, case_id, status in cases if pid == person.id]
+            editable = [case_id for case_id, status in mine if status in EDITABLE_STATUSES]
+            if editable:
+                teacher.existing_case_id = max(editable)
+            elif mine:
+                _error(errors, teacher.first_row, "citizen_id", _(
+                    "This teacher's case is under review or decided; it cannot be changed by an import."))
+                continue
+            if teacher.parsed and people.changes(person, teacher.parsed.teacher) \
+                    and not people.may_change(actor, person):
+                _error(errors, teacher.first_row, "first_name", _(
+                    "This citizen ID is registered with other details by another office; type them as registered."))

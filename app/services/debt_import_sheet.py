@@ -1,0 +1,112 @@
+"""The import spreadsheet (issue 7): its columns with their Thai and English headers, the template, and reading a
+file into rows keyed by those columns. One row per debt (a teacher without debts: one row with the creditor left
+empty); the teacher's columns repeat on each of their rows. Checking the rows is debt_import_rows.py."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+
+from app.models.debt import CREDITOR_TYPES, LEGAL_STATUSES
+from app.services import spreadsheet_reader
+from app.services.errors import ValidationFailed
+
+MAX_ROWS = 200_000
+
+TEACHER_COLUMNS = (
+    ("citizen_id", "เลขประจำตัวประชาชน", "Citizen ID"),
+    ("title", "คำนำหน้า", "Title"),
+    ("first_name", "ชื่อ", "First name"),
+    ("last_name", "นามสกุล", "Last name"),
+    ("birth_date", "วันเกิด (ค.ศ. ปปปป-ดด-วว)", "Birth date (YYYY-MM-DD)"),
+    ("position", "ตำแหน่ง", "Position"),
+    ("workplace", "สถานศึกษา/หน่วยงาน", "Workplace"),
+    ("monthly_salary", "เงินเดือน", "Monthly salary"),
+    ("monthly_allowances", "เงินเพิ่มและค่าตอบแทน", "Monthly allowances"),
+)
+DEDUCTION_COLUMNS = tuple((f"deduction_{kind}", label, f"Deduction: {kind}") for kind, label in (
+    ("tax", "หักภาษี"), ("gpf", "หัก กบข."), ("social_security", "หักประกันสังคม"),
+    ("funeral_welfare", "หัก ช.พ.ค./ช.พ.ส."), ("cooperative_shares", "หักค่าหุ้นสหกรณ์"),
+    ("insurance", "หักเบี้ยประกัน"), ("other", "หักอื่น ๆ")))
+DEBT_COLUMNS = (
+    ("creditor_name", "เจ้าหนี้", "Creditor"),
+    ("creditor_type", "ประเภทเจ้าหนี้", "Creditor type"),
+    ("outstanding", "ยอดหนี้คงเหลือ", "Outstanding"),
+    ("annual_rate", "ดอกเบี้ยต่อปี (ร้อยละ)", "Annual rate (percent)"),
+    ("monthly_payment", "ผ่อนต่อเดือน", "Monthly payment"),
+    ("remaining_months", "งวดที่เหลือ", "Remaining months"),
+    ("legal_status", "สถานะทางกฎหมาย", "Legal status"),
+)
+COLUMNS = TEACHER_COLUMNS + DEDUCTION_COLUMNS + DEBT_COLUMNS
+HEADER_KEYS = {name.strip().lower(): key for key, thai, english in COLUMNS for name in (key, thai, english)}
+TEACHER_FIELDS = ("title", "first_name", "last_name", "birth_date", "position", "workplace")
+CASE_FIELDS = ("monthly_salary", "monthly_allowances") + tuple(key for key, _t, _e in DEDUCTION_COLUMNS)
+
+
+# ---- the template ------------------------------------------------------------------------------------
+
+EXAMPLE = ["1101700230708", "นาง", "สมศรี", "ใจดี", "1975-04-01", "ครู ชำนาญการพิเศษ", "โรงเรียนบ้านหนองผึ้ง",
+           "45000.00", "3500.00", "1200.00", "1350.00", "", "", "", "800.00", "",
+           "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "cooperative", "1850000.00", "5.75", "21500.00", "132", "normal"]
+
+
+def template() -> tuple[list[str], list[list[str]]]:
+    """Thai headers and one example row. The codes a column takes are listed in the XLSX's second sheet."""
+    return [thai for _k, thai, _e in COLUMNS], [EXAMPLE]
+
+
+def codes_help() -> list[list[str]]:
+    return ([["ประเภทเจ้าหนี้", code] for code in CREDITOR_TYPES] + [["สถานะทางกฎหมาย", code] for code in LEGAL_STATUSES]
+            + [["หมายเหตุ", "หนึ่งแถวต่อหนี้หนึ่งรายการ ข้อมูลครูซ้ำได้ในทุกแถวของครูคนเดียวกัน"]])
+
+
+# ---- reading files -------------------------------------------------------------------------------
+
+@dataclass
+class Sheet:
+    rows: list[tuple[int, dict]]       # (spreadsheet row number, {column key: text})
+    errors: list[dict] = field(default_factory=list)
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return " ".join(str(value).split())
+
+
+def read_table(filename: str, content: bytes) -> Sheet:
+    """The rows of an XLSX (first sheet) or CSV (UTF-8, with or without BOM), keyed by the template's columns.
+    Rows are read one at a time and the row cap applies while reading (issue 14): memory follows the rows kept."""
+    with spreadsheet_reader.open_table(filename, content) as table:
+        if table.header is None:
+            raise ValidationFailed(_("Please correct the marked fields."), {"file": _("The file is empty.")})
+        keys = [HEADER_KEYS.get(_cell_text(h).lower()) for h in table.header]
+        missing = [thai for key, thai, _e in COLUMNS
+                   if key in ("citizen_id", "first_name", "last_name", "monthly_salary") and key not in keys]
+        if missing:
+            raise ValidationFailed(_("Please correct the marked fields."), {"file": _(
+                "The first row must hold the template's headers; missing: %(names)s.", names=", ".join(missing))})
+        width = max(i + 1 for i, key in enumerate(keys) if key)  # columns right of the last header go unread
+        rows = []
+        for number, values in table.rows(width):
+            cells = {key: _cell_text(v) for key, v in zip(keys, values) if key}
+            if not any(cells.values()):
+                continue
+            if len(rows) == MAX_ROWS:
+                raise spreadsheet_reader.Unreadable(_("Row %(row)d is past the limit: a file holds at most %(n)d rows.",
+                                                      row=number, n=MAX_ROWS), row=number)
+            rows.append((number, cells))
+    return Sheet(rows=rows)
+
+
+def column_label(key: str) -> str:
+    """The Thai header of a column, as error reports name it."""
+    return next((thai for k, thai, _e in COLUMNS if k == key), key)
+

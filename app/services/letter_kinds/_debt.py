@@ -1,0 +1,45 @@
+"""What the debt kinds share: the teacher, the debts and the plan, and the facts of the approved decision."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from app import labels
+from app.domain.thai_id import mask_citizen_id
+from app.services.letter_kinds import Source
+from app.services.letter_kinds._common import approval_of, person_name, thai
+
+
+def teacher_of(body: dict) -> dict:
+    t = body["teacher"]
+    return {"name": person_name(t), "citizen_id": mask_citizen_id(t["citizen_id"]),
+            "position": t.get("position") or "", "workplace": t.get("workplace") or ""}
+
+
+def debt_rows(body: dict) -> list[dict]:
+    return [{"id": d["id"], "creditor": d["creditor_name"],
+             "type": thai(labels.CREDITOR_TYPE_LABELS, d["creditor_type"]), "outstanding": d["outstanding"],
+             "rate": d["annual_rate"], "monthly": d["monthly_payment"], "months": d["remaining_months"],
+             "status": thai(labels.LEGAL_STATUS_LABELS, d["legal_status"])} for d in body["debts"]]
+
+
+def plan_summary(plan: dict) -> dict:
+    return {"label": plan["label"], "new_loan": plan.get("new_loan"), "rescheduled": plan.get("rescheduled", []),
+            "pro_rata": plan.get("pro_rata", []), "before": plan["before"], "after": plan["after"],
+            "interest_saved": plan["interest_saved"],
+            "method": thai(labels.METHOD_LABELS, (plan.get("new_loan") or {}).get("method"))}
+
+
+def first_due_month(approved_on: str) -> date:
+    """Instalments start in the month after approval (deductions are set up for the next payroll)."""
+    day = date.fromisoformat(approved_on)
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def decision_facts(source: Source) -> dict:
+    """The approved plan as every debt decision letter states it."""
+    body, approval = source.body, approval_of(source.snapshot)
+    return {"reference": body["reference"], "cooperative": source.case.cooperative.name,
+            "teacher": teacher_of(body), "salary": body["monthly_salary"], "debts": debt_rows(body),
+            "plan": plan_summary(body["chosen_plan"]),
+            "consolidated_ids": body["chosen_plan"]["spec"].get("consolidate", {}).get("debt_ids", []),
+            "first_due": first_due_month(approval["approved_on"]).isoformat(), **approval}
