@@ -118,8 +118,8 @@ class Config:
     # the top of letters, which is not shipped: put the office's official file there.
     PUBLIC_BASE_URL: str | None = None
     LETTER_EMBLEM_PATH: str | None = None
-    # Where evidence, uploads and batch PDFs are kept (app/storage.py): "local" (a folder under INSTANCE_PATH) or
-    # "database" (the app's database, which every server reaches). docs/jobs-and-files.md weighs the two.
+    # Where evidence is kept (app/storage.py; uploads and batch PDFs follow with issue 16): "local" (a folder under
+    # INSTANCE_PATH) or "database" (the app's database, which every server reaches). docs/jobs-and-files.md.
     FILE_STORAGE = "local"
     JOBS_INLINE = False  # True: batch prints and imports run inside the request (tests); else in a thread
     # Spreadsheet imports (issue 14): a check or an import running longer than this many seconds is stopped and

@@ -31,8 +31,6 @@ def register_commands(app: Flask) -> None:
 @click.command("seed-reference")
 def seed_reference_command():
     """Add the ministry, 18 regional offices, 77 provincial offices and the seeded relief rules (only those missing)."""
-
-
     added = seed_reference_tree()
     rules = seed_rules()
     db.session.commit()

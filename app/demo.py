@@ -163,7 +163,6 @@ DEMO_RELIEF = {
 
 
 def _seed_demo_relief() -> int:
-
     victim = db.session.scalar(select(Person).where(Person.citizen_id == DEMO_RELIEF["victim"]["citizen_id"]))
     if victim is not None and db.session.scalar(select(ReliefCase.id).where(ReliefCase.victim_id == victim.id)):
         return 0

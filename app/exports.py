@@ -116,8 +116,6 @@ def requested_format() -> str | None:
 
 def citizen_id_for_export(citizen_id: str | None) -> str:
     """PDPA: the full ID only for roles that work with the person (see_full_citizen_ids), masked otherwise."""
-
-
     if not citizen_id:
         return ""
     return citizen_id if can(current_user, "see_full_citizen_ids") else mask_citizen_id(citizen_id)

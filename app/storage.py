@@ -1,4 +1,5 @@
-"""One storage for the files the app keeps (issue 16): evidence, uploaded spreadsheets, batch PDFs.
+"""One storage for the files the app keeps (issue 16). Evidence goes through it today; uploaded spreadsheets and
+batch PDFs still use the instance folder directly, until the job engine of issue 16 moves them here.
 
 Files are named by keys such as "evidence/3f2a…" or "letters/batch-7-….pdf". Two backends, chosen by the
 FILE_STORAGE setting (docs/jobs-and-files.md weighs them):
@@ -33,7 +34,7 @@ class StorageError(Exception):
 
 
 def _checked(key: str) -> str:
-    if not KEY.match(key) or any(part in (".", "..") for part in key.split("/")):
+    if not KEY.fullmatch(key) or any(part in (".", "..") for part in key.split("/")):
         raise StorageError(f"not a storage key: {key!r}")
     return key
 

@@ -69,8 +69,6 @@ def register_template_helpers(app: Flask) -> None:
 
 def _menu_counts() -> dict:
     """Badges in the menu: cases waiting for me and unread notices (two counts per page)."""
-
-
     if not current_user.is_authenticated:
         return {}
     queries = [q for q in (workflow.inbox_query(current_user, kind) for kind in ("debt", "relief")) if q is not None]

@@ -4,11 +4,12 @@ from __future__ import annotations
 import base64
 import json
 import math
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
-from flask import Response, current_app, flash, redirect, render_template, request
+from flask import Response, current_app, flash, redirect, render_template, request, stream_with_context
 from flask_wtf import FlaskForm
 from sqlalchemy import Integer, Numeric, String, literal, tuple_
 
@@ -36,9 +37,19 @@ def bearer_token() -> str:
 
 
 def file_response(chunks, mimetype: str, download_name: str) -> Response:
-    """A stored file (app/storage.py) streamed to the browser, as an attachment with its own name."""
-    response = Response(chunks, mimetype=mimetype)
-    response.headers.set("Content-Disposition", "attachment", filename=download_name)
+    """A stored file (app/storage.py) streamed to the browser, as an attachment with its own name.
+
+    The chunks are read while the response is sent, after the view has returned: stream_with_context keeps the
+    request (and the database session a stored file is read through) open until then. A header is Latin-1, so a
+    Thai name goes as RFC 6266's filename*, with an ASCII fallback, as Flask's send_file does."""
+    response = Response(stream_with_context(chunks), mimetype=mimetype)
+    try:
+        download_name.encode("latin-1")
+        names = {"filename": download_name}
+    except UnicodeEncodeError:
+        fallback = unicodedata.normalize("NFKD", download_name).encode("ascii", "ignore").decode() or "file"
+        names = {"filename": fallback, "filename*": f"UTF-8''{quote(download_name, safe='')}"}
+    response.headers.set("Content-Disposition", "attachment", **names)
     return response
 
 

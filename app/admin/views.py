@@ -175,8 +175,6 @@ def settings():
 @bp.route("/settings/<key>", methods=["POST"])
 @permission_required("manage_settings")
 def setting_change(key: str):
-
-
     if key not in settings_service.DEFINITIONS:
         abort(404)
     typed = {"value": request.form.get("value", ""), "effective_from": request.form.get("effective_from", ""),
@@ -216,8 +214,6 @@ def rules():
 @bp.route("/rules/<int:rule_id>/version", methods=["POST"])
 @permission_required("manage_rules")
 def rule_version(rule_id: int):
-
-
     typed = {"amount": request.form.get("amount", ""), "rates": request.form.get("rates", ""),
              "effective_from": request.form.get("effective_from", ""), "source": request.form.get("source", "")}
     errors: dict[str, str] = {}

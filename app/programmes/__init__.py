@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 from flask import current_app
@@ -36,7 +36,6 @@ class Programme:
     guard: Callable                         # (guard name, case) -> None, or why not
     snapshot: Callable                      # (case) -> the approval snapshot (app/services/snapshots.py)
     prepare: Callable | None = None         # (case, TransitionRequest) -> None, before the guards run
-    references: tuple[str, ...] = field(default=())  # reference prefixes, e.g. ("DC",), for search
 
     def link(self, case) -> str:
         """The case page, app-relative, built from the URL map alone: services also run outside requests (CLI,
@@ -73,7 +72,3 @@ def programme(name: str) -> Programme:
     if found is None:
         raise NotFound("no such programme")
     return found
-
-
-def of_case(case) -> Programme:
-    return next(p for p in all_programmes() if isinstance(case, p.model))

@@ -54,5 +54,4 @@ PROGRAMME = Programme(
     editable=EDITABLE_STATUSES, decided=DECIDED_STATUSES, page_endpoint="debt.case",
     view_permission="view_debt_cases", cases_of_person=cases_of_person,
     load=debt_cases.get_case, in_scope=debt_cases.in_scope_of, guard=guard, snapshot=snapshot, prepare=prepare,
-    references=("DC",),
 )

@@ -28,5 +28,4 @@ PROGRAMME = Programme(
     view_permission="view_relief_cases", cases_of_person=cases_of_person,
     load=relief.get_case, in_scope=lambda stmt, actor: scoped(stmt, ReliefCase.org_path, actor),
     guard=relief.guard, snapshot=snapshot,
-    references=("RC",),
 )

@@ -5,7 +5,7 @@ Revises: 0009_user_sessions
 Create Date: 2026-12-01 12:00:00
 
 Payments of an entitlement are numbered rounds 1, 2, 3… (domain.md, "Payments"). Parallel payments used to read
-the same count and store the same round twice (issue 14); app/services/relief.py now serialises payments per case,
+the same count and store the same round twice (issue 14); app/services/relief_payments.py now serialises payments per case,
 and this unique index makes a repeated round impossible in the database as well. Rows stored before it may hold
 repeats: the entitlements that have any are renumbered first, in the order the payments were stored (by id), so
 the index can be built; amounts, dates and references are not touched. Overpayments already stored stay as they

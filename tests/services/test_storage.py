@@ -119,3 +119,38 @@ def test_evidence_goes_through_the_configured_storage(app, api):
     stored_name = db.session.get(Evidence, evidence_id).stored_name
     assert db.session.get(StoredFile, f"evidence/{stored_name}").size == len(pdf)
     assert not (Path(app.instance_path) / "evidence" / stored_name).exists()  # not on this server's disk
+
+
+@pytest.mark.commits
+@pytest.mark.parametrize("backend", ["local", "database"])
+def test_evidence_with_a_thai_name_downloads_through_a_real_server(app, backend):
+    """Through a real WSGI server, as in production: the file is read after the view returned (the database store
+    needs the request kept open for that), and a Thai name cannot go into a Latin-1 header as it is."""
+    import threading
+    import urllib.request
+
+    from werkzeug.serving import make_server
+
+    from app.services import relief, relief_evidence, relief_input
+    from tests.factories import user
+    from tests.helpers import PDF, death_case
+
+    app.config["FILE_STORAGE"] = backend
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        officer = user("south_officer")
+        case = relief.create_case(officer, relief_input.parse_relief(death_case()))
+        row = relief_evidence.add_evidence(officer, case.id, "police_report", "ใบรับแจ้งความ ฉบับที่ 1.pdf", PDF)
+        token = app.test_client().post("/api/v1/auth/token", json={"username": "south_officer",
+                                                                   "password": "test-pass-2569"}).json["token"]
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{server.server_port}/api/v1/relief-cases/{case.id}/evidence/{row.id}",
+            headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.read() == PDF
+            disposition = response.headers["Content-Disposition"]
+    finally:
+        server.shutdown()
+        app.config["FILE_STORAGE"] = "local"
+    assert "filename*=UTF-8''%E0%B9%83%E0%B8%9A" in disposition  # ใบ…, percent-encoded
