@@ -23,7 +23,7 @@ def main() -> None:
     from app.domain.planner import LoanTerms, PlanSpec, evaluate_plan, suggest_term
     from app.extensions import db
     from app.models import User
-    from app.services import debt_cases, debt_plans
+    from app.services import case_figures, debt_cases, debt_plans
     from app.services.debt_input import parse_case
     from app.services.plan_settings import plan_settings
 
@@ -32,7 +32,7 @@ def main() -> None:
         officer = db.session.query(User).filter_by(username="coop_officer").one()
         case = debt_cases.create_case(officer, parse_case(DEMO_CASES[0][1]))
         case_id, ids = case.id, [d.id for d in case.debts]
-        figures, settings = debt_cases.case_figures(case), plan_settings()
+        figures, settings = case_figures.case_figures(case), plan_settings()
         spec = PlanSpec(consolidate_keys=tuple(ids[1:]),
                         consolidate_terms=LoanTerms(annual_rate=Decimal("4.50"), term_months=240))
         rows = [

@@ -16,7 +16,7 @@ from pathlib import Path
 APP = Path(__file__).resolve().parent.parent / "app"
 BLUEPRINTS = ("app.api", "app.auth", "app.debt", "app.relief", "app.approvals", "app.letters", "app.reports",
               "app.admin", "app.people", "app.main", "app.audit")
-MAX_FUNCTION_IMPORTS = 5  # debt_cases → debt_plans (a real cycle), and pdf/ loading ReportLab and PyThaiNLP parts lazily
+MAX_FUNCTION_IMPORTS = 4  # pdf/ loading ReportLab and PyThaiNLP parts lazily
 
 
 def _module_name(path: Path) -> str:

@@ -8,7 +8,7 @@ from app.api.helpers import api_user, history_json, json_body, paged, require_pe
 from app.api.openapi import documented
 from app.api.serialise import case_json, case_list_item, plan_json
 from app.domain.money import money_str
-from app.services import debt_cases, debt_plans, workflow
+from app.services import case_figures, debt_cases, debt_plans, workflow
 from app.services.debt_input import parse_case
 
 
@@ -21,7 +21,7 @@ def _authorise(case_id: int, permission: str | None = None) -> None:
 
 
 def _case_response(case, status=200):
-    response = jsonify(case_json(case, debt_cases.affordability_of(case)))
+    response = jsonify(case_json(case, case_figures.affordability_of(case)))
     response.status_code = status
     return response
 
@@ -72,7 +72,7 @@ def create_debt_plan(case_id: int):
 @documented("get_debt_plan")
 def get_debt_plan(case_id: int, plan_id: int):
     case = debt_cases.get_case(api_user(), case_id)
-    return jsonify(plan_json(debt_cases.plan_for(case, plan_id)))
+    return jsonify(plan_json(case_figures.plan_for(case, plan_id)))
 
 
 @bp.route("/debt-cases/<int:case_id>/plans/<int:plan_id>", methods=["DELETE"])

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.labels import CREDITOR_TYPE_LABELS, DEDUCTION_LABELS, LEGAL_STATUS_LABELS, RISK_LABELS, STATUS_LABELS
 from app.models import UnitKind
 from app.models.debt import CREDITOR_TYPES, DEDUCTION_KINDS, LEGAL_STATUSES, DebtCaseStatus
-from app.services import debt_cases, debt_plans, workflow
+from app.services import case_figures, debt_cases, debt_plans, workflow
 from app.services.debt_input import parse_case
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.permissions import can
@@ -129,7 +129,7 @@ def _plan_form_defaults(case) -> dict:
 
 
 def _render_case(case, plan_form=None, plan_errors=None, suggestion=None, status=200, transition_form=None):
-    affordability = debt_cases.affordability_of(case)
+    affordability = case_figures.affordability_of(case)
     weights = debt_weights({d.id: d.monthly_payment for d in case.debts})
     debts_by_id = {d.id: d for d in case.debts}
     return render_template(
@@ -253,7 +253,7 @@ def _schedule(case_id: int, plan_id: int):
 def schedule(case_id: int, plan_id: int):
     case = debt_cases.get_case(current_user, case_id)
     part, sched = _schedule(case_id, plan_id)
-    plan = debt_cases.plan_for(case, plan_id)
+    plan = case_figures.plan_for(case, plan_id)
     return render_template("debt/schedule.html", case=case, plan=plan, part=part, schedule=sched)
 
 

@@ -2,7 +2,7 @@
 
 - Timestamps are naive UTC, taken when a row is written (never at import).
 - Dates that people mean (a reference's year, the day a setting takes effect, an academic year, a letter's date)
-  are Bangkok dates. The server's own date is never used: on a UTC server, date.today() is still yesterday in
+  are Bangkok dates. The server's own date is never used: on a UTC server, its "today" is still yesterday in
   Bangkok between 00:00 and 07:00.
 """
 from __future__ import annotations

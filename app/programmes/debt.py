@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.models import DebtCase, DebtCaseStatus
 from app.models.debt import DECIDED_STATUSES, EDITABLE_STATUSES
 from app.programmes import Programme
-from app.services import debt_cases, debt_plans, settings, snapshots
+from app.services import case_figures, debt_cases, plan_upkeep, settings, snapshots
 
 
 def _consolidated_principal(case: DebtCase) -> Decimal:
@@ -36,12 +36,12 @@ def guard(name: str, case: DebtCase) -> str | None:
 def prepare(case: DebtCase, request) -> None:
     """Submitting names the plan to decide on."""
     if request.plan_id is not None and request.action == "submit":
-        debt_plans.mark_chosen(case, request.plan_id)
+        plan_upkeep.mark_chosen(case, request.plan_id)
 
 
 def snapshot(case: DebtCase, affordability=None) -> dict:
     """`affordability` when the caller already has the case's assessment (bulk generation)."""
-    return snapshots.debt_snapshot(case, affordability or debt_cases.affordability_of(case))
+    return snapshots.debt_snapshot(case, affordability or case_figures.affordability_of(case))
 
 
 def cases_of_person(person_id: int):

@@ -12,18 +12,15 @@ from flask_babel import gettext as _
 from sqlalchemy import false, func, select, update
 
 from app.domain import clock
-from app.domain.affordability import Affordability
-from app.domain.case_summary import CaseSummary, PlanOutcome, summarise
-from app.domain.planner import CaseFigures, DebtFigures
 from app.domain.references import debt_case_reference
 from app.extensions import db
-from app.models import CaseDeduction, Debt, DebtCase, DebtCaseRollup, DebtPlan, OrgUnit, Person, UnitKind, User
+from app.models import CaseDeduction, Debt, DebtCase, DebtCaseRollup, OrgUnit, Person, UnitKind, User
 from app.models.debt import EDITABLE_STATUSES
-from app.services import audit, people
+from app.services import audit, people, plan_upkeep
+from app.services.case_figures import refresh_figures
 from app.services.debt_input import CaseInput
-from app.services.errors import Conflict, NotFound, ValidationFailed
+from app.services.errors import Conflict, ValidationFailed
 from app.services.permissions import require
-from app.services.plan_settings import plan_settings
 from app.services.scope import get_scoped_or_404, prefix_match, scoped
 
 
@@ -50,49 +47,6 @@ def in_scope_of(stmt, actor: User):
     if unit.province_code and unit.kind == UnitKind.PROVINCE.value:
         return stmt.where(DebtCase.province_code == unit.province_code)
     return scoped(stmt, DebtCase.org_path, actor)
-
-
-# ---- figures -------------------------------------------------------------------------------------
-
-def case_figures(case: DebtCase) -> CaseFigures:
-    return figures_of(case.monthly_salary, case.monthly_allowances, case.deductions, case.debts,
-                      case.person.birth_date)
-
-
-def figures_of(salary: Decimal, allowances: Decimal, deductions, debts, birth_date=None) -> CaseFigures:
-    """The planner's view of a case, from its rows (CaseDeduction, Debt) or from parsed input written in bulk
-    (debt_input.DeductionInput, DebtInput): both name their fields alike."""
-    return CaseFigures(
-        salary=salary,
-        allowances=allowances,
-        non_debt_deductions=sum((d.monthly_amount for d in deductions), Decimal("0")),
-        debts=tuple(DebtFigures(key=d.id, creditor_name=d.creditor_name, outstanding=d.outstanding,
-                                annual_rate=d.annual_rate, monthly_payment=d.monthly_payment,
-                                remaining_months=d.remaining_months, legal_status=d.legal_status)
-                    for d in debts),
-        birth_date=birth_date,
-    )
-
-
-def summary_of(case: DebtCase) -> CaseSummary:
-    """Every stored figure of the case, from its rows, its chosen plan and the settings in force."""
-    plan = case.chosen_plan
-    return summarise(case_figures(case), plan_settings(), PlanOutcome.of_stored(plan.result) if plan else None)
-
-
-def affordability_of(case: DebtCase) -> Affordability:
-    return summary_of(case).affordability
-
-
-def refresh_figures(case: DebtCase) -> None:
-    """Keep the stored summary (used by lists, filters and reports) equal to the rows and the chosen plan."""
-    for name, value in summary_of(case).columns().items():
-        setattr(case, name, value)
-
-
-def refresh_plan_figures(case: DebtCase) -> None:
-    """After a plan is chosen, dropped or worked out again: the figures before and after the chosen plan."""
-    refresh_figures(case)
 
 
 # ---- snapshots for the audit trail ---------------------------------------------------------------
@@ -212,11 +166,9 @@ def update_case(actor: User, case_id: int, data: CaseInput, *, commit: bool = Tr
     dropped = _apply_rows(case, data)
     db.session.flush()
     refresh_figures(case)
-    from app.services import debt_plans  # debt_plans imports this module at load time (get_case, claim_case)
-
-    debt_plans.after_case_change(actor, case, dropped)
+    plan_upkeep.after_case_change(actor, case, dropped)
     if "chosen_plan_id" in data.present:
-        debt_plans.mark_chosen(case, data.chosen_plan_id)
+        plan_upkeep.mark_chosen(case, data.chosen_plan_id)
     after = snapshot(case)
     old, new = audit.changed_fields(before, after)
     if new:
@@ -359,8 +311,3 @@ def count_cases(actor: User, *, status: str = "", risk_group: str = "", cooperat
     return int(db.session.scalar(_filtered(stmt, ON_ROLLUP, **filters)))
 
 
-def plan_for(case: DebtCase, plan_id: int) -> DebtPlan:
-    plan = next((p for p in case.plans if p.id == plan_id), None)
-    if plan is None:
-        raise NotFound()
-    return plan

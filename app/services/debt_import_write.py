@@ -18,7 +18,7 @@ from app.domain.clock import utcnow
 from app.domain.references import debt_case_reference
 from app.extensions import db
 from app.models import CaseDeduction, Debt, DebtCase, OrgUnit, User
-from app.services import audit, background, debt_cases, people
+from app.services import audit, background, case_figures, debt_cases, people
 from app.services.debt_import_rows import Checked, Teacher
 from app.services.debt_input import CaseInput, DebtInput
 from app.services.errors import ValidationFailed
@@ -73,7 +73,7 @@ def _insert_new(actor: User, cooperative: OrgUnit, teachers: list[Teacher]) -> N
     for teacher, person_id in zip(teachers, person_ids):
         p = teacher.parsed
         allowances = p.monthly_allowances or Decimal("0")
-        figures = debt_cases.figures_of(p.monthly_salary, allowances, p.deductions, p.debts, p.teacher.birth_date)
+        figures = case_figures.figures_of(p.monthly_salary, allowances, p.deductions, p.debts, p.teacher.birth_date)
         cases.append({
             "status": "draft", "version": 1, "person_id": person_id, "cooperative_id": cooperative.id,
             "org_path": cooperative.path, "province_code": cooperative.province_code,

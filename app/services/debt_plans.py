@@ -7,20 +7,23 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
-from app.domain import clock
-from app.domain.money import MoneyError, money_str, parse_rate
-from app.domain.planner import LoanTerms, PlanRejected, PlanSpec, evaluate_plan, suggest_term
-from app.domain.repayment import METHODS, Schedule, build_schedule
 from sqlalchemy import func, select
 
+from app.domain import clock
+from app.domain.money import MoneyError, money_str, parse_rate
+from app.domain.planner import LoanTerms, PlanSpec, suggest_term
+from app.domain.repayment import METHODS, Schedule, build_schedule
 from app.extensions import db
 from app.models import DebtCase, DebtPlan, User
 from app.services import audit
-from app.services.debt_cases import case_figures, claim_case, get_case, plan_for, refresh_plan_figures, update_case
+from app.services.case_figures import case_figures, plan_for, refresh_plan_figures
+from app.services.debt_cases import claim_case, get_case, update_case
 from app.services.debt_input import CaseInput, TERM_RANGE, money_message
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.permissions import require
+from app.services.plan_json import result_to_json, spec_from_json, spec_to_json
 from app.services.plan_settings import plan_settings
+from app.services.plan_upkeep import evaluate
 
 MAX_PLANS_PER_CASE = 20
 
@@ -99,80 +102,6 @@ def parse_plan(data) -> tuple[str, PlanSpec]:
                            reschedule=tuple(reschedule), pro_rata_keys=pro_rata)
 
 
-def spec_to_json(spec: PlanSpec) -> dict:
-    def terms(t: LoanTerms) -> dict:
-        return {"annual_rate": str(t.annual_rate), "term_months": t.term_months, "method": t.method}
-
-    body: dict = {}
-    if spec.consolidate_keys:
-        body["consolidate"] = {"debt_ids": list(spec.consolidate_keys), **terms(spec.consolidate_terms)}
-    if spec.reschedule:
-        body["reschedule"] = [{"debt_id": key, **terms(t)} for key, t in spec.reschedule]
-    if spec.pro_rata_keys:
-        body["pro_rata"] = {"debt_ids": list(spec.pro_rata_keys)}
-    return body
-
-
-def spec_from_json(body: dict) -> PlanSpec:
-    def terms(part: dict) -> LoanTerms:
-        return LoanTerms(annual_rate=Decimal(part["annual_rate"]), term_months=part["term_months"],
-                         method=part["method"])
-
-    consolidate = body.get("consolidate")
-    return PlanSpec(
-        consolidate_keys=tuple(consolidate["debt_ids"]) if consolidate else (),
-        consolidate_terms=terms(consolidate) if consolidate else None,
-        reschedule=tuple((row["debt_id"], terms(row)) for row in body.get("reschedule", [])),
-        pro_rata_keys=tuple(body.get("pro_rata", {}).get("debt_ids", [])),
-    )
-
-
-# ---- the result as the API shows it ------------------------------------------------------------------
-
-def _schedule_summary(schedule: Schedule) -> dict:
-    return {"principal": money_str(schedule.principal), "annual_rate": str(schedule.annual_rate),
-            "term_months": schedule.term_months, "method": schedule.method,
-            "monthly_payment": money_str(schedule.first_payment), "total_interest": money_str(schedule.total_interest),
-            "months": schedule.months}
-
-
-def result_to_json(result) -> dict:
-    return {
-        "new_loan": _schedule_summary(result.new_loan) if result.new_loan else None,
-        "rescheduled": [{"debt_id": key, **_schedule_summary(s)} for key, s in result.rescheduled],
-        "pro_rata": [{"debt_id": key, "monthly_payment": money_str(payment), "months": months}
-                     for key, payment, months in result.pro_rata],
-        "before": result.before.as_dict(),
-        "after": result.after.as_dict(),
-        "interest_saved": money_str(result.interest_saved),
-        "meets_floor": result.after.affordability.meets_floor,
-        "warnings": list(result.warnings),
-    }
-
-
-PLAN_FIELD_MESSAGES = {
-    "term_cap": lambda s: _("The term is longer than the cap of %(n)d months.", n=s.max_term_months),
-    "age_cap": lambda s: _("The borrower would be older than %(n)d at the last instalment.", n=s.max_age_at_end),
-}
-
-
-def _rejection(error: PlanRejected, settings) -> ValidationFailed:
-    fields = {}
-    for path, reason in error.fields.items():
-        code = next((c for c in PLAN_FIELD_MESSAGES if str(reason).startswith(c)), None)
-        fields[path] = PLAN_FIELD_MESSAGES[code](settings) if code else _("Check this value: %(reason)s",
-                                                                            reason=reason)
-    return ValidationFailed(_("The plan breaks a rule: %(rules)s", rules="; ".join(fields.values())), fields)
-
-
-def _evaluate(case: DebtCase, spec: PlanSpec):
-    settings = plan_settings()
-    try:
-        return evaluate_plan(case_figures(case), spec, settings, clock.today())
-    except PlanRejected as error:
-        raise _rejection(error, settings) from None
-
-
 # ---- services ------------------------------------------------------------------------------------
 
 def create_plan(actor: User, case_id: int, data) -> DebtPlan:
@@ -183,7 +112,7 @@ def create_plan(actor: User, case_id: int, data) -> DebtPlan:
     if db.session.scalar(select(func.count(DebtPlan.id)).where(DebtPlan.case_id == case.id)) >= MAX_PLANS_PER_CASE:
         raise ValidationFailed(_("A case can hold at most %(n)d plans; delete one first.", n=MAX_PLANS_PER_CASE))
     label, spec = parse_plan(data)
-    result = _evaluate(case, spec)
+    result = evaluate(case, spec)
     claim_case(case, bump=False)
     plan = DebtPlan(case_id=case.id, label=label, spec=spec_to_json(spec), result=result_to_json(result),
                     interest_saved=result.interest_saved, meets_floor=result.after.affordability.meets_floor,
@@ -214,37 +143,6 @@ def delete_plan(actor: User, case_id: int, plan_id: int) -> None:
 def choose_plan(actor: User, case_id: int, plan_id: int | None, version: int | None) -> DebtCase:
     return update_case(actor, case_id, CaseInput(present={"chosen_plan_id"}, chosen_plan_id=plan_id,
                                                  version=version))
-
-
-def mark_chosen(case: DebtCase, plan_id: int | None) -> None:
-    if plan_id is not None:
-        plan_for(case, plan_id)  # 404 when the plan is not this case's
-    for plan in case.plans:
-        plan.chosen = plan.id == plan_id
-    refresh_plan_figures(case)
-
-
-def after_case_change(actor: User, case: DebtCase, dropped_debt_ids: set[int]) -> None:
-    """Figures changed: recompute every plan; plans that name a removed debt, or that now break a cap,
-    are deleted with an audit record (they can be rebuilt from the new figures)."""
-    for plan in list(case.plans):
-        spec = spec_from_json(plan.spec)
-        named = set(spec.consolidate_keys) | {k for k, _t in spec.reschedule} | set(spec.pro_rata_keys)
-        reason = "debt_removed" if named & dropped_debt_ids else None
-        if reason is None:
-            try:
-                result = _evaluate(case, spec)
-            except ValidationFailed:
-                reason = "rule_broken"
-            else:
-                plan.result = result_to_json(result)
-                plan.interest_saved = result.interest_saved
-                plan.meets_floor = result.after.affordability.meets_floor
-                continue
-        audit.record("debt_plan.delete", actor=actor, object_type="debt_plan", object_id=plan.id,
-                     org_path=case.org_path, before={"label": plan.label, "reason": reason})
-        case.plans.remove(plan)
-    refresh_plan_figures(case)
 
 
 def suggest(actor: User, case_id: int, data) -> dict:

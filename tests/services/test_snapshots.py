@@ -10,7 +10,7 @@ from app.api.relief_serialise import case_json as relief_case_json
 from app.extensions import db
 from app.models import CaseSnapshot
 from app.services import letters, snapshots
-from app.services.debt_cases import affordability_of
+from app.services.case_figures import affordability_of
 from tests.pdf.helpers import norm, pdf_text
 from tests.factories import user
 

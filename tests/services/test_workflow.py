@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 from app.domain.workflow import DEBT_TRANSITIONS
 from app.extensions import db
 from app.models import AuditEvent, CaseSnapshot, CaseTransition, DebtCase, Notification, Role, User
-from app.services import debt_cases, debt_plans, settings, workflow
+from app.services import debt_cases, debt_plans, plan_upkeep, settings, workflow
 from app.services.debt_input import parse_case
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.snapshots import sha256_of as snapshot_hash
@@ -155,7 +155,7 @@ TRANSITION_CASES = [(t.action, source, role) for t in DEBT_TRANSITIONS for sourc
 @pytest.mark.parametrize("action, source, role", sorted(set(TRANSITION_CASES)))
 def test_transition_matrix(action, source, role):
     case_id, plan_id = new_case()
-    debt_plans.mark_chosen(db.session.get(DebtCase, case_id), plan_id)
+    plan_upkeep.mark_chosen(db.session.get(DebtCase, case_id), plan_id)
     db.session.execute(update(DebtCase).where(DebtCase.id == case_id).values(status=source))
     db.session.commit()
     allowed = [t for t in DEBT_TRANSITIONS if t.action == action and source in t.sources and role in t.roles]

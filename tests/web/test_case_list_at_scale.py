@@ -154,7 +154,7 @@ def test_the_scope_equality_follows_a_cooperative_moved_to_another_province(nati
 
 
 def test_generated_cases_read_as_the_application_computes_them(national):
-    from app.services.debt_cases import affordability_of
+    from app.services.case_figures import affordability_of
     from app.services.workflow import latest_snapshot
 
     for case in national[:: len(national) // 25]:
