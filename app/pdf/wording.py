@@ -35,6 +35,11 @@ def be_month(day: date) -> str:
     return f"{THAI_MONTHS_SHORT[day.month - 1]} {be_year(day)}"
 
 
+def resolution_phrase(data: dict) -> str:
+    """" ตามมติ <the committee's resolution number>" after an approval date, or nothing when none was recorded."""
+    return f" ตามมติ {data['resolution_no']}" if data.get("resolution_no") else ""
+
+
 def months_text(months: int) -> str:
     years, rest = divmod(int(months), 12)
     parts = ([f"{years} ปี"] if years else []) + ([f"{rest} เดือน"] if rest else [])

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.pdf.content import Fields, LetterContent, Para
-from app.pdf.wording import baht, be_date, frame, money, months_text, percent_of_ratio, rate
+from app.pdf.wording import baht, be_date, frame, money, months_text, percent_of_ratio, rate, resolution_phrase
 from app.services.letter_kinds import Facts, LetterKind, Source
 from app.services.letter_kinds._common import PROVINCE
 from app.services.letter_kinds._debt import decision_facts
@@ -45,7 +45,7 @@ def plan_fields(d: dict) -> Fields:
 
 def compose(payload: dict) -> LetterContent:
     d = payload["data"]
-    resolution = f" ตามมติ {d['resolution_no']}" if d.get("resolution_no") else ""
+    resolution = resolution_phrase(d)
     body = (Para(f"ตามที่ท่านได้ยื่นคำขอเข้าร่วมโครงการแก้ไขปัญหาหนี้สินครูและบุคลากรทางการศึกษา ผ่าน{d['cooperative']} "
                  f"(กรณีเลขที่ {d['reference']}) นั้น"),
             Para(f"สำนักงานศึกษาธิการจังหวัดได้พิจารณาแล้ว อนุมัติแผนการแก้ไขปัญหาหนี้สินของท่าน เมื่อวันที่ "

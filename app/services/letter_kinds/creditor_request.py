@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.pdf.content import Fields, LetterContent, Para
-from app.pdf.wording import baht, be_date, frame, money, months_text, rate
+from app.pdf.wording import baht, be_date, frame, money, months_text, rate, resolution_phrase
 from app.services.errors import ValidationFailed
 from app.services.letter_kinds import Facts, LetterKind, Source
 from app.services.letter_kinds._common import COOPERATIVE
@@ -65,7 +65,7 @@ def compose(payload: dict) -> LetterContent:
     d = payload["data"]
     request, teacher = d["request"], d["teacher"]
     debt, terms = request["debt"], request["terms"]
-    resolution = f" ตามมติ {d['resolution_no']}" if d.get("resolution_no") else ""
+    resolution = resolution_phrase(d)
     body = [Para(f"ด้วย{d['cooperative']} ได้ดำเนินการแก้ไขปัญหาหนี้สินของ {teacher['name']} ตำแหน่ง "
                  f"{teacher['position']} {teacher['workplace']} ซึ่งสำนักงานศึกษาธิการจังหวัดได้อนุมัติแผนการแก้ไข"
                  f"ปัญหาหนี้สินแล้ว เมื่อวันที่ {be_date(d['approved_on'])}{resolution} "

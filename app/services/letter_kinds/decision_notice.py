@@ -6,7 +6,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 
 from app.pdf.content import LetterContent, Para, Table
-from app.pdf.wording import baht, be_date, frame, money
+from app.pdf.wording import baht, be_date, frame, money, resolution_phrase
 from app.services.letter_kinds import Facts, LetterKind, Source
 from app.services.letter_kinds._common import PROVINCE
 from app.services.letter_kinds._relief import decision_facts
@@ -38,7 +38,7 @@ def compose(payload: dict) -> LetterContent:
     d = payload["data"]
     v, i = d["victim"], d["incident"]
     total = sum((Decimal(e["amount"]) for e in d["entitlements"]), Decimal("0"))
-    resolution = f" ตามมติ {d['resolution_no']}" if d.get("resolution_no") else ""
+    resolution = resolution_phrase(d)
     body = [Para(f"ตามที่ {v['name']} {v['employment']} {v['workplace']} ได้รับผลกระทบจากเหตุการณ์ความไม่สงบ"
                  f"ในจังหวัดชายแดนภาคใต้ ({i['kind']}) เมื่อวันที่ {be_date(i['date'])} ที่อำเภอ{i['district']} "
                  f"จังหวัด{i['province']} กรณี{v['harm']} นั้น"),

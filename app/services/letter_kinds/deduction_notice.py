@@ -6,7 +6,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 
 from app.pdf.content import LetterContent, Para, Table
-from app.pdf.wording import baht, be_date, frame, money, months_text
+from app.pdf.wording import baht, be_date, frame, money, months_text, resolution_phrase
 from app.services.letter_kinds import Facts, LetterKind, Source
 from app.services.letter_kinds._common import PROVINCE
 from app.services.letter_kinds._debt import decision_facts
@@ -33,7 +33,7 @@ def compose(payload: dict) -> LetterContent:
     payments += [(by_id.get(r["debt_id"], "-"), r["monthly_payment"], r["months"]) for r in plan["pro_rata"]]
     rows = [(creditor, money(amount), months_text(months)) for creditor, amount, months in payments]
     total = sum((Decimal(amount) for _creditor, amount, _months in payments), Decimal("0"))
-    resolution = f" ตามมติ {d['resolution_no']}" if d.get("resolution_no") else ""
+    resolution = resolution_phrase(d)
     body = (Para(f"ด้วยสำนักงานศึกษาธิการจังหวัดได้อนุมัติแผนการแก้ไขปัญหาหนี้สินของ {teacher['name']} ตำแหน่ง "
                  f"{teacher['position']} สังกัด{teacher['workplace']} เลขประจำตัวประชาชน {teacher['citizen_id']} "
                  f"เมื่อวันที่ {be_date(d['approved_on'])}{resolution}"),

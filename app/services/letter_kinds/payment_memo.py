@@ -7,7 +7,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 
 from app.pdf.content import LetterContent, Para, Table
-from app.pdf.wording import baht, be_date, frame, money
+from app.pdf.wording import baht, be_date, frame, money, resolution_phrase
 from app.services.letter_kinds import Facts, LetterKind, Source
 from app.services.letter_kinds._common import PROVINCE, head_of
 from app.services.letter_kinds._relief import decision_facts
@@ -44,7 +44,7 @@ def compose(payload: dict) -> LetterContent:
         approved_total += Decimal(e["amount"])
         paid_total += done
     outstanding = approved_total - paid_total
-    resolution = f" ตามมติ {d['resolution_no']}" if d.get("resolution_no") else ""
+    resolution = resolution_phrase(d)
     body = (Para(f"เรื่องเดิม คณะกรรมการได้อนุมัติให้ความช่วยเหลือเยียวยา กรณี{d['victim']['name']} "
                  f"(กรณีเลขที่ {d['reference']}) เมื่อวันที่ {be_date(d['approved_on'])}{resolution} "
                  f"รวมเป็นเงิน {baht(approved_total)}"),
