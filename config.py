@@ -46,6 +46,17 @@ def _storage_from_environment(app) -> None:
         app.config["FILE_STORAGE"] = os.environ["FILE_STORAGE"]
 
 
+def _jobs_from_environment(app) -> None:
+    for name in ("JOBS_URL",):
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    for name in ("JOBS_WORKERS", "JOBS_STALE_SECONDS", "LETTER_BATCH_CHUNK"):
+        if os.environ.get(name, "").isdigit():
+            app.config[name] = int(os.environ[name])
+    if not app.config.get("JOBS_URL"):
+        app.config["JOBS_URL"] = f"sqlite:///{Path(app.config['INSTANCE_PATH']) / 'jobs.db'}"
+
+
 def _proxies_from_environment(app) -> None:
     if os.environ.get("TRUSTED_PROXIES", "").isdigit():
         app.config["TRUSTED_PROXIES"] = int(os.environ["TRUSTED_PROXIES"])
@@ -121,7 +132,19 @@ class Config:
     # Where evidence is kept (app/storage.py; uploads and batch PDFs follow with issue 16): "local" (a folder under
     # INSTANCE_PATH) or "database" (the app's database, which every server reaches). docs/jobs-and-files.md.
     FILE_STORAGE = "local"
-    JOBS_INLINE = False  # True: batch prints and imports run inside the request (tests); else in a thread
+    # The job engine (app/jobs, docs/jobs-and-files.md). JOBS_URL picks its queue: empty means
+    # sqlite:///INSTANCE_PATH/jobs.db (nothing to install or start); redis://… or postgresql://… for several servers.
+    # JOBS_IMMEDIATE runs every job where it is queued (the tests). A claimed job with no sign of life for
+    # JOBS_STALE_SECONDS is given to another worker; a queued one nobody took for JOBS_REQUEUE_SECONDS is queued
+    # again; any job stops after JOBS_TIME_LIMIT seconds. A letter batch is prepared and printed in chunks of
+    # LETTER_BATCH_CHUNK cases, so several workers share it.
+    JOBS_URL = ""
+    JOBS_IMMEDIATE = False
+    JOBS_WORKERS = 0  # `flask worker` processes; 0: one per CPU
+    JOBS_STALE_SECONDS = 30
+    JOBS_REQUEUE_SECONDS = 120
+    JOBS_TIME_LIMIT = 3600
+    LETTER_BATCH_CHUNK = 100
     # Spreadsheet imports (issue 14): a check or an import running longer than this many seconds is stopped and
     # marked failed (keep it below debt_import.STALLED_AFTER, 15 minutes); an XLSX may unpack to at most this
     # many MB in all, and each part read whole (shared strings, styles: all but the streamed sheets) to this many.
@@ -155,6 +178,7 @@ class Config:
         _rate_limits_from_environment(app)
         _proxies_from_environment(app)
         _storage_from_environment(app)
+        _jobs_from_environment(app)
 
 
 class DevelopmentConfig(Config):
@@ -175,7 +199,7 @@ class TestingConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing in tests only
     PUBLIC_BASE_URL = "http://localhost/"  # the test client's own address
     WTF_CSRF_ENABLED = False  # tests/web/test_csrf.py turns it back on and checks every form
-    JOBS_INLINE = True
+    JOBS_IMMEDIATE = True  # tests/jobs run real workers against SQLite, Redis and PostgreSQL queues
     RATELIMIT_ENABLED = False  # tests/web/test_rate_limits.py builds its own apps with the limits on
 
     @classmethod
@@ -183,6 +207,8 @@ class TestingConfig(Config):
         # Tests choose their database with TEST_DATABASE_URL, never DATABASE_URL (which may be real data).
         if os.environ.get("TEST_DATABASE_URL"):
             app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["TEST_DATABASE_URL"])
+        if not app.config.get("JOBS_URL"):
+            app.config["JOBS_URL"] = f"sqlite:///{Path(app.config['INSTANCE_PATH']) / 'jobs.db'}"
 
 
 class ProductionConfig(Config):
@@ -205,6 +231,7 @@ class ProductionConfig(Config):
         _rate_limits_from_environment(app)
         _proxies_from_environment(app)
         _storage_from_environment(app)
+        _jobs_from_environment(app)
 
 
 CONFIGS = {

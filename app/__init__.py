@@ -31,6 +31,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_rate_limits(app)
     register_templating(app)
     register_cli(app)
+    register_jobs(app)
     register_pdf(app)
     register_security(app)
     register_proxies(app)
@@ -140,6 +141,15 @@ def register_templating(app: Flask) -> None:
     from app.templating import register_template_helpers
 
     register_template_helpers(app)
+
+
+def register_jobs(app: Flask) -> None:
+    """The job engine bound to this app, with every task loaded (a worker drops messages for tasks it lacks)."""
+    from app.jobs import engine, tasks  # noqa: F401  (tasks registers each task with the engine)
+    from app.jobs.worker import worker_command
+
+    engine.init_app(app)
+    app.cli.add_command(worker_command)
 
 
 def register_cli(app: Flask) -> None:

@@ -138,8 +138,9 @@ EVIDENCE_LABELS = {
 }
 SPLIT_LABELS = {"equal": _l("Equal shares"), "pension_heirs": _l("Civil-service death-gratuity pattern")}
 
-BATCH_STATUS_LABELS = {"queued": _l("Waiting to start"), "issuing": _l("Numbering the letters"),
-                       "rendering": _l("Printing"), "done": _l("Ready"),
+BATCH_STATUS_LABELS = {"queued": _l("Waiting to start"), "planning": _l("Waiting to start"),
+                       "preparing": _l("Preparing the letters"), "issuing": _l("Numbering the letters"),
+                       "rendering": _l("Printing"), "merging": _l("Joining the pages"), "done": _l("Ready"),
                        "failed": _l("Failed")}
 IMPORT_STATUS_LABELS = {"checking": _l("Checking the file"), "invalid": _l("Has errors"), "valid": _l("Ready to import"),
                         "importing": _l("Importing"), "done": _l("Imported"), "failed": _l("Failed")}

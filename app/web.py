@@ -36,7 +36,7 @@ def bearer_token() -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def file_response(chunks, mimetype: str, download_name: str) -> Response:
+def file_response(chunks, mimetype: str, download_name: str, disposition: str = "attachment") -> Response:
     """A stored file (app/storage.py) streamed to the browser, as an attachment with its own name.
 
     The chunks are read while the response is sent, after the view has returned: stream_with_context keeps the
@@ -49,7 +49,7 @@ def file_response(chunks, mimetype: str, download_name: str) -> Response:
     except UnicodeEncodeError:
         fallback = unicodedata.normalize("NFKD", download_name).encode("ascii", "ignore").decode() or "file"
         names = {"filename": fallback, "filename*": f"UTF-8''{quote(download_name, safe='')}"}
-    response.headers.set("Content-Disposition", "attachment", **names)
+    response.headers.set("Content-Disposition", disposition, **names)
     return response
 
 

@@ -54,8 +54,7 @@ def import_job(job_id: int):
     if request.args.get("format") in ("csv", "xlsx"):  # the error report, to fix the file beside it
         return table_response(f"import-{job.id}-errors", [_("Row"), _("Column"), _("Problem")],
                               [[e["row"], e["column"], e["message"]] for e in job.errors], request.args["format"])
-    return render_template("debt/import_job.html", job=job, stalled=debt_import.stalled(job),
-                           abandoned=debt_import.abandoned(job))
+    return render_template("debt/import_job.html", job=job, waiting=debt_import.waiting_for_a_worker(job))
 
 
 @bp.route("/import/<int:job_id>/commit", methods=["POST"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,7 +19,8 @@ from app.services import letter_batches, letter_kinds, letters
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.scope import units_in_scope
 from app.exports import MAX_EXPORT_ROWS, requested_format, table_response
-from app.web import paginate, pdf_response
+from app.storage import storage
+from app.web import file_response, paginate, pdf_response
 
 bp = Blueprint("letters", __name__)
 
@@ -131,7 +132,6 @@ def new_batch():
             db.session.rollback()
             errors = error.fields
         else:
-            letter_batches.start(batch.id)
             return redirect(url_for("letters.batch", batch_id=batch.id))
     status = 422 if request.method == "POST" else 200
     return render_template("letters/batch_new.html", kinds=kinds, kind=kind, month=month, candidates=candidates,
@@ -144,25 +144,26 @@ def new_batch():
 def batch(batch_id: int):
     row = letter_batches.get(current_user, batch_id)
     return render_template("letters/batch.html", batch=row, kind=letter_kinds.get(row.kind),
-                           stalled=letter_batches.stalled(row),
+                           rendered=letter_batches.progress(row),
+                           waiting=letter_batches.waiting_for_a_worker(row),
                            issued=letter_batches.letters_of(row) if row.status == "done" else [])
 
 
 @bp.route("/letters/batches/<int:batch_id>/retry", methods=["POST"])
 @permission_required("issue_letters")
 def retry_batch(batch_id: int):
-    row = letter_batches.get(current_user, batch_id)
-    if row.status == "failed" or letter_batches.stalled(row):
-        letter_batches.start(row.id)  # the claim inside makes a double click harmless
+    row = letter_batches.retry(current_user, batch_id)  # only a failed batch: a double click does nothing more
     return redirect(url_for("letters.batch", batch_id=row.id))
 
 
 @bp.route("/letters/batches/<int:batch_id>.pdf")
 @permission_required("issue_letters")
 def batch_pdf(batch_id: int):
-    row, path = letter_batches.batch_pdf(current_user, batch_id)
-    return send_file(path, mimetype="application/pdf", download_name=f"letters-batch-{row.id}.pdf",
-                     max_age=0)
+    row = letter_batches.batch_pdf(current_user, batch_id)
+    response = file_response(storage().chunks(letter_batches.pdf_key(row)), "application/pdf",
+                             f"letters-batch-{row.id}.pdf", disposition="inline")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 # ---- public verification -------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from app.models.audit import AuditEvent
 from app.models.debt import CaseDeduction, Debt, DebtCase, DebtCaseRollup, DebtCaseStatus, DebtPlan
 from app.models.files import StoredFile, StoredFileChunk
 from app.models.imports import ImportJob
+from app.models.jobs import BackgroundJob, LetterBatchChunk
 from app.models.letters import Letter, LetterBatch, LetterCounter
 from app.models.org import OrgUnit, UnitKind
 from app.models.people import Person
@@ -18,4 +19,4 @@ from app.models.workflow import CaseSnapshot, CaseTransition, Notification
 __all__ = ["Beneficiary", "ContinuationCheck", "Entitlement", "EntitlementRule", "Evidence", "Incident",
            "Payment", "ReliefCase", "ReliefCaseStatus",
            "ApiToken", "AuditEvent", "CaseDeduction", "CaseSnapshot", "CaseTransition", "Notification", "Debt", "DebtCase", "DebtCaseRollup", "DebtCaseStatus", "DebtPlan",
-           "ImportJob", "StoredFile", "StoredFileChunk", "Letter", "RateLimitCounter", "LetterBatch", "LetterCounter", "LoginAttempt", "OrgUnit", "Person", "Role", "SettingValue", "UnitKind", "User", "UserSession"]
+           "BackgroundJob", "ImportJob", "LetterBatchChunk", "StoredFile", "StoredFileChunk", "Letter", "RateLimitCounter", "LetterBatch", "LetterCounter", "LoginAttempt", "OrgUnit", "Person", "Role", "SettingValue", "UnitKind", "User", "UserSession"]

@@ -9,16 +9,17 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.domain.clock import utcnow
 from app.extensions import db
+from app.models.jobs import Claimable
 
 
-class ImportJob(db.Model):
+class ImportJob(Claimable, db.Model):
     __tablename__ = "import_jobs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # checking → invalid | valid → importing → done | failed
     status: Mapped[str] = mapped_column(String(16), default="checking")
     filename: Mapped[str] = mapped_column(String(200))
-    file_key: Mapped[str] = mapped_column(String(40))  # the stored upload: instance/imports/<key>
+    file_key: Mapped[str] = mapped_column(String(40))  # the stored upload: imports/<key> in app/storage.py
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
     org_path: Mapped[str] = mapped_column(String(255))
     total_rows: Mapped[int] = mapped_column(default=0)
@@ -29,7 +30,6 @@ class ImportJob(db.Model):
     failure: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    claimed_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_import_jobs_org_path", "org_path"),)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.clock import utcnow
 from app.extensions import db
+from app.models.jobs import Claimable
 from app.models.org import OrgUnit
 
 
@@ -24,15 +25,16 @@ class LetterCounter(db.Model):
     last_number: Mapped[int] = mapped_column(default=0)
 
 
-class LetterBatch(db.Model):
-    """A merged print of many letters. The letters are issued in one transaction; the PDF is rendered after,
-    into a temporary file renamed into place, so a batch stopped half-way leaves no partial file."""
+class LetterBatch(Claimable, db.Model):
+    """A merged print of many letters (services/letter_batches.py): its chunks prepare the letters in parallel,
+    the batch numbers them all in one transaction, the chunks render them, and the batch merges the parts.
+    queued → preparing (numbered while "issuing") → rendering (merged while "merging") → done | failed."""
 
     __tablename__ = "letter_batches"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued, issuing, rendering, done, failed
+    status: Mapped[str] = mapped_column(String(16), default="queued")
     total: Mapped[int] = mapped_column(default=0)
     rendered: Mapped[int] = mapped_column(default=0)
     org_path: Mapped[str] = mapped_column(String(255))  # the requester's unit: who may see the batch
@@ -41,9 +43,7 @@ class LetterBatch(db.Model):
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
-    # Set when a worker claims the batch and refreshed as it progresses: only one worker runs a batch, and a batch
-    # whose worker died (no progress for a while) may be claimed again.
-    claimed_at: Mapped[datetime | None]
+    chunks_total: Mapped[int] = mapped_column(default=0)
 
     __table_args__ = (Index("ix_letter_batches_org_path", "org_path"),)
 

@@ -56,5 +56,6 @@ class Notification(db.Model):
     link: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
+    emailed_at: Mapped[datetime | None]  # set by the e-mail job once sent (issue 16), so a retry sends it once
 
     __table_args__ = (Index("ix_notifications_user_read", "user_id", "read_at"),)

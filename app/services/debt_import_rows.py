@@ -13,7 +13,8 @@ from app.domain.thai_id import normalise_citizen_id
 from app.extensions import db
 from app.models import DebtCase, OrgUnit, User
 from app.models.debt import DEDUCTION_KINDS, EDITABLE_STATUSES
-from app.services import background, people
+from app.jobs.limits import checkpoint
+from app.services import people
 from app.services.debt_import_sheet import CASE_FIELDS, DEBT_COLUMNS, TEACHER_FIELDS, Sheet, column_label
 from app.services.debt_input import CaseInput, parse_case
 from app.services.errors import ValidationFailed
@@ -107,7 +108,7 @@ def check(actor: User, cooperative: OrgUnit, sheet: Sheet, progress=None) -> Che
     errors = list(sheet.errors)
     teachers = _group(sheet, errors)
     for i, teacher in enumerate(teachers):
-        background.checkpoint()
+        checkpoint()
         try:
             teacher.parsed = parse_case(teacher.body)
         except ValidationFailed as error:
@@ -125,7 +126,7 @@ def _match_on_file(actor: User, cooperative: OrgUnit, teachers: list[Teacher], e
     by_id = {t.citizen_id: t for t in teachers}
     ids = list(by_id)
     for start in range(0, len(ids), CHUNK):
-        background.checkpoint()
+        checkpoint()
         on_file = people.known(ids[start:start + CHUNK])
         if not on_file:
             continue

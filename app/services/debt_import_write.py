@@ -18,7 +18,8 @@ from app.domain.clock import utcnow
 from app.domain.references import debt_case_reference
 from app.extensions import db
 from app.models import CaseDeduction, Debt, DebtCase, OrgUnit, User
-from app.services import audit, background, case_figures, debt_cases, people
+from app.jobs.limits import checkpoint
+from app.services import audit, case_figures, debt_cases, people
 from app.services.debt_import_rows import Checked, Teacher
 from app.services.debt_input import CaseInput, DebtInput
 from app.services.errors import ValidationFailed
@@ -31,7 +32,7 @@ def commit(actor: User, cooperative: OrgUnit, checked: Checked) -> dict:
         raise ValidationFailed(_("The file has errors; nothing was imported."))
     _insert_new(actor, cooperative, [t for t in checked.teachers if not t.existing_case_id])
     for teacher in checked.teachers:
-        background.checkpoint()
+        checkpoint()
         if teacher.existing_case_id:
             _update_existing(actor, teacher)
     summary = checked.summary

@@ -1,49 +1,59 @@
-"""Batch printing: many cases' letters issued together and merged into one PDF, built in the background with
-its progress on the batch page, so 1,000 letters never hold a request open.
+"""Batch printing: many cases' letters issued together and merged into one PDF by the job engine (issue 16), with
+progress on the batch page, so 1,000 letters never hold a request open and several workers print one batch.
 
-Faults: the letters of a batch are issued in one transaction (all numbered or none); the PDF is rendered after,
-into a temporary file renamed into place, so a batch stopped half-way leaves no partial file, and rendering
-can simply run again (the letters keep their payloads, and printing is deterministic).
+The stages, each a job of its own (app/jobs/rows.py: claimed by one worker, fenced, taken up again if it dies):
+1. plan (the batch): splits the cases into chunks of LETTER_BATCH_CHUNK;
+2. prepare (each chunk, in parallel): the letters' drafts, everything but their numbers, kept on the chunk;
+3. issue (the batch, once every chunk is prepared): numbers every draft and stores the letters in **one**
+   transaction — all numbered or none, numbers contiguous, never used twice, whatever dies when;
+4. render (each chunk, in parallel): its letters' pages, into a part file;
+5. merge (the batch, once every chunk is rendered): the parts into one PDF, stored whole or not at all.
+Rendering is deterministic (a letter prints its stored payload), so a stage run twice writes the same file.
 """
 from __future__ import annotations
 
+import io
 import logging
-import os
 import secrets
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select, update
+from pypdf import PdfWriter
+from sqlalchemy import delete, func, select, update
 
 from app import programmes
 from app.domain import clock
 from app.domain.clock import utcnow
 from app.extensions import db
-from app.models import CaseSnapshot, Letter, LetterBatch, User
-from app.services import audit, background, letter_kinds, letters
+from app.jobs import engine, rows
+from app.models import CaseSnapshot, Letter, LetterBatch, LetterBatchChunk, User
+from app.services import audit, letter_kinds, letters
 from app.services.errors import NotFound, ServiceError, ValidationFailed
 from app.services.permissions import require
 from app.services.scope import get_scoped_or_404, scoped
+from app.storage import storage
 from app.urls import public_base_url
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 5000
 PROGRESS_EVERY = 20
-STALLED_AFTER = timedelta(minutes=10)  # no progress for this long: the worker died; the batch may be run again
-RUNNING = ("issuing", "rendering")
+ACTIVE = ("queued", "planning", "preparing", "issuing", "rendering", "merging")
+
+PLAN = rows.stage(LetterBatch, "queued", "planning", "batch.plan")
+PREPARE = rows.stage(LetterBatchChunk, "prepare", "preparing", "batch.prepare")
+ISSUE = rows.stage(LetterBatch, "preparing", "issuing", "batch.issue")
+RENDER = rows.stage(LetterBatchChunk, "render", "rendering", "batch.render")
+MERGE = rows.stage(LetterBatch, "rendering", "merging", "batch.merge")
 
 
-def folder() -> Path:
-    path = Path(current_app.instance_path) / "letters"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def pdf_path(batch: LetterBatch) -> Path:
+def pdf_key(batch: LetterBatch) -> str:
     """Named with a random part fixed at creation, so a file can never be taken for another batch's."""
-    return folder() / f"batch-{batch.id}-{batch.criteria['file_key']}.pdf"
+    return f"letters/batch-{batch.id}-{batch.criteria['file_key']}.pdf"
+
+
+def part_key(batch: LetterBatch, position: int) -> str:
+    return f"letters/batch-{batch.id}-{batch.criteria['file_key']}-part-{position}.pdf"
 
 
 def approved_in_month(actor: User, kind_name: str, year: int, month: int) -> list:
@@ -62,8 +72,11 @@ def approved_in_month(actor: User, kind_name: str, year: int, month: int) -> lis
     return list(db.session.scalars(query.limit(MAX_BATCH)))
 
 
+# ---- requests ------------------------------------------------------------------------------------
+
 def create(actor: User, kind_name, case_ids: list[int], label: str = "") -> LetterBatch:
-    """Queue a batch for these cases (checked now: role, kind; each case again when issued)."""
+    """Queue a batch for these cases (checked now: role, kind; each case again when prepared); the engine starts it
+    once this commits."""
     require(actor, "issue_letters")
     kind = letter_kinds.get(kind_name)
     if kind is None:
@@ -80,11 +93,12 @@ def create(actor: User, kind_name, case_ids: list[int], label: str = "") -> Lett
     batch = LetterBatch(kind=kind.name, status="queued", total=len(ids), org_path=actor.org_unit.path,
                         criteria={"case_ids": ids, "label": label[:100], "base_url": public_base_url(),
                                   "file_key": secrets.token_hex(8)},
-                        requested_by_id=actor.id)
+                        requested_by_id=actor.id, claimed_at=utcnow())
     db.session.add(batch)
     db.session.flush()
     audit.record("letter_batch.create", actor=actor, object_type="letter_batch", object_id=batch.id,
                  org_path=batch.org_path, after={"kind": kind.name, "cases": len(ids)})
+    engine.after_commit(PLAN.task, batch.id)
     db.session.commit()
     return batch
 
@@ -99,57 +113,101 @@ def batches_query(actor: User):
     return scoped(select(LetterBatch), LetterBatch.org_path, actor).order_by(LetterBatch.id.desc())
 
 
-def start(batch_id: int) -> None:
-    """Run the batch in a background thread (services/background.py)."""
-    background.start(run, batch_id, name=f"letter-batch-{batch_id}")
-
-
-def _set(batch_id: int, **values) -> None:
-    db.session.execute(update(LetterBatch).where(LetterBatch.id == batch_id).values(**values))
+def retry(actor: User, batch_id: int) -> LetterBatch:
+    """"Try again" on a failed batch: printed again if its letters were numbered (never numbered twice), otherwise
+    started afresh. Anything but a failed batch is left alone, so a double click does nothing more."""
+    batch = get(actor, batch_id)
+    if batch.status != "failed":
+        return batch
+    db.session.execute(delete(LetterBatchChunk).where(LetterBatchChunk.batch_id == batch.id))
+    issued = db.session.scalar(select(func.count(Letter.id)).where(Letter.batch_id == batch.id))
+    if issued:
+        size = current_app.config["LETTER_BATCH_CHUNK"]
+        chunks = [LetterBatchChunk(batch_id=batch.id, position=p, status="render", first=first,
+                                   count=min(size, issued - first), claimed_at=utcnow())
+                  for p, first in enumerate(range(0, issued, size))]
+        db.session.add_all(chunks)
+        db.session.flush()
+        values = {"status": "rendering", "chunks_total": len(chunks)}
+        for chunk in chunks:
+            engine.after_commit(RENDER.task, chunk.id)
+    else:
+        values = {"status": "queued", "chunks_total": 0}
+        engine.after_commit(PLAN.task, batch.id)
+    db.session.execute(update(LetterBatch).where(LetterBatch.id == batch.id).values(
+        **values, claim_token=None, claimed_at=utcnow(), error=None, finished_at=None))
+    audit.record("letter_batch.retry", actor=actor, object_type="letter_batch", object_id=batch.id,
+                 org_path=batch.org_path, after={"letters_numbered": issued})
     db.session.commit()
+    return batch
 
 
-def stalled(batch: LetterBatch) -> bool:
-    moment = batch.claimed_at or batch.created_at
-    return batch.status in ("queued", *RUNNING) and moment < utcnow() - STALLED_AFTER
+def progress(batch: LetterBatch) -> int:
+    """Letters rendered so far (the chunks' counts while printing)."""
+    if batch.status in ("rendering", "merging"):
+        return db.session.scalar(select(func.coalesce(func.sum(LetterBatchChunk.rendered), 0))
+                                 .where(LetterBatchChunk.batch_id == batch.id))
+    return batch.rendered
 
 
-def claim(batch_id: int) -> bool:
-    """Take the batch for this worker: one conditional UPDATE, so a double-clicked "try again" or two workers
-    never run one batch twice (which would issue its letters twice)."""
-    now = utcnow()
-    changed = db.session.execute(
-        update(LetterBatch).where(LetterBatch.id == batch_id, or_(
-            LetterBatch.status.in_(("queued", "failed")),
-            and_(LetterBatch.status.in_(RUNNING), LetterBatch.claimed_at < now - STALLED_AFTER)))
-        .values(status="issuing", claimed_at=now, error=None)).rowcount
-    db.session.commit()
-    return changed == 1
+def waiting_for_a_worker(batch: LetterBatch) -> bool:
+    """Queued this long and no worker has taken it: the page says the worker may not be running."""
+    return rows.unclaimed_for(batch, batch.status in ("queued",))
 
 
-def run(batch_id: int) -> None:
-    """Issue the batch's letters (once), then render the merged PDF. Does nothing if another worker has it."""
-    if not claim(batch_id):
-        return
-    batch = db.session.get(LetterBatch, batch_id)
-    actor = db.session.get(User, batch.requested_by_id)
-    try:
-        if not db.session.scalar(select(func.count(Letter.id)).where(Letter.batch_id == batch.id)):
-            _issue_all(actor, batch)
-        _render(batch)
-    except Exception as error:  # noqa: BLE001 — a batch job reports any failure on its page
-        db.session.rollback()
-        log.exception("letter batch %s failed", batch_id)
-        message = error.message if isinstance(error, ServiceError) else _("Printing failed: %(error)s",
-                                                                           error=type(error).__name__)
-        _set(batch_id, status="failed", error=message[:1000], finished_at=utcnow())
+def batch_pdf(actor: User, batch_id: int) -> LetterBatch:
+    batch = get(actor, batch_id)
+    if batch.status != "done" or not storage().exists(pdf_key(batch)):
+        raise NotFound()
+    return batch
 
 
-def _issue_all(actor: User, batch: LetterBatch) -> None:
-    on = clock.today()
+def letters_of(batch: LetterBatch) -> list[Letter]:
+    return list(db.session.scalars(select(Letter).where(Letter.batch_id == batch.id).order_by(Letter.id)))
+
+
+# ---- the stages (run by app/jobs/tasks.py) -------------------------------------------------------
+
+def _fail_batch(batch_id: int, message: str, token: str | None = None) -> None:
+    """The batch ends failed with the message on its page; its numbered letters, if any, stay (retry prints them)."""
+    where = [LetterBatch.id == batch_id, LetterBatch.status.in_(ACTIVE)]
+    if token is not None:
+        where.append(LetterBatch.claim_token == token)
+    db.session.execute(update(LetterBatch).where(*where).values(
+        status="failed", error=message, claim_token=None, finished_at=utcnow()))
+
+
+def plan(batch_id: int) -> None:
+    def work(token: str) -> None:
+        batch = db.session.get(LetterBatch, batch_id)
+        size = current_app.config["LETTER_BATCH_CHUNK"]
+        ids = batch.criteria["case_ids"]
+        chunks = [LetterBatchChunk(batch_id=batch_id, position=p, case_ids=ids[start:start + size],
+                                   claimed_at=utcnow()) for p, start in enumerate(range(0, len(ids), size))]
+        db.session.add_all(chunks)
+        db.session.flush()
+        # Every chunk prepares for the same day: the letters of one batch carry one date.
+        criteria = {**batch.criteria, "on": clock.today().isoformat()}
+        if rows.fenced(LetterBatch, batch_id, token, status="preparing", claim_token=None, claimed_at=utcnow(),
+                       chunks_total=len(chunks), criteria=criteria):
+            for chunk in chunks:
+                engine.after_commit(PREPARE.task, chunk.id)
+            db.session.commit()
+        else:
+            db.session.rollback()
+
+    rows.run(PLAN, batch_id, work, lambda token, message: _fail_batch(batch_id, message, token))
+
+
+def _chunk_failed(chunk_id: int, token: str, message: str) -> None:
+    chunk = db.session.get(LetterBatchChunk, chunk_id)
+    if rows.fenced(LetterBatchChunk, chunk_id, token, status="failed", claim_token=None):
+        _fail_batch(chunk.batch_id, message)
+
+
+def _prepare_drafts(actor: User, kind, case_ids: list[int], on: date) -> tuple[list[dict], list[dict]]:
     drafts, skipped = [], []
-    kind = letter_kinds.get(batch.kind)
-    for case_id in batch.criteria["case_ids"]:
+    for case_id in case_ids:
         try:
             if kind.needs_debt:  # a letter to each creditor
                 drafts += letters.pack_drafts(actor, kind.programme, case_id, kind.name, on)
@@ -158,37 +216,127 @@ def _issue_all(actor: User, batch: LetterBatch) -> None:
         except ServiceError as error:  # out of scope, not approved, nothing to print: listed, not fatal
             skipped.append({"case_id": case_id, "reason": error.fields.get("kind") or error.fields.get(
                 "debt_id") or error.message or error.code})
-    if not drafts:
-        raise ValidationFailed(_("None of the chosen cases can have this letter."))
-    letters.issue_drafts(actor, drafts, on, batch_id=batch.id, commit=False, base_url=batch.criteria.get("base_url"))
-    batch.total = len(drafts)
-    batch.criteria = {**batch.criteria, "skipped": skipped}
-    db.session.commit()
+    return [d.to_json() for d in drafts], skipped
 
 
-def _render(batch: LetterBatch) -> None:
-    _set(batch.id, status="rendering", rendered=0)
-    rows = list(db.session.scalars(select(Letter).where(Letter.batch_id == batch.id).order_by(Letter.id)))
-
-    def progress(count: int) -> None:
-        if count % PROGRESS_EVERY == 0:
-            _set(batch.id, rendered=count, claimed_at=utcnow())  # progress is also the worker's heartbeat
-
-    content = letters.render(rows, progress)
-    target = pdf_path(batch)
-    temporary = target.with_name(f"{target.name}.{secrets.token_hex(4)}.part")
-    temporary.write_bytes(content)
-    os.replace(temporary, target)  # atomic: the file is whole or absent
-    _set(batch.id, status="done", rendered=len(rows), finished_at=utcnow())
+def _all_chunks(batch_id: int, status: str) -> bool:
+    """Every chunk of the batch has reached `status` (read in a transaction of its own, ended before returning, so
+    a stage enqueued next never runs inside it)."""
+    db.session.rollback()
+    left = db.session.scalar(select(func.count(LetterBatchChunk.id)).where(
+        LetterBatchChunk.batch_id == batch_id, LetterBatchChunk.status != status))
+    db.session.rollback()
+    return not left
 
 
-def batch_pdf(actor: User, batch_id: int) -> tuple[LetterBatch, Path]:
-    batch = get(actor, batch_id)
-    path = pdf_path(batch)
-    if batch.status != "done" or not path.is_file():
-        raise NotFound()
-    return batch, path
+def prepare_chunk(chunk_id: int) -> None:
+    chunk = db.session.get(LetterBatchChunk, chunk_id)
+    if chunk is None:
+        return
+    batch_id = chunk.batch_id
+
+    def work(token: str) -> None:
+        batch = db.session.get(LetterBatch, batch_id)
+        actor = db.session.get(User, batch.requested_by_id)
+        drafts, skipped = _prepare_drafts(actor, letter_kinds.get(batch.kind), chunk.case_ids,
+                                          date.fromisoformat(batch.criteria["on"]))
+        if rows.fenced(LetterBatchChunk, chunk_id, token, status="prepared", claim_token=None, drafts=drafts,
+                       skipped=skipped):
+            db.session.commit()
+        else:
+            db.session.rollback()
+
+    rows.run(PREPARE, chunk_id, work, lambda token, message: _chunk_failed(chunk_id, token, message))
+    if _all_chunks(batch_id, "prepared"):  # after our commit; two chunks ending together both enqueue: harmless
+        engine.enqueue_now(ISSUE.task, batch_id)
 
 
-def letters_of(batch: LetterBatch) -> list[Letter]:
-    return list(db.session.scalars(select(Letter).where(Letter.batch_id == batch.id).order_by(Letter.id)))
+def issue(batch_id: int) -> None:
+    if not _all_chunks(batch_id, "prepared"):
+        return
+
+    def work(token: str) -> None:
+        batch = db.session.get(LetterBatch, batch_id)
+        actor = db.session.get(User, batch.requested_by_id)
+        chunks = list(db.session.scalars(select(LetterBatchChunk).where(LetterBatchChunk.batch_id == batch_id)
+                                         .order_by(LetterBatchChunk.position)))
+        drafts = [letters.Draft.from_json(d) for chunk in chunks for d in chunk.drafts or []]
+        skipped = [s for chunk in chunks for s in chunk.skipped]
+        if not drafts:
+            raise ValidationFailed(_("None of the chosen cases can have this letter."))
+        letters.issue_drafts(actor, drafts, date.fromisoformat(batch.criteria["on"]), batch_id=batch_id,
+                             commit=False, base_url=batch.criteria.get("base_url"))
+        first = 0
+        for chunk in chunks:
+            count = len(chunk.drafts or [])
+            db.session.execute(update(LetterBatchChunk).where(LetterBatchChunk.id == chunk.id).values(
+                status="render" if count else "done", first=first, count=count, drafts=None, claimed_at=utcnow()))
+            if count:
+                engine.after_commit(RENDER.task, chunk.id)
+            first += count
+        if rows.fenced(LetterBatch, batch_id, token, status="rendering", claim_token=None, claimed_at=utcnow(),
+                       total=len(drafts), criteria={**batch.criteria, "skipped": skipped}):
+            db.session.commit()
+        else:
+            db.session.rollback()
+
+    rows.run(ISSUE, batch_id, work, lambda token, message: _fail_batch(batch_id, message, token))
+
+
+def render_chunk(chunk_id: int) -> None:
+    chunk = db.session.get(LetterBatchChunk, chunk_id)
+    if chunk is None:
+        return
+    batch_id = chunk.batch_id
+
+    def work(token: str) -> None:
+        batch = db.session.get(LetterBatch, batch_id)
+        selected = list(db.session.scalars(select(Letter).where(Letter.batch_id == batch_id).order_by(Letter.id)
+                                           .offset(chunk.first).limit(chunk.count)))
+
+        def progress_made(count: int) -> None:
+            if count % PROGRESS_EVERY == 0:
+                rows.fenced(LetterBatchChunk, chunk_id, token, rendered=count)
+                db.session.commit()
+
+        content = letters.render(selected, progress_made)
+        storage().write(part_key(batch, chunk.position), content)
+        if rows.fenced(LetterBatchChunk, chunk_id, token, status="done", claim_token=None, rendered=len(selected)):
+            db.session.commit()
+        else:
+            db.session.rollback()
+
+    rows.run(RENDER, chunk_id, work, lambda token, message: _chunk_failed(chunk_id, token, message))
+    if _all_chunks(batch_id, "done"):
+        engine.enqueue_now(MERGE.task, batch_id)
+
+
+def merge(batch_id: int) -> None:
+    if not _all_chunks(batch_id, "done"):
+        return
+
+    def work(token: str) -> None:
+        batch = db.session.get(LetterBatch, batch_id)
+        positions = list(db.session.scalars(select(LetterBatchChunk.position).where(
+            LetterBatchChunk.batch_id == batch_id, LetterBatchChunk.count > 0).order_by(LetterBatchChunk.position)))
+        files = storage()
+        if len(positions) == 1:
+            content = files.read(part_key(batch, positions[0]))
+        else:
+            writer = PdfWriter()
+            for position in positions:
+                writer.append(io.BytesIO(files.read(part_key(batch, position))))
+            out = io.BytesIO()
+            writer.write(out)
+            content = out.getvalue()
+        files.write(pdf_key(batch), content)
+        if not rows.fenced(LetterBatch, batch_id, token, status="done", claim_token=None, rendered=batch.total,
+                           finished_at=utcnow()):
+            db.session.rollback()
+            return
+        db.session.commit()
+        for position in positions:  # only once the whole file is kept: a merge run again still has its parts
+            files.delete(part_key(batch, position))
+        db.session.commit()
+
+    rows.run(MERGE, batch_id, work, lambda token, message: _fail_batch(batch_id, message, token))

@@ -104,14 +104,33 @@ def allocate_numbers(office_id: int, year: int, count: int = 1) -> int:
 # ---- issuing -------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class CaseRef:
+    """What a letter row keeps of its case (a prepared draft kept between jobs holds this, not the case)."""
+    id: int
+    reference: str | None
+    org_path: str
+
+
+@dataclass(frozen=True)
 class Draft:
     kind: LetterKind
-    case: object
+    case: object  # the case, or a CaseRef
     facts: dict
     subject: str
     addressee: str
     sha256: str
     debt_id: int | None = None
+
+    def to_json(self) -> dict:
+        """The draft as JSON, to be numbered by another job (a batch's chunks prepare, the batch numbers)."""
+        return {"kind": self.kind.name, "case": [self.case.id, self.case.reference, self.case.org_path],
+                "facts": self.facts, "subject": self.subject, "addressee": self.addressee, "sha256": self.sha256,
+                "debt_id": self.debt_id}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Draft:
+        return cls(letter_kinds.get(data["kind"]), CaseRef(*data["case"]), data["facts"], data["subject"],
+                   data["addressee"], data["sha256"], data["debt_id"])
 
 
 def prepare(actor: User, case_type: str, case_id: int, kind_name, debt_id=None, on: date | None = None) -> Draft:

@@ -1,4 +1,4 @@
-"""In-app notices to the next actor, and e-mail when SMTP is configured (logged otherwise)."""
+"""In-app notices to the next actor, and e-mail by the job engine when SMTP is configured (logged otherwise)."""
 from __future__ import annotations
 
 import smtplib
@@ -10,6 +10,7 @@ from sqlalchemy import func, literal, select, update
 from app.domain.clock import utcnow
 from app.extensions import db
 from app.models import Notification, OrgUnit, User
+from app.jobs import background
 from app.services import audit
 from app.urls import absolute
 
@@ -22,33 +23,52 @@ def users_covering(path: str, roles: tuple[str, ...]) -> list[User]:
 
 
 def notify(users, message: str, link: str | None) -> list[Notification]:
-    """Add notices in the caller's transaction; deliver_email() after the commit."""
+    """Add notices in the caller's transaction. Those who have an e-mail address are mailed by the job engine once
+    it commits (issue 16): a request never waits for SMTP, and a mail outage never undoes a decision."""
     rows = []
     for user in {u.id: u for u in users}.values():
         row = Notification(user_id=user.id, message=message[:500], link=link)
         db.session.add(row)
         rows.append((row, user))
+    mailed = [row for row, user in rows if user.email]
+    if mailed and current_app.config.get("MAIL_SERVER"):
+        db.session.flush()
+        background.submit("email", {"notification_ids": [row.id for row in mailed]}, total=len(mailed))
+    elif mailed:
+        for row, user in rows:
+            current_app.logger.info("notice for %s (no SMTP configured): %s", user.username, row.message)
     return rows
 
 
-def deliver_email(rows) -> None:
+def _message(row: Notification, user: User) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = user.email
+    message["Subject"] = "KruDesk: " + row.message[:120]
+    message.set_content(row.message + ("\n" + absolute(row.link) if row.link else ""))
+    return message
+
+
+@background.handler("email")
+def send_emails(job, token: str) -> None:
+    """Mail each notice of the job not mailed yet, marking it as soon as it has gone: a retry (SMTP down: the engine
+    tries again with back-off) sends only what is left. A worker killed between a send and its mark sends that one
+    message twice, the one duplicate SMTP cannot rule out."""
     server = current_app.config.get("MAIL_SERVER")
-    for row, user in rows:
-        if not user.email:
-            continue
-        if not server:
-            current_app.logger.info("notice for %s (no SMTP configured): %s", user.username, row.message)
-            continue
-        message = EmailMessage()
-        message["From"] = current_app.config["MAIL_FROM"]
-        message["To"] = user.email
-        message["Subject"] = "KruDesk: " + row.message[:120]
-        message.set_content(row.message + ("\n" + absolute(row.link) if row.link else ""))
-        try:
-            with smtplib.SMTP(server, current_app.config.get("MAIL_PORT", 25), timeout=10) as smtp:
-                smtp.send_message(message)
-        except OSError:  # the notice is already in the app; a mail outage must not undo a decision
-            current_app.logger.exception("could not e-mail %s", user.username)
+    pending = db.session.execute(
+        select(Notification, User).join(User, User.id == Notification.user_id)
+        .where(Notification.id.in_(job.params["notification_ids"]), Notification.emailed_at.is_(None))).all()
+    db.session.rollback()
+    sent = job.total - len(pending)
+    if pending and server:
+        with smtplib.SMTP(server, current_app.config.get("MAIL_PORT", 25), timeout=30) as smtp:
+            for row, user in pending:
+                smtp.send_message(_message(row, user))
+                db.session.execute(update(Notification).where(Notification.id == row.id).values(emailed_at=utcnow()))
+                sent += 1
+                background.progress(job.id, token, sent)
+    background.finish(job.id, token, progress=sent)
+    db.session.commit()
 
 
 def unread_count(user: User) -> int:

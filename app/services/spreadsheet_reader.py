@@ -24,7 +24,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from openpyxl import load_workbook
 
-from app.services import background
+from app.jobs.limits import checkpoint
 from app.services.errors import ValidationFailed
 
 LAST_ROW = 1_048_576           # the last row of an XLSX sheet (and of Excel)
@@ -113,7 +113,7 @@ class _Csv(Table):
             if values is None:
                 return
             if number % CHECK_EVERY == 0:
-                background.checkpoint()
+                checkpoint()
             values = values[:width]
             if _filled(values):
                 _cells_fit(values, number, _csv_unreadable)
@@ -155,7 +155,7 @@ class _Workbook(Table):
             if number > LAST_ROW:  # _Shape refuses this first; a sheet's rows stop here whatever the file says
                 raise Unreadable(_past_last_row(number), row=number)
             if number % CHECK_EVERY == 0:
-                background.checkpoint()
+                checkpoint()
             if _filled(row):
                 _cells_fit(row, number, lambda n: _("Row %(row)d: a cell holds more than %(n)d characters.",
                                                      row=n, n=MAX_CELL_CHARS))
@@ -217,7 +217,7 @@ class _Shape:
         depth = len(self.path)
         self.seen += 1
         if self.seen % CHECK_EVERY == 0:
-            background.checkpoint()
+            checkpoint()
         if depth > MAX_DEPTH:
             raise Unreadable(_too_complex(self.part.filename))
         if depth == 1 and local != "worksheet" and self.part.file_size > self.part_mb * MB:

@@ -103,9 +103,8 @@ def _apply(actor: User, case, transition: table.Transition, request: TransitionR
         after["snapshot_sha256"] = digest
     audit.record(f"{case_type}_case.{transition.action}", actor=actor, object_type=f"{case_type}_case",
                  object_id=case.id, org_path=case.org_path, before={"status": source}, after=after)
-    notices = _notify_next(case, transition, actor, kind)
+    _notify_next(case, transition, actor, kind)
     db.session.commit()
-    notify.deliver_email(notices)
     return case
 
 

@@ -20,7 +20,8 @@ from markupsafe import escape as html_escape
 
 from app.extensions import db
 from app.models import ImportJob
-from app.services import background, debt_import, debt_import_rows, debt_import_sheet, debt_import_write
+from app.jobs import limits as background
+from app.services import debt_import, debt_import_rows, debt_import_sheet, debt_import_write
 from app.services.debt_import_sheet import COLUMNS
 from tests.factories import case_counts as counts, run_import as run, user
 from tests.helpers import member_rows, xlsx

@@ -230,8 +230,7 @@ def _letter_objects(kind: str, username: str) -> dict:
     if kind == "letter":
         letter = letters.issue(actor, "debt", case_id, "case_summary")
         return {"letter_id": letter.id, "token": letter.token, "_path": letter.org_path}
-    batch = letter_batches.create(actor, "case_summary", [case_id])
-    letter_batches.run(batch.id)
+    batch = letter_batches.create(actor, "case_summary", [case_id])  # printed as it commits (JOBS_IMMEDIATE)
     return {"batch_id": batch.id, "_path": batch.org_path}
 
 
