@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres bench bench-letters bench-reports bench-national load-test setup translations clean
+.PHONY: run worker test test-postgres bench bench-letters bench-reports bench-jobs bench-national load-test setup translations clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -21,8 +21,15 @@ run: setup
 	KRUDESK_ENV=development $(FLASK) db upgrade
 	KRUDESK_ENV=development $(FLASK) seed-reference
 	KRUDESK_ENV=development $(FLASK) seed-demo --if-empty
-	@echo "KruDesk is starting on http://$(HOST):$(PORT)/ — sign in with a login above (Ctrl+C stops it)."
-	KRUDESK_ENV=development PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)/} $(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "KruDesk is starting on http://$(HOST):$(PORT)/ with one job worker — sign in with a login above (Ctrl+C stops both)."
+	@export KRUDESK_ENV=development PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)/}; \
+	$(FLASK) worker --workers $${JOBS_WORKERS:-2} & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# The job worker alone (the web server runs elsewhere): what a second server, or a systemd unit, starts.
+worker: setup
+	KRUDESK_ENV=$${KRUDESK_ENV:-development} $(FLASK) worker
 
 # pytest exits 5 when it collected no test: fail loudly, since a run that tests nothing proves nothing.
 test: setup
@@ -44,6 +51,11 @@ bench-letters: setup
 
 bench-reports: setup
 	$(PY) -m bench.bench_reports
+
+# The job engine (issue 16): a 1,000-letter batch on 1, 2 and 4 `flask worker` processes, and the approval request's
+# latency with a slow SMTP server before (a worktree of 1c9a8cd) and after, e.g. BENCH_ARGS="--backends sqlite,postgres".
+bench-jobs: setup
+	$(PY) -m bench.bench_jobs $(BENCH_ARGS)
 
 # National scale (issue 9): a million cases generated once (kept under instance/bench/, or in the PostgreSQL
 # database named by DATABASE_URL, e.g. postgresql://postgres@127.0.0.1:5432/krudesk_bench), then every page timed.

@@ -44,6 +44,8 @@ def _mail_from_environment(app) -> None:
 def _storage_from_environment(app) -> None:
     if os.environ.get("FILE_STORAGE"):
         app.config["FILE_STORAGE"] = os.environ["FILE_STORAGE"]
+    if os.environ.get("BACKUP_KEEP", "").isdigit():
+        app.config["BACKUP_KEEP"] = int(os.environ["BACKUP_KEEP"])
 
 
 def _jobs_from_environment(app) -> None:
@@ -53,6 +55,8 @@ def _jobs_from_environment(app) -> None:
     for name in ("JOBS_WORKERS", "JOBS_STALE_SECONDS", "LETTER_BATCH_CHUNK"):
         if os.environ.get(name, "").isdigit():
             app.config[name] = int(os.environ[name])
+    if os.environ.get("JOBS_SCHEDULE") in ("0", "1"):
+        app.config["JOBS_SCHEDULE"] = os.environ["JOBS_SCHEDULE"] == "1"
     if not app.config.get("JOBS_URL"):
         app.config["JOBS_URL"] = f"sqlite:///{Path(app.config['INSTANCE_PATH']) / 'jobs.db'}"
 
@@ -132,6 +136,10 @@ class Config:
     # Where evidence is kept (app/storage.py; uploads and batch PDFs follow with issue 16): "local" (a folder under
     # INSTANCE_PATH) or "database" (the app's database, which every server reaches). docs/jobs-and-files.md.
     FILE_STORAGE = "local"
+    # Backups made by the job engine (the daily "backup" job, "back up now" on /admin/jobs, `flask backup --queue`)
+    # go into that storage as backups/krudesk-…, so every server can serve them; the newest BACKUP_KEEP are kept and
+    # older ones deleted. `flask backup` without --queue still writes a file where it is told (instance/backups/).
+    BACKUP_KEEP = 7
     # The job engine (app/jobs, docs/jobs-and-files.md). JOBS_URL picks its queue: empty means
     # sqlite:///INSTANCE_PATH/jobs.db (nothing to install or start); redis://… or postgresql://… for several servers.
     # JOBS_IMMEDIATE runs every job where it is queued (the tests). A claimed job with no sign of life for
@@ -145,6 +153,9 @@ class Config:
     JOBS_REQUEUE_SECONDS = 120
     JOBS_TIME_LIMIT = 3600
     LETTER_BATCH_CHUNK = 100
+    # The daily and monthly runs (app/jobs/schedule.py: the backup, enrolment checks falling due, the retention
+    # report) are started by every worker's scheduler; JOBS_SCHEDULE=0 starts none (a test of the engine itself).
+    JOBS_SCHEDULE = True
     # Spreadsheet imports (issue 14): a check or an import running longer than this many seconds is stopped and
     # marked failed (keep it below debt_import.STALLED_AFTER, 15 minutes); an XLSX may unpack to at most this
     # many MB in all, and each part read whole (shared strings, styles: all but the streamed sheets) to this many.
@@ -155,6 +166,10 @@ class Config:
     API_TOKEN_LIFETIME = timedelta(hours=12)
     API_MAX_PER_PAGE = 200
     LIST_PER_PAGE = 50
+    # A list download (?format=csv|xlsx) of at most this many rows is built in the request; a larger one becomes a
+    # job of the job engine (app/services/list_exports.py) whose page shows its progress, then the file. Any export
+    # stops at app/exports.py's MAX_EXPORT_ROWS (200,000) rows.
+    EXPORT_INLINE_ROWS = 5_000
 
     # Rate limits (issue 14; docs/security.md, Rate limits), in Flask-Limiter's notation ("N/minute;M/day").
     # Counts live in the app's own database (krudesk+db://, shared by every web worker) unless the environment

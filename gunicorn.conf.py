@@ -1,9 +1,9 @@
 """gunicorn settings for KruDesk: `gunicorn -c gunicorn.conf.py wsgi:app`.
 
-Workers are stateless: sessions live in signed cookies, everything else in the database, uploads and generated
-files under the instance folder — put INSTANCE_PATH on shared storage when several machines serve one
-PostgreSQL. Batch prints and imports run in a thread of the worker that received them; their state is in the
-database, and a batch whose worker died may be run again from its page.
+Web workers are stateless: sessions live in signed cookies naming a session the database keeps, everything else in
+the database, files in app/storage.py (FILE_STORAGE=database when several machines serve one PostgreSQL). Long
+jobs never run here: they go to the job engine, whose workers are separate processes (`flask worker`, see the
+README's "Running it for real"), so restarting gunicorn never stops a batch or an import.
 """
 import multiprocessing
 import os
@@ -13,7 +13,7 @@ workers = int(os.environ.get("KRUDESK_WORKERS", multiprocessing.cpu_count() * 2 
 threads = int(os.environ.get("KRUDESK_THREADS", 2))
 worker_class = "gthread"
 timeout = 60                # a request; long jobs run in the background and report progress
-graceful_timeout = 60       # let a running batch or import finish its transaction on restart
+graceful_timeout = 30       # requests only: jobs run in `flask worker`
 keepalive = 5
 # No max_requests: recycling a gthread worker reset connections it had accepted but not served (seen in the
 # load test as 3 resets in 25,000 requests). Memory stays flat without it (bench/load_test.py).

@@ -86,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.debt import import_views  # noqa: F401  (import pages register on the debt blueprint)
     from app.debt.views import bp as debt_bp
+    from app.export_jobs import bp as export_jobs_bp
     from app.extensions import csrf
     from app.letters import bp as letters_bp
     from app.reports import bp as reports_bp
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(relief_bp, url_prefix="/relief-cases")
     app.register_blueprint(letters_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(export_jobs_bp, url_prefix="/exports")
     # The API authenticates with bearer tokens, never cookies, so cross-site request forgery cannot ride it.
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -1,4 +1,4 @@
-"""Flask commands: seed-reference, seed-demo, create-user."""
+"""Flask commands: seed-reference, seed-demo, create-user, backup, restore, retention-report."""
 from __future__ import annotations
 
 import os
@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from app.demo import DEMO_USERS, seed_demo, seed_demo_cases
 from app.extensions import db
 from app.models import OrgUnit, Role, User
-from app.services import backup, retention
+from app.jobs import background
+from app.services import backup, retention, stored_backups
 from app.services.errors import ValidationFailed
 from app.services.org import seed_reference_tree
 from app.services.relief_rules import seed_rules
@@ -89,8 +90,20 @@ def create_user_command(username, full_name, role, unit_code, password):
 
 @click.command("backup")
 @click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
-def backup_command(target: Path | None):
+@click.option("--queue", is_flag=True,
+              help="Hand the backup to the job engine instead: it is kept in the file storage (see /admin/jobs).")
+def backup_command(target: Path | None, queue: bool):
     """Back the database up (SQLite: online backup; PostgreSQL: pg_dump) to TARGET or instance/backups/."""
+    if queue:
+        if target:
+            raise click.UsageError("--queue keeps the backup in the file storage: give no TARGET")
+        job = background.submit(stored_backups.KIND)
+        db.session.commit()
+        if job.status == "done":  # JOBS_IMMEDIATE: it ran as it was queued
+            click.echo(f"Backup kept in the file storage as {job.file_key}")
+        else:
+            click.echo(f"Backup queued as job {job.id}; `flask worker` makes it (see /admin/jobs)")
+        return
     target = target or backup.default_target(Path(current_app.instance_path) / "backups")
     click.echo(f"Backup written to {backup.backup(target)}")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -18,11 +19,14 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from app.domain.thai_id import mask_citizen_id
+from app.models import User
 from app.services.permissions import can
 
 FORMATS = ("csv", "xlsx")
 MAX_EXPORT_ROWS = 200_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MIMETYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
+CSV_ROWS_PER_PIECE = 1000
 
 
 def _safe_text(value: str) -> str:
@@ -47,21 +51,34 @@ def _csv_cell(value) -> str:
     return _safe_text(str(value))
 
 
-def csv_bytes(headers: list[str], rows) -> bytes:
+def csv_chunks(headers: list[str], rows: Iterable) -> Iterator[bytes]:
+    """The CSV (BOM, headers, rows) as pieces of CSV_ROWS_PER_PIECE rows, so a large export never sits whole in
+    memory; joined, the pieces are exactly csv_bytes()."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    buffer.write("\ufeff")
     writer.writerow(headers)
-    for row in rows:
+    for count, row in enumerate(rows, 1):
         writer.writerow([_csv_cell(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        if count % CSV_ROWS_PER_PIECE == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def csv_bytes(headers: list[str], rows) -> bytes:
+    return b"".join(csv_chunks(headers, rows))
 
 
 def xlsx_bytes(headers: list[str], rows, title: str = "data") -> bytes:
     return _workbook([(title, headers, rows)])
 
 
-def _workbook(sheets) -> bytes:
-    """Sheets of (title, headers, rows): headers bold and frozen, money as numbers with two decimals."""
+def write_workbook(out, sheets) -> None:
+    """Sheets of (title, headers, rows) saved into `out` (a path or a binary file): headers bold and frozen, money
+    as numbers with two decimals. The workbook is write-only: openpyxl streams each sheet's rows to a temporary file
+    as they come, so memory stays flat however many rows there are."""
     book = Workbook(write_only=True)
     bold = Font(bold=True)
     for title, headers, rows in sheets:
@@ -70,9 +87,25 @@ def _workbook(sheets) -> bytes:
         sheet.append([_header_cell(sheet, h, bold, WriteOnlyCell) for h in headers])
         for row in rows:
             sheet.append([_xlsx_cell(sheet, v, WriteOnlyCell) for v in row])
-    out = io.BytesIO()
     book.save(out)
+
+
+def _workbook(sheets) -> bytes:
+    out = io.BytesIO()
+    write_workbook(out, sheets)
     return out.getvalue()
+
+
+def write_table(out, name: str, headers: list[str], rows: Iterable, fmt: str) -> None:
+    """The file table_response() would send, written into the binary file `out` a piece at a time (a large export
+    built by the job engine, app/services/list_exports.py)."""
+    if fmt == "csv":
+        for piece in csv_chunks(headers, rows):
+            out.write(piece)
+    elif fmt == "xlsx":
+        write_workbook(out, [(name, headers, rows)])
+    else:
+        raise ValueError(f"not an export format: {fmt!r}")
 
 
 def xlsx_workbook(name: str, sheets) -> Response:
@@ -100,7 +133,7 @@ def _xlsx_cell(sheet, value, cell_class):
 def table_response(name: str, headers: list[str], rows, fmt: str) -> Response:
     """A download of `rows` under `headers` in `fmt` ("csv" or "xlsx"); 404 for any other format."""
     if fmt == "csv":
-        return Response(csv_bytes(headers, rows), mimetype="text/csv; charset=utf-8",
+        return Response(csv_bytes(headers, rows), mimetype=MIMETYPES["csv"],
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     if fmt == "xlsx":
         return Response(xlsx_bytes(headers, rows, name), mimetype=XLSX,
@@ -114,8 +147,10 @@ def requested_format() -> str | None:
     return fmt if fmt in FORMATS else None
 
 
-def citizen_id_for_export(citizen_id: str | None) -> str:
-    """PDPA: the full ID only for roles that work with the person (see_full_citizen_ids), masked otherwise."""
+def citizen_id_for_export(citizen_id: str | None, user: User | None = None) -> str:
+    """PDPA: the full ID only for roles that work with the person (see_full_citizen_ids), masked otherwise. `user`
+    is whoever the export is for: the signed-in user unless named (a job builds its file for its requester)."""
     if not citizen_id:
         return ""
-    return citizen_id if can(current_user, "see_full_citizen_ids") else mask_citizen_id(citizen_id)
+    reader = user if user is not None else current_user
+    return citizen_id if can(reader, "see_full_citizen_ids") else mask_citizen_id(citizen_id)

@@ -26,6 +26,8 @@ AUDIT_ACTION_LABELS = {
     "auth.sign_in": _l("Signed in"),
     "letter.issue": _l("Letter issued"),
     "letter_batch.create": _l("Letter batch queued"),
+    "letter_batch.retry": _l("Letter batch tried again"),
+    "debt_import.start": _l("Spreadsheet import started"),
     "auth.sign_out": _l("Signed out"),
     "auth.sign_out_everywhere": _l("Signed out everywhere"),
     "user.soft_lock": _l("Sign-in held after failed attempts"),
@@ -67,6 +69,9 @@ AUDIT_ACTION_LABELS = {
     "relief_payment.record": _l("Payment recorded"),
     "relief_continuation.check": _l("Enrolment checked"),
     "rule.new_version": _l("Rule changed"),
+    "backup.request": _l("Backup requested"),
+    "export.request": _l("Large list export requested"),
+    "backup.download": _l("Backup downloaded"),
 }
 
 STATUS_LABELS = {
@@ -146,3 +151,9 @@ IMPORT_STATUS_LABELS = {"checking": _l("Checking the file"), "invalid": _l("Has 
                         "importing": _l("Importing"), "done": _l("Imported"), "failed": _l("Failed")}
 # The paying programmes of relief (domain.md): the Ministry of Education and the SBPAC.
 PROGRAMME_LABELS = {"moe": _l("MOE (ศธ.)"), "sbpac": _l("SBPAC (ศอ.บต.)")}
+# Background jobs (app/jobs/background.py) on /admin/jobs: a kind without a label here shows as "Other job".
+JOB_KIND_LABELS = {"backup": _l("Database backup"), "continuation_due": _l("Enrolment checks falling due"),
+                   "retention_report": _l("PDPA retention report"), "email": _l("E-mail of notices"),
+                   "export": _l("List export")}
+JOB_STATUS_LABELS = {"queued": _l("Waiting to start"), "running": _l("Running"), "done": _l("Done"),
+                     "failed": _l("Failed")}

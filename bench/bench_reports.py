@@ -107,7 +107,7 @@ def main() -> None:
         started = time.perf_counter()
         job = debt_import.upload(officer, None, "members.xlsx", content)
         checked_at = time.perf_counter()
-        debt_import.run_import(job.id)
+        debt_import.start_import(officer, job.id)  # runs here (JOBS_IMMEDIATE)
         done_at = time.perf_counter()
         db.session.expire_all()
         job = db.session.get(ImportJob, job.id)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 APP = Path(__file__).resolve().parent.parent / "app"
 BLUEPRINTS = ("app.api", "app.auth", "app.debt", "app.relief", "app.approvals", "app.letters", "app.reports",
-              "app.admin", "app.people", "app.main", "app.audit")
+              "app.admin", "app.people", "app.main", "app.audit", "app.export_jobs")
 MAX_FUNCTION_IMPORTS = 4  # pdf/ loading ReportLab and PyThaiNLP parts lazily
 
 
@@ -110,7 +110,8 @@ def test_imports_inside_functions_stay_few():
 
 TESTS = Path(__file__).resolve().parent
 SHARED_TEST_MODULES = {"tests.helpers", "tests.factories", "tests.pdf.helpers",
-                       "tests.domain.exact_reference"}  # the last: the domain tests' independent reference arithmetic
+                       "tests.domain.exact_reference",  # the domain tests' independent reference arithmetic
+                       "tests.jobs.workers"}  # the job-engine tests' real processes and backends
 
 
 def _test_module_imports(path: Path) -> list[str]:

@@ -1,8 +1,8 @@
-"""Administrators' pages: users and org units. Each view parses the form, calls one service function,
-and renders; scope and permission are enforced by the services and the decorator."""
+"""Administrators' pages: users, org units, settings, rules, background jobs and backups. Each view parses the form,
+calls one service function, and renders; scope and permission are enforced by the services and the decorator."""
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -11,13 +11,17 @@ from app.admin.forms import OrgUnitForm, PasswordResetForm, UserCreateForm, User
 from app.auth.forms import EmptyForm
 from app.auth.session import permission_required
 from app.domain import clock
+from app.domain.thai_text import format_be_date
 from app.extensions import db
+from app.i18n import current_language
+from app.jobs import rows as job_rows, schedule
+from app.labels import JOB_KIND_LABELS, JOB_STATUS_LABELS
 from app.models import EntitlementRule, OrgUnit, Role, UnitKind, User
-from app.services import (auth as auth_service, org as org_service, relief_rules, settings as settings_service,
-                          users as user_service)
-from app.services.errors import ValidationFailed
+from app.services import (admin_jobs, auth as auth_service, org as org_service, relief_rules,
+                          settings as settings_service, users as user_service)
+from app.services.errors import Conflict, ValidationFailed
 from app.services.scope import get_scoped_or_404, scoped, units_in_scope
-from app.web import paginate, submit_form
+from app.web import file_response, paginate, submit_form
 
 bp = Blueprint("admin", __name__)
 
@@ -237,3 +241,49 @@ def rule_version(rule_id: int):
             flash(_("A new version of the rule was saved."), "success")
             return redirect(url_for("admin.rules"))
     return _rules_page({rule_id: errors}, {rule_id: typed}, 422)
+
+
+# ---- background jobs and backups (issue 16) ----------------------------------------------------------------------
+
+def _period(slot: str | None) -> str:
+    """A scheduled run's period in the Buddhist Era: "1 ธันวาคม 2569" (a day), "ธันวาคม 2569" (a month)."""
+    if not slot:
+        return ""
+    day = date.fromisoformat(slot if len(slot) == 10 else f"{slot}-01")
+    text = format_be_date(day, "long", current_language())
+    return text if len(slot) == 10 else text.split(" ", 1)[1]
+
+
+def _megabytes(size) -> str:
+    return f"{(size or 0) / (1024 * 1024):,.1f} MB"
+
+
+@bp.route("/jobs")
+@permission_required("manage_jobs")
+def jobs():
+    page = paginate(admin_jobs.jobs_query(current_user))
+    return render_template(
+        "admin/jobs.html", page=page, backups=admin_jobs.kept_backups(current_user), schedule=schedule.SCHEDULE,
+        keep=current_app.config["BACKUP_KEEP"], form=EmptyForm(), kind_labels=JOB_KIND_LABELS,
+        status_labels=JOB_STATUS_LABELS, period=_period, megabytes=_megabytes,
+        waiting=lambda job: job_rows.unclaimed_for(job, job.status == "queued"))
+
+
+@bp.route("/jobs/backup", methods=["POST"])
+@permission_required("manage_jobs")
+def backup_now():
+    if EmptyForm().validate_on_submit():
+        try:
+            admin_jobs.request_backup(current_user)
+        except Conflict as error:
+            flash(error.message, "warning")
+        else:
+            flash(_("The backup was queued. It is listed under “Backups kept” once it is done."), "success")
+    return redirect(url_for("admin.jobs"))
+
+
+@bp.route("/jobs/<int:job_id>/file")
+@permission_required("manage_jobs")
+def job_file(job_id: int):
+    name, chunks = admin_jobs.backup_file(current_user, job_id)
+    return file_response(chunks, "application/octet-stream", name)

@@ -12,11 +12,8 @@ from app.debt.forms import (
     TITLES, apply_row_action, blank_payload, case_to_payload, error_name, form_to_payload,
 )
 from app.domain.affordability import RISK_GROUPS, debt_weights
-from app.domain.money import ratio_percent
-from app.domain.thai_id import mask_citizen_id
-from app.domain.thai_text import format_be_date
 from app.extensions import db
-from app.labels import CREDITOR_TYPE_LABELS, DEDUCTION_LABELS, LEGAL_STATUS_LABELS, RISK_LABELS, STATUS_LABELS
+from app.labels import CREDITOR_TYPE_LABELS, DEDUCTION_LABELS, LEGAL_STATUS_LABELS, STATUS_LABELS
 from app.models import UnitKind
 from app.models.debt import CREDITOR_TYPES, DEDUCTION_KINDS, LEGAL_STATUSES, DebtCaseStatus
 from app.services import case_figures, debt_cases, debt_plans, workflow
@@ -25,7 +22,8 @@ from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.permissions import can
 from app.services.plan_settings import plan_settings
 from app.services.scope import units_in_scope
-from app.exports import MAX_EXPORT_ROWS, table_response
+from app.export_jobs import list_download
+from app.exports import table_response
 from app.web import keyset_paginate
 
 bp = Blueprint("debt", __name__)
@@ -41,35 +39,15 @@ def cases():
                "province_code": args["province_code"], "text": args["q"], "unit_code": args["unit"],
                "below_floor": args["below_floor"]}
     sort = args["sort"] or "newest"
-    stmt = debt_cases.search_cases(current_user, sort=sort, **filters)
     if request.args.get("format"):
-        return export_cases(stmt, request.args["format"])
+        return list_download("debt-cases", {**filters, "sort": sort})
+    stmt = debt_cases.search_cases(current_user, sort=sort, **filters)
     total = debt_cases.count_cases(current_user, listed=stmt, **filters)
     page = keyset_paginate(stmt, debt_cases.sort_of(sort), total)
     cooperatives = db.session.scalars(units_in_scope(current_user, (UnitKind.COOPERATIVE.value,))).all()
     provinces = db.session.scalars(units_in_scope(current_user, (UnitKind.PROVINCE.value,))).all()
     return render_template("debt/cases.html", page=page, args=args, statuses=[s.value for s in DebtCaseStatus],
                            risk_groups=RISK_GROUPS, cooperatives=cooperatives, provinces=provinces)
-
-
-def export_cases(stmt, fmt: str):
-    """The filtered list as CSV/XLSX; the citizen ID is masked unless the role may see it (PDPA)."""
-    full = can(current_user, "see_full_citizen_ids")
-    headers = [_("Reference"), _("Teacher"), _("Citizen ID"), _("Cooperative"), _("Province"), _("Monthly salary"),
-               _("Debt"), _("Monthly debt service"), _("Kept of salary (percent)"), _("Meets the floor"),
-               _("Risk group"), _("Status"), _("Registered")]
-
-    def rows():
-        for case in db.session.scalars(stmt.limit(MAX_EXPORT_ROWS)).unique():
-            person = case.person
-            yield [case.reference, person.full_name,
-                   person.citizen_id if full else mask_citizen_id(person.citizen_id), case.cooperative.name,
-                   case.province_code, case.monthly_salary, case.total_outstanding, case.debt_service,
-                   ratio_percent(case.ratio), _("yes") if case.meets_floor else _("no"),
-                   str(RISK_LABELS.get(case.risk_group, case.risk_group)),
-                   str(STATUS_LABELS.get(case.status, case.status)), format_be_date(case.created_at)]
-
-    return table_response("debt-cases", headers, rows(), fmt)
 
 
 def _form_context(payload: dict, errors: dict, case=None) -> dict:

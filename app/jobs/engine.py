@@ -57,7 +57,20 @@ def init_app(app: Flask) -> None:
         return
     # Set the class, not only the storage: Huey rebuilds the storage from it when `immediate` is switched.
     huey.storage_class, huey.storage_kwargs = storage_for(app.config["JOBS_URL"])
-    huey.storage = huey.create_storage()
+    huey.storage = _OnFirstUse(huey.create_storage)
+
+
+class _OnFirstUse:
+    """The queue's storage, opened when first used: making an app (a command, a test) opens no queue, and a missing
+    instance folder or an unreachable Redis is reported by the worker or the first enqueue, not by create_app."""
+
+    def __init__(self, factory):
+        self._factory, self._storage = factory, None
+
+    def __getattr__(self, name):
+        if self._storage is None:
+            self._storage = self._factory()
+        return getattr(self._storage, name)
 
 
 def app() -> Flask:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from huey import crontab
 
 from app.jobs import background, engine, rows
-from app.services import debt_import, letter_batches
+from app.jobs import schedule  # noqa: F401  (the daily and monthly runs)
+from app.services import debt_import, letter_batches, list_exports  # noqa: F401  (list_exports: its handler)
 
 RETRIES, RETRY_DELAY, RETRY_BACKOFF = 4, 5, 2
 RETRYING = {"retries": RETRIES, "retry_delay": RETRY_DELAY, "retry_backoff": RETRY_BACKOFF}

@@ -10,6 +10,7 @@ import ctypes
 import logging
 import os
 import signal
+import threading
 
 import click
 from flask import current_app
@@ -26,6 +27,15 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # not Linux: a killed master may leave its workers running
         pass
+
+
+def _finish_start_up_threads(timeout: float = 60) -> None:
+    """Let the threads create_app started (the Thai dictionary's warm-up, app/__init__.py) end before the consumer
+    forks: a fork copies only the forking thread, and a lock another thread held (an import's) stays held for ever
+    in the child, which then hangs the first time it prints. Forked after, each worker has the dictionary loaded."""
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread():
+            thread.join(timeout)
 
 
 @engine.huey.on_startup()
@@ -48,6 +58,7 @@ def worker_command(workers: int | None, worker_type: str, periodic: bool) -> Non
     workers = workers or current_app.config.get("JOBS_WORKERS") or os.cpu_count() or 1
     if worker_type == "process":
         os.register_at_fork(after_in_child=_die_with_parent)
+        _finish_start_up_threads()
     db.engine.dispose()
     # One sweep soon after start: the jobs a killed worker held are taken up without waiting for the minute.
     engine.enqueue_later("jobs.sweep", current_app.config["JOBS_STALE_SECONDS"] + 1)

@@ -18,7 +18,8 @@ from app.rate_limits import verify_limit
 from app.services import letter_batches, letter_kinds, letters
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.scope import units_in_scope
-from app.exports import MAX_EXPORT_ROWS, requested_format, table_response
+from app.export_jobs import list_download
+from app.exports import requested_format
 from app.storage import storage
 from app.web import file_response, paginate, pdf_response
 
@@ -72,13 +73,13 @@ def register():
     if office_id is None and not args["office"] and current_user.org_unit.kind in ("cooperative", "province"):
         office_id = current_user.org_unit_id  # an office's register opens on its own letters
         args["office"] = str(office_id)
-    query = letters.register_query(current_user, office_id=office_id, kind=args["kind"], year=_int(args["year"]),
-                                   text=args["q"], date_from=_date(args["from"]), date_to=_date(args["to"]))
+    date_from, date_to = _date(args["from"]), _date(args["to"])
     if requested_format():
-        return table_response("letters-register", [_("No."), _("Date"), _("Kind"), _("Subject"), _("To"), _("Case")],
-                              ([x.number_text, x.issued_on, str(letter_kinds.get(x.kind).title), x.subject, x.addressee,
-                                x.case_reference] for x in db.session.scalars(query.limit(MAX_EXPORT_ROWS))),
-                              requested_format())
+        return list_download("letters-register", {
+            "office_id": office_id, "kind": args["kind"], "year": _int(args["year"]), "text": args["q"],
+            "date_from": date_from.isoformat() if date_from else "", "date_to": date_to.isoformat() if date_to else ""})
+    query = letters.register_query(current_user, office_id=office_id, kind=args["kind"], year=_int(args["year"]),
+                                   text=args["q"], date_from=date_from, date_to=date_to)
     return render_template("letters/register.html", page=paginate(query), args=args, offices=offices,
                            kinds=letter_kinds.registry(), this_year=be_year(clock.today()))
 

@@ -1,13 +1,12 @@
 """The person registry: search by citizen ID or name; full IDs only on the person's own page."""
 from flask import Blueprint, jsonify, render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.session import permission_required
-from app.extensions import db
 from app.services import people as people_service
 from app.services.person_export import export_person
-from app.exports import MAX_EXPORT_ROWS, citizen_id_for_export, requested_format, table_response
+from app.export_jobs import list_download
+from app.exports import requested_format
 from app.web import paginate
 
 bp = Blueprint("people", __name__)
@@ -17,11 +16,9 @@ bp = Blueprint("people", __name__)
 @permission_required("view_people")
 def people():
     text = people_service.search_text(request.args.get("q"))
-    stmt = people_service.search(current_user, text)
     if requested_format():
-        return table_response("people", [_("Name"), _("Citizen ID"), _("Position"), _("School or office")],
-                              ([p.full_name, citizen_id_for_export(p.citizen_id), p.position, p.workplace]
-                               for p in db.session.scalars(stmt.limit(MAX_EXPORT_ROWS))), requested_format())
+        return list_download("people", {"text": text})
+    stmt = people_service.search(current_user, text)
     return render_template("people/people.html", page=paginate(stmt), q=text)
 
 

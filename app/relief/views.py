@@ -8,7 +8,8 @@ from flask_login import current_user
 from app.auth.session import permission_required
 from app.domain import clock
 from app.domain import relief_rules as rules_domain
-from app.exports import MAX_EXPORT_ROWS, citizen_id_for_export, requested_format, table_response
+from app.export_jobs import list_download
+from app.exports import requested_format
 from app.extensions import db
 from app.labels import (EMPLOYMENT_LABELS, HARM_LABELS, INCIDENT_KIND_LABELS, LEVEL_LABELS, RELATIONSHIP_LABELS,
                         SPLIT_LABELS, STATUS_LABELS)
@@ -28,15 +29,10 @@ bp = Blueprint("relief", __name__)
 @permission_required("view_relief_cases")
 def cases():
     args = {k: request.args.get(k, "").strip()[:100] for k in ("status", "harm", "province_code", "q")}
-    stmt = relief.search_cases(current_user, status=args["status"], harm=args["harm"],
-                               province_code=args["province_code"], text=args["q"])
+    filters = {"status": args["status"], "harm": args["harm"], "province_code": args["province_code"], "text": args["q"]}
     if requested_format():
-        return table_response("relief-cases", [_("Reference"), _("Victim"), _("Citizen ID"), _("Incident"), _("district"),
-                                               _("Harm"), _("Status")],
-                              ([c.reference, c.victim.full_name, citizen_id_for_export(c.victim.citizen_id),
-                                c.incident.occurred_on, c.incident.district, str(HARM_LABELS.get(c.harm, c.harm)),
-                                str(STATUS_LABELS.get(c.status, c.status))]
-                               for c in db.session.scalars(stmt.limit(MAX_EXPORT_ROWS)).unique()), requested_format())
+        return list_download("relief-cases", filters)
+    stmt = relief.search_cases(current_user, **filters)
     return render_template("relief/cases.html", page=paginate(stmt), args=args,
                            harms=rules_domain.HARMS,
                            statuses=[status.value for status in ReliefCaseStatus])

@@ -12,6 +12,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "manage_org_units": frozenset({Role.ADMINISTRATOR}),
     "view_audit": frozenset({Role.AUDITOR, Role.ADMINISTRATOR}),
     "manage_settings": frozenset({Role.ADMINISTRATOR}),
+    # Background jobs and backups (/admin/jobs): a backup is every record, so administrators only — and of those,
+    # only the ones whose unit is the top of the tree (services/admin_jobs.py), since nothing in it is scoped.
+    "manage_jobs": frozenset({Role.ADMINISTRATOR}),
     # Debt programme (domain.md, Roles): cooperatives enter cases; everyone in scope may read them.
     "view_debt_cases": ALL_ROLES,
     "edit_debt_cases": frozenset({Role.COOPERATIVE_OFFICER}),

@@ -218,7 +218,7 @@ def main() -> None:
     from bench.national.dataset import dataset_app
 
     app, made = dataset_app(args.database_url, args.cases, args.seed, args.archetypes, args.relief)
-    app.config["JOBS_INLINE"] = True
+    app.config["JOBS_IMMEDIATE"] = True  # the batch below runs every stage in this process
     bench = Bench(app, args.runs)
     with app.app_context():
         warm_up()
@@ -284,10 +284,10 @@ def main() -> None:
     with app.app_context():
         officer_user = db.session.get(User, users["province_officer"].id)
         chosen = approved[args.runs + 10:args.runs + 10 + args.batch]
-        batch = letter_batches.create(officer_user, "approval_notice", chosen)
         started = time.perf_counter()
-        letter_batches.run(batch.id)
+        batch = letter_batches.create(officer_user, "approval_notice", chosen)
         batch_seconds = time.perf_counter() - started
+        db.session.expire_all()
         row = db.session.get(LetterBatch, batch.id)
         bench.rows.append({"what": f"batch of {row.total:,} letters (issue + merged PDF, {row.status})",
                            "kind": "batch", "seconds": batch_seconds})

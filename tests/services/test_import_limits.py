@@ -10,6 +10,7 @@ import threading
 import time
 import tracemalloc
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -257,17 +258,24 @@ def test_an_unexpected_error_in_an_import_ends_it_failed_with_a_message(monkeypa
     assert counts() == before
 
 
-def test_a_check_that_lost_its_worker_stops_its_page_reloading(as_user):
+def test_a_check_no_worker_takes_says_so_on_its_page(as_user):
+    """A check queued for longer than JOBS_REQUEUE_SECONDS with no worker's claim (issue 16: a dead worker's job is
+    taken up by another; this is the case of no worker at all): the page keeps waiting and says why it may wait."""
     from sqlalchemy import update
 
     from app.domain.clock import utcnow
 
     job = run("coop_officer", xlsx(member_rows(2)))
-    db.session.execute(update(ImportJob).where(ImportJob.id == job.id).values(  # as if its process had been killed
-        status="checking", created_at=utcnow() - debt_import.STALLED_AFTER * 2))
+    seconds = current_app.config["JOBS_REQUEUE_SECONDS"]
+    db.session.execute(update(ImportJob).where(ImportJob.id == job.id).values(
+        status="checking", claim_token=None, claimed_at=utcnow() - timedelta(seconds=seconds + 1)))
     db.session.commit()
     html = as_user("coop_officer").get(f"/debt-cases/import/{job.id}").get_data(as_text=True)
-    assert 'http-equiv="refresh"' not in html and 'data-testid="import-failed"' in html
+    assert 'http-equiv="refresh"' in html and 'data-testid="import-waiting"' in html
+    db.session.execute(update(ImportJob).where(ImportJob.id == job.id).values(claimed_at=utcnow()))
+    db.session.commit()
+    html = as_user("coop_officer").get(f"/debt-cases/import/{job.id}").get_data(as_text=True)
+    assert 'data-testid="import-waiting"' not in html
 
 
 # ---- time limits ----------------------------------------------------------------------------------------------

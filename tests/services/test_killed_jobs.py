@@ -1,11 +1,13 @@
 """A worker killed (SIGKILL) half-way through a bulk import or a batch print leaves no partial data, and the job can
-be run again (issue 8). The work runs in a child process on its own SQLite file; the parent kills it mid-way."""
+is taken up again by the sweep (issues 8 and 16). The work runs in a child process on its own SQLite file; the parent
+kills it mid-way. tests/jobs does the same with real workers on every backend."""
 import os
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -43,7 +45,7 @@ CHILD = textwrap.dedent("""
             print("inserted", flush=True)   # the rows are written in the open transaction: kill now
             time.sleep(60)
         debt_import_write._insert_new = slow
-        debt_import.run_import(job.id)
+        debt_import.start_import(officer, job.id)  # runs here (JOBS_IMMEDIATE), until the kill
 """)
 
 
@@ -91,11 +93,10 @@ def test_an_import_killed_mid_transaction_writes_nothing_and_can_run_again(tmp_p
         from app.extensions import db
         from app.models import ImportJob
         from app.domain.clock import utcnow
-        from app.services import debt_import
+        from app.jobs import rows
 
-        job_id = db.session.query(ImportJob.id).scalar()
-        db.session.execute(update(ImportJob).values(claimed_at=utcnow() - debt_import.STALLED_AFTER * 2))
+        db.session.execute(update(ImportJob).values(claimed_at=utcnow() - timedelta(hours=1)))  # and no heartbeat
         db.session.commit()
-        debt_import.run_import(job_id)
+        assert rows.sweep() == 1  # the dead worker's claim is taken back and the import runs again (here)
         db.session.remove()
     assert counts(tmp_path / "kill.db") == (4000, 8000, "done")

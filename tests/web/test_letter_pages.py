@@ -69,6 +69,49 @@ def test_batch_page_from_criteria_to_merged_pdf(as_user, decided):
     assert pdf.mimetype == "application/pdf" and norm("แจ้งผลการพิจารณา") in pdf_text(pdf.data)
 
 
+def test_a_failed_batch_shows_its_message_and_tries_again_from_its_page(as_user, decided, monkeypatch):
+    from app.services import letters
+
+    debt, _ = decided
+    client = as_user("province_officer")
+    real = letters.render
+
+    def broken(selected, progress=None):
+        raise OSError("the printer spool is full")
+
+    monkeypatch.setattr(letters, "render", broken)
+    client.post("/letters/batches/new", data={"kind": "approval_notice", "case_ids": [str(debt.id)]})
+    batch = db.session.scalar(select(LetterBatch))
+    page = client.get(f"/letters/batches/{batch.id}").get_data(as_text=True)
+    assert "OSError: the printer spool is full" in page and "http-equiv" not in page
+    assert f'action="/letters/batches/{batch.id}/retry"' in page
+    monkeypatch.setattr(letters, "render", real)
+    assert client.post(f"/letters/batches/{batch.id}/retry").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(LetterBatch, batch.id).status == "done"
+    assert client.get(f"/letters/batches/{batch.id}.pdf").mimetype == "application/pdf"
+
+
+def test_a_batch_no_worker_took_says_so_and_keeps_waiting(as_user, decided):
+    from datetime import timedelta
+
+    from flask import current_app
+    from sqlalchemy import update
+
+    from app.domain.clock import utcnow
+
+    debt, _ = decided
+    client = as_user("province_officer")
+    client.post("/letters/batches/new", data={"kind": "approval_notice", "case_ids": [str(debt.id)]})
+    batch = db.session.scalar(select(LetterBatch))
+    long_ago = utcnow() - timedelta(seconds=current_app.config["JOBS_REQUEUE_SECONDS"] + 1)
+    db.session.execute(update(LetterBatch).values(status="queued", claim_token=None, claimed_at=long_ago))
+    db.session.commit()
+    page = client.get(f"/letters/batches/{batch.id}").get_data(as_text=True)
+    assert 'data-testid="batch-waiting"' in page and 'http-equiv="refresh"' in page
+    assert client.get(f"/letters/batches/{batch.id}.pdf").status_code == 404
+
+
 def test_batch_form_keeps_the_choice_on_error(as_user, decided):
     client = as_user("province_officer")
     response = client.post("/letters/batches/new", data={"kind": "approval_notice", "month": "2026-13"})

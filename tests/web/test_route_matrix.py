@@ -82,7 +82,13 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("admin.rules", "GET"): Entry(ADMIN),
     ("admin.rule_version", "POST"): Entry(ADMIN, ok=ok(422), obj="rule"),
     ("admin.setting_change", "POST"): Entry(ADMIN, ok=ok(302, 422), obj="setting"),
+    ("admin.jobs", "GET"): Entry(ADMIN),
+    ("admin.backup_now", "POST"): Entry(ADMIN, ok=ok(302)),
+    ("admin.job_file", "GET"): Entry(ADMIN, obj="backup"),
     ("debt.cases", "GET"): Entry(ALL),
+    ("export_jobs.mine", "GET"): Entry(ALL),
+    ("export_jobs.job", "GET"): Entry(ALL, obj="export"),
+    ("export_jobs.download", "GET"): Entry(ALL, obj="export"),
     ("debt.new_case", "GET"): Entry(COOP),
     ("debt.new_case", "POST"): Entry(COOP, ok=ok(422)),
     ("debt.case", "GET"): Entry(ALL, obj="case"),
@@ -243,6 +249,29 @@ def _values(obj_kind: str | None, username: str | None, in_scope: bool) -> dict:
         from app.models import EntitlementRule
 
         return {"rule_id": db.session.scalar(select(EntitlementRule.id).limit(1))}
+    if obj_kind == "backup":  # a kept backup (the backup job's row and its stored file): not scoped
+        from app.models import BackgroundJob
+        from app.storage import storage
+
+        key = "backups/krudesk-20261201-010000-0.db"
+        storage().write(key, b"SQLite format 3\x00")
+        job = BackgroundJob(kind="backup", status="done", file_key=key, result={"key": key, "size": 16})
+        db.session.add(job)
+        db.session.commit()
+        return {"job_id": job.id}
+    if obj_kind == "export":  # a finished list export: its requester's alone, whatever the scope
+        from app.models import BackgroundJob
+        from app.storage import storage
+
+        owner = db.session.scalar(select(User).where(User.username == ((username or "admin") if in_scope else OTHER_USER)))
+        key = f"exports/matrix-{owner.id}.csv"
+        storage().write(key, "\ufeffa\r\n".encode())
+        job = BackgroundJob(kind="export", status="done", file_key=key, requested_by_id=owner.id,
+                            org_path=owner.org_unit.path, result={"rows": 0},
+                            params={"list": "debt-cases", "format": "csv", "filters": {}, "lang": "th"})
+        db.session.add(job)
+        db.session.commit()
+        return {"job_id": job.id}
     if obj_kind == "unit":
         if in_scope:
             user = db.session.scalar(select(User).where(User.username == (username or "admin")))
@@ -282,7 +311,9 @@ def _expected(entry: Entry, role: Role | None, in_scope: bool, username: str | N
         return ok(401) if api else ok(302)
     if role not in entry.roles:
         return ok(403)
-    if entry.obj and entry.obj not in ("setting", "rule") and (not in_scope or path) and not _covers(username, entry.obj, path):
+    if entry.obj == "export" and not in_scope:  # another user's export: missing, whoever asks
+        return ok(404)
+    if entry.obj and entry.obj not in ("setting", "rule", "backup") and (not in_scope or path) and not _covers(username, entry.obj, path):
         return ok(404)
     return entry.ok
 
