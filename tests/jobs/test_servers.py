@@ -38,8 +38,15 @@ def test_the_web_server_restarted_mid_job_serves_the_finished_batch(backend):
     backend.start_worker()
     officer = Browser(web.wait_ready()).sign_in("province_officer")
     batch_id = officer.start_batch("approval_notice", backend.approval_month(), 100)
-    web.kill()  # the whole gunicorn group, the moment it has answered
-    assert batch_status(backend, batch_id) not in ("done", "failed")  # the job runs on, in the worker
+
+    def working():
+        status = batch_status(backend, batch_id)
+        assert status not in ("done", "failed"), f"the batch ended ({status}) before the server could be killed"
+        return status in ("preparing", "issuing", "rendering")
+
+    backend.wait_for("the worker on the batch", working, every=0.02)
+    web.kill()  # the whole gunicorn group, while the worker prints
+    assert batch_status(backend, batch_id) not in ("done", "failed")
 
     officer.server = backend.start_web("web-2", port=web.port).wait_ready()  # the same address, a new server
     wait_until_done(backend, officer, batch_id)  # the same sign-in: the session lives in the database

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from app.domain import clock
@@ -91,7 +92,8 @@ def test_a_batch_that_fails_while_preparing_numbers_nothing_and_can_run_again(de
     monkeypatch.setattr(letters, "prepare", flaky)
     officer = user("province_officer")
     batch = batch_row(letter_batches.create(officer, "approval_notice", ids).id)
-    assert batch.status == "failed" and batch.error == "The job stopped with an error: RuntimeError: the disk is on fire"
+    assert batch.status == "failed" and batch.error == _("The job stopped with an error: %(error)s",
+                                                         error="RuntimeError: the disk is on fire")
     assert numbers_of(batch.id) == []  # all or none
     monkeypatch.setattr(letters, "prepare", real)
     letter_batches.retry(officer, batch.id)

@@ -11,6 +11,7 @@ import io
 import re
 
 import pytest
+from flask_babel import gettext as _
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
@@ -223,7 +224,7 @@ def test_the_job_checks_the_requester_again_when_it_runs(as_user, threshold, hel
     user("province_officer").active = False
     db.session.commit()
     job = held(job.id)
-    assert job.status == "failed" and job.file_key is None and "can no longer sign in" in job.error
+    assert job.status == "failed" and job.file_key is None and job.error == _("The user who asked for this export can no longer sign in.")
 
 
 # ---- the pages --------------------------------------------------------------------------------------------------
