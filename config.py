@@ -52,7 +52,7 @@ def _jobs_from_environment(app) -> None:
     for name in ("JOBS_URL",):
         if os.environ.get(name):
             app.config[name] = os.environ[name]
-    for name in ("JOBS_WORKERS", "JOBS_STALE_SECONDS", "LETTER_BATCH_CHUNK"):
+    for name in ("JOBS_WORKERS", "JOBS_STALE_SECONDS", "JOBS_REQUEUE_SECONDS", "LETTER_BATCH_CHUNK"):
         if os.environ.get(name, "").isdigit():
             app.config[name] = int(os.environ[name])
     if os.environ.get("JOBS_SCHEDULE") in ("0", "1"):

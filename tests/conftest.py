@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import warnings
 from contextlib import contextmanager
 
@@ -288,3 +289,17 @@ def decided(db):
     debt = db.session.scalar(select(DebtCase).where(DebtCase.status == "approved"))
     relief = db.session.scalar(select(ReliefCase).where(ReliefCase.status == "paying"))
     return debt, relief
+
+
+@pytest.fixture
+def utc_host():
+    """The server's own zone is UTC, as on most servers (and the default of containers)."""
+    previous = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if previous is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = previous
+    time.tzset()

@@ -21,6 +21,7 @@ and lost its claim cannot write over the next one's work: its transaction is rol
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import smtplib
 import threading
@@ -77,6 +78,16 @@ def fenced(model, row_id: int, token: str, **values) -> bool:
     caller must roll back whatever else it did."""
     return db.session.execute(update(model).where(model.id == row_id, model.claim_token == token)
                               .values(**values)).rowcount == 1
+
+
+def commit_fenced(model, row_id: int, token: str, **values) -> bool:
+    """A stage's last write: `values` and the whole transaction committed if the claim is still ours; otherwise
+    everything the stage did is rolled back (another worker has the job now). Returns whether it was committed."""
+    if fenced(model, row_id, token, **values):
+        db.session.commit()
+        return True
+    db.session.rollback()
+    return False
 
 
 def release(step: Stage, row_id: int, token: str) -> None:
@@ -175,6 +186,10 @@ def sweep() -> int:
 TRANSIENT = (OperationalError, InterfaceError, smtplib.SMTPException, ConnectionError, TimeoutError)
 
 
+_PATH = re.compile(r"(/[\w.@+-]+){2,}")
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
+
+
 def failure_message(error: BaseException) -> str:
     """What the job's page says about an error (issue 16: "its message on the job page")."""
     if isinstance(error, ServiceError):
@@ -182,6 +197,8 @@ def failure_message(error: BaseException) -> str:
     if isinstance(error, TimeLimitExceeded):
         return _("The job ran for more than %(seconds)d seconds and was stopped.", seconds=error.seconds)
     detail = str(error).strip().splitlines()[0][:300] if str(error).strip() else ""
+    detail = _PATH.sub(lambda found: found.group(0).rsplit("/", 1)[1], detail)  # no server paths on a page,
+    detail = _ADDRESS.sub("", detail)  # nor memory addresses
     return _("The job stopped with an error: %(error)s", error=f"{type(error).__name__}: {detail}".rstrip(": "))
 
 

@@ -175,11 +175,9 @@ def run_import(job_id: int) -> None:
                           errors=checked.errors[:MAX_REPORTED_ERRORS], finished_at=utcnow())
                 return
             summary = commit(actor, cooperative, checked)
-        if rows.fenced(ImportJob, job_id, token, status="done", claim_token=None, summary=summary,
-                       processed_rows=len(sheet.rows), finished_at=utcnow()):
-            db.session.commit()
-        else:  # another worker has it now: this one's rows go
-            db.session.rollback()
+        # Another worker has it now? Then this one's rows go with the rollback.
+        rows.commit_fenced(ImportJob, job_id, token, status="done", claim_token=None, summary=summary,
+                           processed_rows=len(sheet.rows), finished_at=utcnow())
 
     rows.run(IMPORT, job_id, work, lambda token, message: _failed(job_id, token, message),
              lambda error: _failure_message(job_id, error))

@@ -188,13 +188,10 @@ def plan(batch_id: int) -> None:
         db.session.flush()
         # Every chunk prepares for the same day: the letters of one batch carry one date.
         criteria = {**batch.criteria, "on": clock.today().isoformat()}
-        if rows.fenced(LetterBatch, batch_id, token, status="preparing", claim_token=None, claimed_at=utcnow(),
-                       chunks_total=len(chunks), criteria=criteria):
-            for chunk in chunks:
-                engine.after_commit(PREPARE.task, chunk.id)
-            db.session.commit()
-        else:
-            db.session.rollback()
+        for chunk in chunks:
+            engine.after_commit(PREPARE.task, chunk.id)  # dropped with the rest if the claim was lost
+        rows.commit_fenced(LetterBatch, batch_id, token, status="preparing", claim_token=None, claimed_at=utcnow(),
+                           chunks_total=len(chunks), criteria=criteria)
 
     rows.run(PLAN, batch_id, work, lambda token, message: _fail_batch(batch_id, message, token))
 
@@ -229,6 +226,13 @@ def _all_chunks(batch_id: int, status: str) -> bool:
     return not left
 
 
+def _when_all_chunks(batch_id: int, status: str, step: rows.Stage) -> None:
+    """After a chunk's commit: the batch's next stage once every chunk is there. Two chunks ending together may both
+    enqueue it: harmless, only one claims it."""
+    if _all_chunks(batch_id, status):
+        engine.enqueue_now(step.task, batch_id)
+
+
 def prepare_chunk(chunk_id: int) -> None:
     chunk = db.session.get(LetterBatchChunk, chunk_id)
     if chunk is None:
@@ -240,15 +244,11 @@ def prepare_chunk(chunk_id: int) -> None:
         actor = db.session.get(User, batch.requested_by_id)
         drafts, skipped = _prepare_drafts(actor, letter_kinds.get(batch.kind), chunk.case_ids,
                                           date.fromisoformat(batch.criteria["on"]))
-        if rows.fenced(LetterBatchChunk, chunk_id, token, status="prepared", claim_token=None, drafts=drafts,
-                       skipped=skipped):
-            db.session.commit()
-        else:
-            db.session.rollback()
+        rows.commit_fenced(LetterBatchChunk, chunk_id, token, status="prepared", claim_token=None, drafts=drafts,
+                           skipped=skipped)
 
     rows.run(PREPARE, chunk_id, work, lambda token, message: _chunk_failed(chunk_id, token, message))
-    if _all_chunks(batch_id, "prepared"):  # after our commit; two chunks ending together both enqueue: harmless
-        engine.enqueue_now(ISSUE.task, batch_id)
+    _when_all_chunks(batch_id, "prepared", ISSUE)
 
 
 def issue(batch_id: int) -> None:
@@ -274,11 +274,8 @@ def issue(batch_id: int) -> None:
             if count:
                 engine.after_commit(RENDER.task, chunk.id)
             first += count
-        if rows.fenced(LetterBatch, batch_id, token, status="rendering", claim_token=None, claimed_at=utcnow(),
-                       total=len(drafts), criteria={**batch.criteria, "skipped": skipped}):
-            db.session.commit()
-        else:
-            db.session.rollback()
+        rows.commit_fenced(LetterBatch, batch_id, token, status="rendering", claim_token=None, claimed_at=utcnow(),
+                           total=len(drafts), criteria={**batch.criteria, "skipped": skipped})
 
     rows.run(ISSUE, batch_id, work, lambda token, message: _fail_batch(batch_id, message, token))
 
@@ -301,14 +298,10 @@ def render_chunk(chunk_id: int) -> None:
 
         content = letters.render(selected, progress_made)
         storage().write(part_key(batch, chunk.position), content)
-        if rows.fenced(LetterBatchChunk, chunk_id, token, status="done", claim_token=None, rendered=len(selected)):
-            db.session.commit()
-        else:
-            db.session.rollback()
+        rows.commit_fenced(LetterBatchChunk, chunk_id, token, status="done", claim_token=None, rendered=len(selected))
 
     rows.run(RENDER, chunk_id, work, lambda token, message: _chunk_failed(chunk_id, token, message))
-    if _all_chunks(batch_id, "done"):
-        engine.enqueue_now(MERGE.task, batch_id)
+    _when_all_chunks(batch_id, "done", MERGE)
 
 
 def merge(batch_id: int) -> None:
@@ -330,11 +323,9 @@ def merge(batch_id: int) -> None:
             writer.write(out)
             content = out.getvalue()
         files.write(pdf_key(batch), content)
-        if not rows.fenced(LetterBatch, batch_id, token, status="done", claim_token=None, rendered=batch.total,
-                           finished_at=utcnow()):
-            db.session.rollback()
+        if not rows.commit_fenced(LetterBatch, batch_id, token, status="done", claim_token=None,
+                                  rendered=batch.total, finished_at=utcnow()):
             return
-        db.session.commit()
         for position in positions:  # only once the whole file is kept: a merge run again still has its parts
             files.delete(part_key(batch, position))
         db.session.commit()

@@ -21,6 +21,7 @@ database made with CREATE DATABASE … TEMPLATE.
 from __future__ import annotations
 
 import fcntl
+import http.cookiejar
 import json
 import os
 import re
@@ -33,11 +34,18 @@ import sys
 import tempfile
 import textwrap
 import time
-from contextlib import contextmanager
+import urllib.error
+import urllib.request
+import uuid
+from contextlib import ExitStack, contextmanager
+from datetime import datetime, timedelta
 from html import unescape
 from pathlib import Path
+from urllib.parse import urlencode
 
-import requests
+import psycopg
+import redis
+from huey.storage import PostgresStorage
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -45,7 +53,7 @@ from sqlalchemy.pool import NullPool
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin" if (ROOT / ".venv" / "bin" / "flask").exists() else Path(sys.executable).parent
 PASSWORD = "jobs-pass-2569"
-SECRET_KEY = "tests-jobs-secret"  # every process of a test signs sessions alike (two servers, one sign-in each)
+SECRET_KEY = "tests-jobs-secret"  # one key for every process of a test, as one deployment's servers share theirs
 WORLD_CASES = 500
 FIRST_CITIZEN = 700_000  # the worlds' teachers: tests.helpers.citizen_id(FIRST_CITIZEN + n), clear of member_rows()
 APPROVER_EMAIL = "province.approver@krudesk.test"
@@ -84,28 +92,30 @@ def redis_db() -> int:
     return 15 - number
 
 
-def pg_admin(*statements: str) -> None:
-    import psycopg
-
+def _pg_connect() -> psycopg.Connection:
     try:
-        with psycopg.connect(postgres_server(), autocommit=True, connect_timeout=5) as conn:
-            for statement in statements:
-                conn.execute(statement)
+        return psycopg.connect(postgres_server(), autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as error:
         raise RuntimeError(f"PostgreSQL at {postgres_server()} is unreachable ({error}). The job-engine tests "
                            "need it (CI and the dev machine run it; JOBS_TEST_POSTGRES names another)") from error
 
 
-def pg_database_exists(name: str) -> bool:
-    import psycopg
+def pg_admin(*statements: str) -> None:
+    with _pg_connect() as conn:
+        for statement in statements:
+            conn.execute(statement)
 
-    with psycopg.connect(postgres_server(), autocommit=True, connect_timeout=5) as conn:
+
+def check_postgres() -> None:
+    pg_admin("SELECT 1")
+
+
+def pg_database_exists(name: str) -> bool:
+    with _pg_connect() as conn:
         return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
 
 
 def check_redis() -> None:
-    import redis
-
     try:
         redis.Redis.from_url(redis_server(), socket_connect_timeout=5).ping()
     except redis.RedisError as error:
@@ -114,8 +124,6 @@ def check_redis() -> None:
 
 
 def flush_redis(db: int) -> None:
-    import redis
-
     redis.Redis.from_url(f"{redis_server()}/{db}").flushdb()
 
 
@@ -212,9 +220,10 @@ class WebServer(Process):
             if self.popen.poll() is not None:
                 raise AssertionError(f"{self.name} exited ({self.popen.returncode}):\n{self.log()}")
             try:
-                if requests.get(f"{self.url}/login", timeout=2).status_code == 200:
-                    return self
-            except requests.RequestException:
+                with urllib.request.urlopen(f"{self.url}/login", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:  # refused while it starts (urllib's errors are OSErrors)
                 pass
             time.sleep(0.1)
         raise AssertionError(f"{self.name} did not answer within {timeout} s:\n{self.log()}")
@@ -282,17 +291,54 @@ def csrf_of(html: str) -> str:
     return match.group(1)
 
 
+class Response:
+    def __init__(self, status: int, headers, content: bytes):
+        self.status_code, self.headers, self.content = status, headers, content
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a 302 comes back as it is: its Location is what the test reads
+
+
 class Browser:
-    """A signed-in user on one server: a requests session (cookies) and the forms' CSRF tokens."""
+    """A user on one server: a cookie jar (the session) and the forms' CSRF tokens; redirects are not followed."""
 
     def __init__(self, server: WebServer):
-        self.server, self.http = server, requests.Session()
+        self.server = server
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirects)
 
-    def get(self, path: str, **kwargs) -> requests.Response:
-        return self.http.get(self.server.url + path, timeout=30, **kwargs)
+    def _open(self, request: urllib.request.Request) -> Response:
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return Response(response.status, response.headers, response.read())
+        except urllib.error.HTTPError as error:
+            return Response(error.code, error.headers, error.read())
 
-    def post(self, path: str, data: dict | list, **kwargs) -> requests.Response:
-        return self.http.post(self.server.url + path, data=data, timeout=60, allow_redirects=False, **kwargs)
+    def get(self, path: str, params: dict | None = None) -> Response:
+        query = f"?{urlencode(params)}" if params else ""
+        return self._open(urllib.request.Request(self.server.url + path + query))
+
+    def post(self, path: str, data: dict | list, files: dict | None = None) -> Response:
+        """A form (`data`: a dict, or (name, value) pairs); `files` {name: (filename, bytes, type)} makes it
+        multipart/form-data."""
+        fields = list(data.items()) if isinstance(data, dict) else list(data)
+        if not files:
+            body, kind = urlencode(fields).encode(), "application/x-www-form-urlencoded"
+        else:
+            boundary = uuid.uuid4().hex
+            parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+                     for name, value in fields]
+            parts += [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                      f"Content-Type: {mime}\r\n\r\n".encode() + content + b"\r\n"
+                      for name, (filename, content, mime) in files.items()]
+            body, kind = b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+        return self._open(urllib.request.Request(self.server.url + path, data=body, headers={"Content-Type": kind}))
 
     def sign_in(self, username: str) -> Browser:
         page = self.get("/login")
@@ -315,7 +361,7 @@ class Browser:
         return int(re.search(r"/letters/batches/(\d+)$", response.headers["Location"]).group(1))
 
 
-def page_text(response: requests.Response) -> str:
+def page_text(response: Response) -> str:
     return unescape(response.text)
 
 
@@ -345,7 +391,7 @@ BUILD = textwrap.dedent('''
             body = three_debts()
             body["teacher"]["citizen_id"] = citizen_id(first_citizen - 1)
             case_id, plan_id = new_case(body)
-            case = debt_plans.choose_plan(user("coop_officer"), case_id, plan_id, None)
+            debt_plans.choose_plan(user("coop_officer"), case_id, plan_id, None)
             made["draft"] = case_id
             user("province_approver").email = email
             db.session.commit()
@@ -438,7 +484,11 @@ class Worlds:
                  f'ALTER DATABASE "{name}" SET synchronous_commit = off')
         env = {**base_env(), "KRUDESK_INSTANCE_PATH": str(folder), "DATABASE_URL": postgres_url(name),
                "JOBS_URL": f"sqlite:///{folder / 'jobs.db'}"}
-        made = self._seed(env, parallel=2)
+        try:
+            made = self._seed(env, parallel=2)
+        except BaseException:
+            pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            raise
         meta_path.write_text(json.dumps({**made, "database": name}))
 
 
@@ -452,7 +502,7 @@ class Backend:
         self.instance = tmp_path / "instance"
         self.instance.mkdir()
         self.processes: list[Process] = []
-        self._closers = []
+        self._cleanup = ExitStack()  # what close() undoes, last first
         self._engine = None
         try:
             self._open(worlds)
@@ -469,23 +519,22 @@ class Backend:
             self.database_url = f"sqlite:///{data / 'krudesk.db'}"
             self.jobs_url = f"sqlite:///{data / 'jobs.db'}"
             return
+        check_postgres()
         self.database = f"kd_jobs_{secrets.token_hex(5)}"
         if kind == "redis":
             check_redis()
             self.redis_db = redis_db()
-            lock = file_lock(Path(tempfile.gettempdir()) / f"krudesk-tests-redis-{self.redis_db}.lock")
-            lock.__enter__()  # another test run on this machine may use the same Redis database: take turns
-            self._closers.append(lambda: lock.__exit__(None, None, None))
+            # Another test run on this machine may use the same Redis database: take turns.
+            self._cleanup.enter_context(file_lock(Path(tempfile.gettempdir()) /
+                                                  f"krudesk-tests-redis-{self.redis_db}.lock"))
             flush_redis(self.redis_db)
-            self._closers.append(lambda: flush_redis(self.redis_db))
+            self._cleanup.callback(flush_redis, self.redis_db)
             self.jobs_url = f"{redis_server()}/{self.redis_db}"
         self.world = worlds.copy("postgresql", self.database)
-        self._closers.append(lambda: pg_admin(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)'))
+        self._cleanup.callback(pg_admin, f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
         self.database_url = postgres_url(self.database)
         if kind == "postgres":
             self.jobs_url = self.database_url
-            from huey.storage import PostgresStorage
-
             PostgresStorage("krudesk", dsn=self.jobs_url).close()  # its tables, before two processes race to make them
 
     # -- environment and processes --
@@ -535,8 +584,6 @@ class Backend:
 
     def approval_month(self) -> str:
         """The month ("2026-12", Bangkok time) in which the world's cases were approved: the batch form's month."""
-        from datetime import datetime, timedelta
-
         latest = self.scalar("SELECT max(created_at) FROM case_snapshots")
         latest = datetime.fromisoformat(latest) if isinstance(latest, str) else latest
         return (latest + timedelta(hours=7)).strftime("%Y-%m")
@@ -559,5 +606,4 @@ class Backend:
             process.kill()
         if self._engine is not None:
             self._engine.dispose()
-        for close in reversed(self._closers):
-            close()
+        self._cleanup.close()

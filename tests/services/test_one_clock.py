@@ -4,12 +4,9 @@ At 02:30 on 1 January 2027 in Bangkok it is still 31 December 2026 on a UTC serv
 the new Buddhist year in its reference (DC2570-…), and a setting that takes effect on 1 January applies."""
 from __future__ import annotations
 
-import os
-import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -21,18 +18,6 @@ from tests.helpers import SPEC_CASE
 NEW_YEAR_IN_BANGKOK = datetime(2026, 12, 31, 19, 30, tzinfo=UTC)  # 02:30 on 1 Jan 2027 (BE 2570) in Bangkok
 
 
-@pytest.fixture
-def utc_host():
-    """The server's own zone is UTC, as on most servers (and the default of containers)."""
-    previous = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if previous is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = previous
-    time.tzset()
 
 
 def test_the_clock_gives_bangkok_dates_and_utc_timestamps(utc_host):

@@ -4,8 +4,6 @@ enrolment checks falling due, the PDPA retention report and the backup kept in t
 The suite runs jobs inline (JOBS_IMMEDIATE): a job submitted and committed has run by the time commit returns."""
 from __future__ import annotations
 
-import os
-import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -29,18 +27,6 @@ from tests.factories import ReliefCaseFactory, UserFactory, unit_by_code, user
 NEW_YEAR_0630 = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
 
 
-@pytest.fixture
-def utc_host():
-    """The server's own zone is UTC, as on most servers (tests/services/test_one_clock.py)."""
-    previous = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if previous is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = previous
-    time.tzset()
 
 
 @pytest.fixture
