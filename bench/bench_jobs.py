@@ -240,8 +240,9 @@ class Worker:
         self.log_path = backend.folder / f"worker-w{workers}-c{chunk}-{time.time_ns()}.log"
         self._log = open(self.log_path, "w")
         # JOBS_STALE_SECONDS 600: a pool's sweep sees the other pools' running stages without their heartbeats
-        # (each pool's beats are in its own queue's store), so it must never take them for dead.
-        env = backend.env(LETTER_BATCH_CHUNK=chunk, JOBS_URL=queue, JOBS_STALE_SECONDS=600)
+        # (each pool's beats are in its own queue's store), so it must never take them for dead. JOBS_SCHEDULE 0: no
+        # daily backup starting in the middle of a run.
+        env = backend.env(LETTER_BATCH_CHUNK=chunk, JOBS_URL=queue, JOBS_STALE_SECONDS=600, JOBS_SCHEDULE=0)
         self.proc = subprocess.Popen([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "worker", "-w", str(workers)],
                                      cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
@@ -622,7 +623,7 @@ def mail_case(tree: Path, delay: float, requests: int, approvers: int, jobs_url:
             # The queued e-mail, sent afterwards by one real worker: every message arrives, none in the request.
             env = clean_env(KRUDESK_ENV="development", KRUDESK_INSTANCE_PATH=folder,
                             DATABASE_URL=f"sqlite:///{folder / 'bench.db'}", JOBS_URL=jobs_url,
-                            SECRET_KEY="bench-jobs-secret", MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+                            SECRET_KEY="bench-jobs-secret", MAIL_SERVER="127.0.0.1", MAIL_PORT=port, JOBS_SCHEDULE=0)
             log = open(folder / "worker.log", "w")
             started = time.time()
             worker = subprocess.Popen([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "worker", "-w", "1"], cwd=ROOT,
