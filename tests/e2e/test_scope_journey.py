@@ -47,7 +47,8 @@ def test_each_role_sees_only_its_scope(page, username):
         following = page.get_by_role("link", name="ถัดไป")
         if following.count() == 0 or "disabled" in (following.locator("xpath=..").get_attribute("class") or ""):
             break
-        following.click()
+        with page.expect_navigation():  # read the next page only once it has loaded
+            following.click()
     assert visible <= codes, (username, visible - codes)
     assert not (hidden & codes), (username, hidden & codes)
 
