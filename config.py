@@ -152,7 +152,7 @@ class Config:
     JOBS_STALE_SECONDS = 30
     JOBS_REQUEUE_SECONDS = 120
     JOBS_TIME_LIMIT = 3600
-    LETTER_BATCH_CHUNK = 100
+    LETTER_BATCH_CHUNK = 50  # docs/benchmarks.md: best at 50 on SQLite and Redis queues, at 100 on PostgreSQL's
     # The daily and monthly runs (app/jobs/schedule.py: the backup, enrolment checks falling due, the retention
     # report) are started by every worker's scheduler; JOBS_SCHEDULE=0 starts none (a test of the engine itself).
     JOBS_SCHEDULE = True
