@@ -2,17 +2,25 @@
 
 1. A 1,000-letter batch (approval notices, 1,000 approved debt cases in Chiang Mai) printed by real
    `flask worker -w N` processes, N = 1, 2, 4: wall time from create()'s commit to the batch row saying done
-   (polled every 20 ms), median of 3 runs, a new batch each run. Target: 2 workers ≥ 1.8× of 1. The stages'
-   times come from the workers' own log lines (Huey's "Executing …" / "… executed in …s").
+   (polled every 20 ms), median of 3 rounds, a new batch each run. Target: 2 workers ≥ 1.8× of 1. The stages'
+   times come from the workers' own log lines (Huey's "Executing …" / "… executed in …s"): the rows keep only the
+   last claim's time. With SQLite queues the pools of 1, 2 and 4 workers are all up, each on its own queue file,
+   and their runs alternate (1-2-4, 4-2-1, …) so a load that drifts weighs on each alike; with Redis (one database)
+   the pools run one after the other.
 2. The approval request's latency with SMTP configured, before issue 16 (mail sent inside the request; a git
-   worktree of 1c9a8cd) and after (mail queued for the engine; no worker running), against a real SMTP server
-   (aiosmtpd) that answers at once or sleeps SMTP_DELAY seconds per message (a slow relay).
+   worktree of 1c9a8cd, made and removed here) and after (mail queued for the engine; no worker running), against a
+   real SMTP server (aiosmtpd, its own process) that answers at once or sleeps --smtp-delay seconds a message.
 
-Run: `make bench-jobs` (or `.venv/bin/python -m bench.bench_jobs [--part letters|mail|all] [--backends sqlite,postgres]
-[--workers 1,2,4] [--chunks 100] [--runs 3] [--before PATH]`). Each backend gets a fresh instance folder in a temp
-dir; `postgres` uses database krudesk_bench_jobs (dropped and rebuilt) and Redis database 1 (it must be empty; its
-huey.*krudesk* keys are deleted after). The machine's load and a 2-process pure-CPU check are printed beside every result: on a shared
-machine a second core is often not really free, and then no engine can show 2×.
+Contention: every run prints the load, a 2-process pure-CPU check before and after it, and the CPU every other
+process on the machine used during the run (/proc/stat less this process and its workers; on PostgreSQL that
+includes the server's own work). A run during which others used more than --max-other cores is marked noisy and run
+again (--retries); the medians leave noisy runs out. On a shared machine a second core is often not really free,
+and then no engine can show 2×.
+
+Run: `make bench-jobs` (or `.venv/bin/python -m bench.bench_jobs [--part letters|mail|all] [--backends
+sqlite,sqlite+redis,postgres] [--workers 1,2,4] [--chunks 50,100] [--runs 3] [--json FILE]`). Each backend gets a
+fresh instance folder in a temp dir; `postgres` uses database krudesk_bench_jobs (dropped and rebuilt); the Redis
+queues use Redis database 1, which must be empty (tests use 0 and 2–15); only its huey.*krudesk* keys are deleted.
 """
 from __future__ import annotations
 
@@ -268,7 +276,8 @@ class Worker:
 
 
 LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) (\d+) huey \w+ "
-                  r"(?:Executing (\S+): ([0-9a-f-]+)(?: [^:]*)?$|(\S+): ([0-9a-f-]+)(?: [^:]*)? executed in ([\d.]+)s$)")
+                  r"(?:Executing (\S+): ([0-9a-f-]+)(?: [^:]*)?$"
+                  r"|(\S+): ([0-9a-f-]+)(?: [^:]*)? executed in ([\d.]+)s$)")
 
 
 def task_runs(log_path: Path, since: float, until: float) -> list[dict]:
@@ -528,7 +537,8 @@ def start_smtp(delay: float):
 MAIL_CHILD = r'''
 import json, statistics, sys, time
 from pathlib import Path
-tree, folder, port, requests, approvers, jobs_url = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+tree, folder, jobs_url = sys.argv[1], Path(sys.argv[2]), sys.argv[6]
+port, requests, approvers = (int(x) for x in sys.argv[3:6])
 sys.path.insert(0, tree)
 import app as app_package
 assert app_package.__file__.startswith(tree), app_package.__file__
@@ -695,7 +705,7 @@ def main() -> None:
     parser.add_argument("--part", choices=("letters", "mail", "all"), default="all")
     parser.add_argument("--backends", default="sqlite", help="comma-separated: sqlite, postgres, sqlite+redis")
     parser.add_argument("--workers", default="1,2,4")
-    parser.add_argument("--chunks", default="100", help="LETTER_BATCH_CHUNK values, comma-separated")
+    parser.add_argument("--chunks", default="", help="LETTER_BATCH_CHUNK values, comma-separated (default: config's)")
     parser.add_argument("--cases", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pg-runs", type=int, default=1, help="runs on postgres (0: --runs)")
@@ -717,6 +727,10 @@ def main() -> None:
     args = parser.parse_args()
     args.backends = args.backends.split(",")
     args.workers = [int(x) for x in args.workers.split(",")]
+    if not args.chunks:
+        from config import Config
+
+        args.chunks = str(Config.LETTER_BATCH_CHUNK)
     args.chunks = [int(x) for x in args.chunks.split(",")]
 
     report = {"started": datetime.now().isoformat(timespec="seconds"), "nproc": os.cpu_count()}
