@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.domain.money import format_money, rate_str
 from app.domain.thai_id import format_citizen_id, mask_bank_account, mask_citizen_id
-from app.domain.thai_text import format_be_date, format_be_datetime
+from app.domain.thai_text import format_be_date, format_be_datetime, parse_typed_date, typed_date_text
 from app.extensions import db
 from app.i18n import current_language
 from app.labels import (ACTION_LABELS, AUDIT_ACTION_LABELS, BATCH_STATUS_LABELS, CREDITOR_TYPE_LABELS, DEDUCTION_LABELS,
@@ -26,6 +26,7 @@ from app.services.permissions import can
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(lambda d, style="long": format_be_date(d, style, current_language()), "be_date")
     app.add_template_filter(lambda d: format_be_datetime(d, current_language()), "be_datetime")
+    app.add_template_filter(_typed_date, "typed_date")
     app.add_template_filter(lambda text: format_be_date(date.fromisoformat(text), "long", current_language())
                             if text else "", "iso_be_date")
     app.add_template_filter(lambda code: ROLE_LABELS.get(code, code), "role_label")
@@ -114,3 +115,13 @@ def _browser(user_agent: str | None) -> str:
         return f"{browser} · {system}"
     return browser or system or (text[:60] or "-")
 
+
+def _typed_date(value) -> str:
+    """What a date field shows: a date as dd/mm/BBBB; text the user typed (kept after an error) as they typed it,
+    except an ISO date, shown the Thai way."""
+    if isinstance(value, str):
+        try:
+            return typed_date_text(parse_typed_date(value)) if "-" in value else value
+        except ValueError:
+            return value
+    return typed_date_text(value)

@@ -11,7 +11,7 @@ from app.admin.forms import OrgUnitForm, PasswordResetForm, UserCreateForm, User
 from app.auth.forms import EmptyForm
 from app.auth.session import permission_required
 from app.domain import clock
-from app.domain.thai_text import format_be_date
+from app.domain.thai_text import format_be_date, parse_typed_date
 from app.extensions import db
 from app.i18n import current_language
 from app.jobs import rows as job_rows, schedule
@@ -185,7 +185,7 @@ def setting_change(key: str):
              "source": request.form.get("source", "")}
     errors = {}
     try:
-        effective_from = date.fromisoformat(typed["effective_from"]) if typed["effective_from"] else clock.today()
+        effective_from = parse_typed_date(typed["effective_from"]) if typed["effective_from"] else clock.today()
     except ValueError:
         errors["effective_from"] = _("Enter a valid date.")
     if not errors and EmptyForm().validate_on_submit():
@@ -222,7 +222,7 @@ def rule_version(rule_id: int):
              "effective_from": request.form.get("effective_from", ""), "source": request.form.get("source", "")}
     errors: dict[str, str] = {}
     try:
-        start = date.fromisoformat(typed["effective_from"])
+        start = parse_typed_date(typed["effective_from"])
     except ValueError:
         errors["effective_from"] = _("Enter a valid date.")
     rates = None

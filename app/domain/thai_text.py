@@ -4,6 +4,7 @@ Buddhist Era year = Common Era year + 543 (the official calendar of Thai governm
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ ENGLISH_MONTHS_SHORT = (
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 )
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+ARABIC_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 def be_year(value: date) -> int:
@@ -137,3 +139,50 @@ def fiscal_year_bounds(fiscal_year_be: int) -> tuple[date, date]:
     """[start, end) in the Common Era."""
     end_year = fiscal_year_be - BE_OFFSET
     return date(end_year - 1, 10, 1), date(end_year, 10, 1)
+
+
+# ---- dates people type (dd/mm/BBBB) --------------------------------------------------------------------------
+# Thai offices write dates day first with the Buddhist year (25/11/2569). A form shows and takes that; ISO
+# (2026-11-25, a link or an API client) is accepted too. A four-digit year below BE_INPUT_MIN is taken as Common Era.
+BE_INPUT_MIN = 2400
+_TYPED_DATE = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
+_TYPED_MONTH = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
+_ISO_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+
+
+def _common_era(year: int) -> int:
+    return year - BE_OFFSET if year >= BE_INPUT_MIN else year
+
+
+def parse_typed_date(text: str) -> date:
+    """"25/11/2569" (or 25.11.2569, 25-11-2569, 2026-11-25) → date(2026, 11, 25); ValueError when it is no date."""
+    text = (text or "").translate(ARABIC_DIGITS)
+    found = _TYPED_DATE.match(text)
+    if found:
+        day, month, year = (int(part) for part in found.groups())
+        return date(_common_era(year), month, day)
+    return date.fromisoformat(text.strip())
+
+
+def parse_typed_month(text: str) -> tuple[int, int]:
+    """"11/2569" (or 2026-11) → (2026, 11); ValueError when it is no month."""
+    text = (text or "").translate(ARABIC_DIGITS)
+    found = _TYPED_MONTH.match(text)
+    if found:
+        month, year = int(found.group(1)), _common_era(int(found.group(2)))
+    elif (found := _ISO_MONTH.match(text)):
+        year, month = int(found.group(1)), int(found.group(2))
+    else:
+        raise ValueError(f"not a month: {text!r}")
+    if not 1 <= month <= 12:
+        raise ValueError(f"not a month: {text!r}")
+    return year, month
+
+
+def typed_date_text(value: date | None) -> str:
+    """A date as a form shows it: 25/11/2569."""
+    return f"{value.day:02d}/{value.month:02d}/{be_year(value)}" if value else ""
+
+
+def typed_month_text(year: int, month: int) -> str:
+    return f"{month:02d}/{year + BE_OFFSET}"

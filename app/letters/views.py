@@ -11,7 +11,7 @@ from flask_login import current_user
 from app import programmes
 from app.auth.session import permission_required
 from app.domain import clock
-from app.domain.thai_text import be_year
+from app.domain.thai_text import be_year, parse_typed_month, typed_month_text
 from app.extensions import db
 from app.models import OrgUnit
 from app.rate_limits import verify_limit
@@ -115,10 +115,10 @@ def new_batch():
              if letters.may_issue(current_user, k) and k.decision}
     today = clock.today()
     kind = request.values.get("kind", "") if request.values.get("kind", "") in kinds else next(iter(kinds), "")
-    month = request.values.get("month", "")[:7] or today.strftime("%Y-%m")
+    month = request.values.get("month", "")[:10] or typed_month_text(today.year, today.month)  # 12/2569
     try:
-        year, month_no = (int(x) for x in month.split("-"))
-        if not (2000 <= year <= 2200 and 1 <= month_no <= 12):
+        year, month_no = parse_typed_month(month)
+        if not 2000 <= year <= 2200:
             raise ValueError(month)
         candidates = letter_batches.approved_in_month(current_user, kind, year, month_no) if kind else []
         month_error = None

@@ -93,10 +93,13 @@ def test_admin_changes_a_rule_through_the_page(as_user):
 
     client = as_user("admin")
     rule = db.session.scalar(select(EntitlementRule).where(EntitlementRule.code == "sbpac.remedy.death"))
-    bad = client.post(f"/admin/rules/{rule.id}/version", data={"amount": "700000", "effective_from": "2025-01-01",
+    form = client.get("/admin/rules").get_data(as_text=True)
+    assert 'type="date"' not in form and 'placeholder="วว/ดด/ปปปป (พ.ศ.)"' in form  # Thai users type dd/mm/BE
+    bad = client.post(f"/admin/rules/{rule.id}/version", data={"amount": "700000", "effective_from": "01/01/2568",
                                                               "source": ""})
-    assert bad.status_code == 422 and 'value="700000"' in bad.get_data(as_text=True)
-    good = client.post(f"/admin/rules/{rule.id}/version", data={"amount": "700000", "effective_from": "2025-01-01",
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and 'value="700000"' in page and 'value="01/01/2568"' in page  # kept as typed
+    good = client.post(f"/admin/rules/{rule.id}/version", data={"amount": "700000", "effective_from": "01/01/2568",
                                                                "source": "มติคณะรัฐมนตรี (ทดสอบ)"})
     assert good.status_code == 302
     versions = db.session.scalars(select(EntitlementRule).where(EntitlementRule.code == "sbpac.remedy.death")
