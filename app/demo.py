@@ -127,6 +127,44 @@ DEMO_CASES = [
                    "outstanding": "450000.00", "annual_rate": "5.50", "monthly_payment": "7000.00",
                    "remaining_months": 90, "legal_status": "normal"}],
     }),
+    # Retired teachers (about half of the indebted, domain.md "Scale"): the pension is receipts and base of the 30%
+    # rule, and the area office that draws it is the paying unit (issue 17).
+    ("coop_officer", {
+        "teacher": {"citizen_id": "3500100444440", "title": "นาง", "first_name": "บุญเรือน", "last_name": "คำแก้ว",
+                    "birth_date": "1961-03-05", "position": "ครู ชำนาญการพิเศษ (ข้าราชการบำนาญ)",
+                    "workplace": "โรงเรียนบ้านสันกำแพง"},
+        "retired": True, "monthly_pension": "31500.00", "monthly_salary": "0.00", "monthly_allowances": "0",
+        "paying_unit_code": "AREA-CMI-01",
+        "deductions": [{"kind": "funeral_welfare", "monthly_amount": "1000.00"}],
+        "debts": [{"creditor_name": "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "creditor_type": "cooperative",
+                   "outstanding": "780000.00", "annual_rate": "5.75", "monthly_payment": "12000.00",
+                   "remaining_months": 84, "legal_status": "normal"},
+                  {"creditor_name": "เงินกู้นอกระบบ (นายทุนในหมู่บ้าน)", "creditor_type": "informal",
+                   "outstanding": "50000.00", "annual_rate": "60.00", "monthly_payment": "5000.00",
+                   "remaining_months": 14, "salary_deducted": False, "legal_status": "overdue"}],
+    }),
+    ("coop_officer", {
+        "teacher": {"citizen_id": "3500200555553", "title": "นาย", "first_name": "สมบัติ", "last_name": "ทองดี",
+                    "birth_date": "1958-11-20", "position": "ครู ชำนาญการ (ข้าราชการบำนาญ)"},
+        "retired": True, "monthly_pension": "26000.00", "monthly_salary": "0.00",
+        "paying_unit_code": "AREA-CMI-01",
+        "deductions": [{"kind": "funeral_welfare", "monthly_amount": "800.00"}],
+        "debts": [{"creditor_name": "ธนาคารออมสิน (ช.พ.ค.)", "creditor_type": "gsb", "outstanding": "900000.00",
+                   "annual_rate": "6.90", "monthly_payment": "14000.00", "remaining_months": 96,
+                   "legal_status": "normal"},
+                  {"creditor_name": "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "creditor_type": "cooperative",
+                   "outstanding": "300000.00", "annual_rate": "5.75", "monthly_payment": "6000.00",
+                   "remaining_months": 60, "legal_status": "normal"}],
+    }),
+    ("coop_officer2", {
+        "teacher": {"citizen_id": "3400100666664", "title": "นาง", "first_name": "ละเอียด", "last_name": "ศรีสุข",
+                    "birth_date": "1962-06-01", "position": "ครู (ข้าราชการบำนาญ)"},
+        "retired": True, "monthly_pension": "24000.00",
+        "deductions": [],
+        "debts": [{"creditor_name": "สหกรณ์ออมทรัพย์ครูขอนแก่น จำกัด", "creditor_type": "cooperative",
+                   "outstanding": "350000.00", "annual_rate": "5.50", "monthly_payment": "6500.00",
+                   "remaining_months": 66, "legal_status": "normal"}],
+    }),
 ]
 
 
@@ -149,7 +187,7 @@ DEMO_RELIEF = {
                  "police_report_no": "123/2567", "summary": "ถูกยิงระหว่างเดินทางไปโรงเรียน"},
     "victim": {"citizen_id": "1949900123450", "title": "นาย", "first_name": "อับดุลเลาะ", "last_name": "สาแม",
                "birth_date": "1980-01-10", "employment_type": "civil_servant_teacher",
-               "workplace": "โรงเรียนบ้านหนองจิก", "harm": "death"},
+               "workplace": "โรงเรียนบ้านหนองจิก", "harm": "death", "chpk_member": True},
     "beneficiaries": [
         {"citizen_id": "3949900123456", "title": "นาง", "first_name": "ซูไรดา", "last_name": "สาแม",
          "birth_date": "1982-05-01", "relationship": "spouse", "bank_account": "123-4-56789-0"},

@@ -50,6 +50,7 @@ AUDIT_ACTION_LABELS = {
     "debt_case.update": _l("Debt case changed"),
     "debt_plan.create": _l("Plan built"),
     "debt_plan.delete": _l("Plan deleted"),
+    "debt_plan.recompute": _l("Plans worked out again under today's settings"),
     "setting.change": _l("Setting changed"),
     "debt_case.submit": _l("Debt case submitted"),
     "debt_case.approve": _l("Debt case approved"),
@@ -151,9 +152,21 @@ IMPORT_STATUS_LABELS = {"checking": _l("Checking the file"), "invalid": _l("Has 
                         "importing": _l("Importing"), "done": _l("Imported"), "failed": _l("Failed")}
 # The paying programmes of relief (domain.md): the Ministry of Education and the SBPAC.
 PROGRAMME_LABELS = {"moe": _l("MOE (ศธ.)"), "sbpac": _l("SBPAC (ศอ.บต.)")}
+# Issue 17: the funeral-welfare funds ช.พ.ค. and ช.พ.ส. are run by the teachers' welfare office (สกสค.).
+PROGRAMME_LABELS["otep"] = _l("OTEP funeral welfare (สกสค.)")
+FUNERAL_FUND_LABELS = {"chpk": _l("Member of ช.พ.ค."), "chps": _l("Member of ช.พ.ส.")}
 # Background jobs (app/jobs/background.py) on /admin/jobs: a kind without a label here shows as "Other job".
 JOB_KIND_LABELS = {"backup": _l("Database backup"), "continuation_due": _l("Enrolment checks falling due"),
                    "retention_report": _l("PDPA retention report"), "email": _l("E-mail of notices"),
                    "export": _l("List export")}
 JOB_STATUS_LABELS = {"queued": _l("Waiting to start"), "running": _l("Running"), "done": _l("Done"),
                      "failed": _l("Failed")}
+# Settings with choices (app/services/settings.py) on the settings page: what each stored value means.
+SETTING_CHOICE_LABELS = {
+    "affordability.base": {"salary": _l("Salary"), "receipts": _l("Receipts (salary and allowances)")},
+    "repayment.rounding_step": {"0.01": _l("The satang"), "1": _l("1 baht"), "10": _l("10 baht (always upward)"),
+                                "100": _l("100 baht (always upward)")},
+    "repayment.rounding_mode": {"half_up": _l("Half up (to the satang or 1 baht)"), "up": _l("Upward")},
+    "relief.satun_covered": {"no": _l("No"), "yes": _l("Yes")},
+    "letters.thai_digits": {"no": _l("No"), "yes": _l("Yes")},
+}

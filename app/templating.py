@@ -18,7 +18,8 @@ from app.i18n import current_language
 from app.labels import (ACTION_LABELS, AUDIT_ACTION_LABELS, BATCH_STATUS_LABELS, CREDITOR_TYPE_LABELS, DEDUCTION_LABELS,
                         EMPLOYMENT_LABELS, EVIDENCE_LABELS, HARM_LABELS, IMPORT_STATUS_LABELS, INCIDENT_KIND_LABELS,
                         LEGAL_STATUS_LABELS, LEVEL_LABELS, METHOD_LABELS, RELATIONSHIP_LABELS, RISK_LABELS,
-                        RISK_SHORT_LABELS, ROLE_LABELS, SPLIT_LABELS, STATUS_LABELS, UNIT_KIND_LABELS, WARNING_LABELS)
+                        RISK_SHORT_LABELS, ROLE_LABELS, SETTING_CHOICE_LABELS, SPLIT_LABELS, STATUS_LABELS,
+                        UNIT_KIND_LABELS, WARNING_LABELS)
 from app.services import notify, workflow
 from app.services.permissions import can
 
@@ -56,6 +57,7 @@ def register_template_helpers(app: Flask) -> None:
                          ("evidence_label", EVIDENCE_LABELS), ("split_label", SPLIT_LABELS)):
         app.add_template_filter(lambda code, labels=labels: labels.get(code, code), name)
 
+    app.add_template_global(lambda key, value: SETTING_CHOICE_LABELS.get(key, {}).get(value, value), "setting_choice")
     app.add_template_filter(_browser, "browser")
     app.add_template_global(_page_url, "page_url")
 

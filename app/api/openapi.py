@@ -147,7 +147,9 @@ OPERATIONS: dict[str, dict] = {
         "description": "debt_before/debt_after: principal plus interest still to pay under the current terms / under "
                        "the chosen plans; interest_saved is their difference. below_floor_after counts cases still "
                        "below the 30 percent floor under their chosen plan (or with none). fiscal_year (BE) limits "
-                       "to cases registered from 1 October of the year before to 30 September.",
+                       "to cases registered from 1 October of the year before to 30 September. "
+                       "debt_cases.by_retirement (issue 17) splits the same figures into serving and retired "
+                       "teachers; the other fields count everyone.",
         "parameters": [{"name": "province_code", "in": "query", "schema": {"type": "string"}},
                        {"name": "fiscal_year", "in": "query", "schema": {"type": "integer"}}],
         "responses": {"200": _json({"type": "object", "required": ["scope", "debt_cases", "relief_cases"]}),
@@ -235,16 +237,25 @@ COMPONENTS = {
             "remaining_months": {"type": "integer", "minimum": 1, "maximum": 600},
             "salary_deducted": {"type": "boolean"},
             "legal_status": {"type": "string", "enum": ["normal", "overdue", "npl", "sued", "enforced"]},
-            "guarantors": {"type": ["string", "null"]}}},
-        "DebtCaseInput": {"type": "object", "required": ["teacher", "monthly_salary"], "properties": {
+            "guarantors": {"type": ["string", "null"]},
+            "above_legal_rate": {"type": "boolean", "readOnly": True, "description":
+                                 "annual_rate above 15% a year (Civil and Commercial Code s.654): recorded, flagged"}}},
+        "DebtCaseInput": {"type": "object", "required": ["teacher"], "description":
+            "monthly_salary is required unless retired is true; a retired teacher's monthly_pension is then receipts "
+            "and base of the 30% rule and the salary may be 0.00 (v1.1). A debt's annual_rate may be 0 to 200; "
+            "its monthly_payment at most outstanding plus one month's interest.", "properties": {
             "teacher": {"$ref": "#/components/schemas/Teacher"}, "cooperative_code": {"type": "string"},
             "monthly_salary": {"type": "string"}, "monthly_allowances": {"type": "string"},
+            "retired": {"type": "boolean"}, "monthly_pension": {"type": "string"},
+            "paying_unit_code": {"type": ["string", "null"], "description": "an area office (area_office) code"},
             "deductions": {"type": "array", "items": {"$ref": "#/components/schemas/Deduction"}},
             "debts": {"type": "array", "items": {"$ref": "#/components/schemas/Debt"}}}},
         "DebtCasePatch": {"type": "object", "required": ["version"], "properties": {
             "version": {"type": "integer"}, "teacher": {"$ref": "#/components/schemas/Teacher"},
             "cooperative_code": {"type": "string"}, "monthly_salary": {"type": "string"},
             "monthly_allowances": {"type": "string"}, "chosen_plan_id": {"type": ["integer", "null"]},
+            "retired": {"type": "boolean"}, "monthly_pension": {"type": "string"},
+            "paying_unit_code": {"type": ["string", "null"]},
             "deductions": {"type": "array", "items": {"$ref": "#/components/schemas/Deduction"}},
             "debts": {"type": "array", "items": {"$ref": "#/components/schemas/Debt"}}}},
         "Affordability": {"type": "object", "properties": {k: {"type": "string"} for k in (
@@ -259,7 +270,14 @@ COMPONENTS = {
             "affordability": {"$ref": "#/components/schemas/Affordability"},
             "risk_group": {"type": "string", "enum": ["red", "orange", "yellow", "green"]},
             "plans": {"type": "array", "items": {"$ref": "#/components/schemas/Plan"}},
-            "chosen_plan_id": {"type": ["integer", "null"]}}},
+            "chosen_plan_id": {"type": ["integer", "null"]},
+            "retired": {"type": "boolean"}, "monthly_pension": {"type": "string"},
+            "paying_unit_code": {"type": ["string", "null"]},
+            "paying_unit": {"type": ["object", "null"], "properties": {
+                "code": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"}}},
+            "warnings": {"type": "array", "items": {"type": "object", "required": ["code"], "properties": {
+                "code": {"type": "string", "enum": ["above_legal_rate"]}, "debt_id": {"type": "integer"},
+                "field": {"type": "string"}, "message": {"type": "string"}}}}}},
         "DebtCaseListItem": {"type": "object", "required": ["id", "reference", "status", "teacher", "risk_group"],
                              "properties": {"id": {"type": "integer"}, "reference": {"type": "string"},
                                             "status": {"type": "string"}, "risk_group": {"type": "string"},
@@ -281,13 +299,22 @@ COMPONENTS = {
             "interest_saved": {"type": "string"}, "meets_floor": {"type": "boolean"},
             "warnings": {"type": "array", "items": {"type": "string"}}}},
         "ReliefInput": {"type": "object", "required": ["incident", "victim"], "properties": {
-            "incident": {"type": "object"}, "victim": {"type": "object"},
+            "incident": {"type": "object"},
+            "victim": {"type": "object", "properties": {
+                "chpk_member": {"type": ["boolean", "null"], "description": "the victim was a member of ช.พ.ค."},
+                "chps_member": {"type": ["boolean", "null"], "description": "the victim was a member of ช.พ.ส."}}},
             "beneficiaries": {"type": "array", "items": {"type": "object"}},
             "split_method": {"type": "string", "enum": ["equal", "pension_heirs"]}}},
         "ReliefCase": {"type": "object", "required": ["id", "status", "version", "entitlements", "evidence_required"],
                        "properties": {"id": {"type": "integer"}, "status": {"type": "string"}, "version": {"type": "integer"},
                                       "entitlements": {"type": "array", "items": {"type": "object"}},
                                       "evidence_required": {"type": "array", "items": {"type": "string"}},
+                                      "entitlement_notes": {"type": "array", "items": {
+                                          "type": "object", "required": ["reason", "message"], "properties": {
+                                              "reason": {"type": "string", "enum": ["amount_not_set", "no_rule"]},
+                                              "rule_code": {"type": ["string", "null"]},
+                                              "title": {"type": ["string", "null"]},
+                                              "message": {"type": "string"}}}},
                                       "evidence": {"type": "array", "items": {"type": "object"}}}},
         "ReliefCaseListItem": {"type": "object", "required": ["id", "status"], "properties": {
             "id": {"type": "integer"}, "status": {"type": "string"}, "harm": {"type": "string"}}},

@@ -5,6 +5,7 @@ from app.domain.money import money_str
 from app.domain.thai_id import mask_bank_account, mask_citizen_id
 from app.models import ReliefCase
 from app.services.relief import missing_evidence
+from app.services.relief_rules import note_message
 from app.services.relief_payments import paid_total
 
 
@@ -27,7 +28,7 @@ def case_json(case: ReliefCase) -> dict:
                      "district": case.incident.district, "kind": case.incident.kind,
                      "police_report_no": case.incident.police_report_no, "summary": case.incident.summary},
         "victim": {**_person(case.victim), "employment_type": case.employment_type, "workplace": case.workplace,
-                   "harm": case.harm},
+                   "harm": case.harm, "chpk_member": case.chpk_member, "chps_member": case.chps_member},
         "beneficiaries": [{**_person(b.person), "relationship": b.relationship_, "education_level": b.education_level,
                            "bank_account": mask_bank_account(b.bank_account) or None} for b in case.beneficiaries],
         "split_method": case.split_method,
@@ -39,9 +40,11 @@ def case_json(case: ReliefCase) -> dict:
             "beneficiary_shares": [{"citizen_id": cid(s["person_id"]), "amount": s["amount"],
                                     "remainder": s["remainder"]} for s in e.shares],
             "schedule": [{"citizen_id": cid(i["person_id"]), "period": i["period"], "amount": i["amount"],
-                          "due": i["due"], "education_level": i["level"]} for i in e.schedule],
+                          "due": i["due"], "education_level": i["level"], "months": i.get("months")}
+                         for i in e.schedule],
             "paid": money_str(paid_total(e.id)),
         } for e in case.entitlements],
+        "entitlement_notes": entitlement_notes_json(case),
         "evidence_required": missing_evidence(case),
         "evidence": [{"id": ev.id, "kind": ev.kind, "filename": ev.filename,
                       "uploaded_at": ev.uploaded_at.replace(microsecond=0).isoformat() + "Z"} for ev in case.evidence],
@@ -51,6 +54,12 @@ def case_json(case: ReliefCase) -> dict:
         "created_at": case.created_at.replace(microsecond=0).isoformat() + "Z",
         "updated_at": case.updated_at.replace(microsecond=0).isoformat() + "Z",
     }
+
+
+def entitlement_notes_json(case: ReliefCase) -> list[dict]:
+    """What the case could not compute yet, said plainly (a rule without an amount; no rule for property damage)."""
+    return [{"reason": n["reason"], "rule_code": n.get("rule_code"), "title": n.get("title"),
+             "message": note_message(n)} for n in case.entitlement_notes or []]
 
 
 def case_list_item(case: ReliefCase) -> dict:

@@ -1,9 +1,12 @@
 """Debt cases as the API shows them (api-v1.md, "Debt cases")."""
 from __future__ import annotations
 
-from app.domain.money import money_str, rate_str
+from flask_babel import gettext as _
+
+from app.domain.money import LEGAL_RATE_LIMIT, above_legal_rate, money_str, rate_str
 from app.domain.thai_id import mask_citizen_id
 from app.models import DebtCase, DebtPlan
+from app.services.debt_cases import above_legal_rate_debts
 
 
 def teacher_json(case: DebtCase, *, full_id: bool = True) -> dict:
@@ -20,6 +23,23 @@ def plan_json(plan: DebtPlan) -> dict:
             "created_at": plan.created_at.replace(microsecond=0).isoformat() + "Z"}
 
 
+def paying_unit_json(case: DebtCase) -> dict | None:
+    unit = case.paying_unit
+    return {"code": unit.code, "name": unit.name, "kind": unit.kind} if unit else None
+
+
+def case_warnings(case: DebtCase) -> list[dict]:
+    """What the officer should look at (fields may be added, api-v1.md): a debt above the legal rate of 15% a year
+    (Civil and Commercial Code s.654; issue 17, 7c), which is recorded as charged, never refused."""
+    return [{"code": "above_legal_rate", "debt_id": d.id, "field": f"debts[{i}].annual_rate",
+             "message": legal_rate_message(d.annual_rate)} for i, d in above_legal_rate_debts(case)]
+
+
+def legal_rate_message(rate) -> str:
+    return _("The rate %(rate)s%% a year is above the %(limit)s%% a year the Civil and Commercial Code (s.654) "
+             "allows; check it with the lender.", rate=rate_str(rate), limit=f"{LEGAL_RATE_LIMIT:f}")
+
+
 def case_json(case: DebtCase, affordability) -> dict:
     chosen = case.chosen_plan
     return {
@@ -27,14 +47,20 @@ def case_json(case: DebtCase, affordability) -> dict:
         "cooperative_code": case.cooperative.code, "province_code": case.province_code,
         "teacher": teacher_json(case),
         "monthly_salary": money_str(case.monthly_salary), "monthly_allowances": money_str(case.monthly_allowances),
+        # v1.1: a retired teacher's pension is receipts and base; the paying unit pays the salary or pension.
+        "retired": bool(case.retired), "monthly_pension": money_str(case.monthly_pension),
+        "paying_unit_code": case.paying_unit.code if case.paying_unit else None,
+        "paying_unit": paying_unit_json(case),
         "deductions": [{"id": d.id, "kind": d.kind, "label": d.label, "monthly_amount": money_str(d.monthly_amount)}
                        for d in case.deductions],
         "debts": [{"id": d.id, "creditor_name": d.creditor_name, "creditor_type": d.creditor_type,
                    "outstanding": money_str(d.outstanding), "annual_rate": rate_str(d.annual_rate),
                    "monthly_payment": money_str(d.monthly_payment), "remaining_months": d.remaining_months,
                    "salary_deducted": d.salary_deducted, "legal_status": d.legal_status,
-                   "guarantors": d.guarantors} for d in case.debts],
+                   "guarantors": d.guarantors, "above_legal_rate": above_legal_rate(d.annual_rate)}
+                  for d in case.debts],
         "affordability": affordability.as_dict(),
+        "warnings": case_warnings(case),
         "risk_group": case.risk_group,
         "plans": [plan_json(p) for p in case.plans],
         "chosen_plan_id": chosen.id if chosen else None,
@@ -51,4 +77,5 @@ def case_list_item(case: DebtCase) -> dict:
             "teacher": teacher_json(case, full_id=False), "risk_group": case.risk_group,
             "ratio": f"{case.ratio:.4f}", "meets_floor": case.meets_floor,
             "debt_service": money_str(case.debt_service), "total_outstanding": money_str(case.total_outstanding),
-            "monthly_salary": money_str(case.monthly_salary)}
+            "monthly_salary": money_str(case.monthly_salary), "retired": bool(case.retired),
+            "monthly_pension": money_str(case.monthly_pension)}

@@ -46,6 +46,10 @@ def form_to_payload(form: MultiDict) -> dict:
         "teacher": {name: form.get(f"teacher-{name}", "").strip() or None for name in TEACHER_FIELDS},
         "monthly_salary": form.get("monthly_salary", "").strip(),
         "monthly_allowances": form.get("monthly_allowances", "").strip() or "0",
+        # v1.1: the form always says whether the teacher is retired, and which unit pays (empty: none).
+        "retired": form.get("retired") == "y",
+        "monthly_pension": form.get("monthly_pension", "").strip(),
+        "paying_unit_code": form.get("paying_unit_code", "").strip() or None,
         "deductions": _rows(form, "deductions", DEDUCTION_FIELDS),
         "debts": debts,
     }
@@ -66,6 +70,8 @@ def case_to_payload(case) -> dict:
                     "position": person.position or "", "workplace": person.workplace or ""},
         "cooperative_code": case.cooperative.code,
         "monthly_salary": str(case.monthly_salary), "monthly_allowances": str(case.monthly_allowances),
+        "retired": bool(case.retired), "monthly_pension": str(case.monthly_pension),
+        "paying_unit_code": case.paying_unit.code if case.paying_unit else "",
         "deductions": [{"kind": d.kind, "label": d.label or "", "monthly_amount": str(d.monthly_amount)}
                        for d in case.deductions],
         "debts": [{"id": str(d.id), "creditor_name": d.creditor_name, "creditor_type": d.creditor_type,
@@ -78,7 +84,8 @@ def case_to_payload(case) -> dict:
 
 
 def blank_payload() -> dict:
-    return {"teacher": {}, "monthly_salary": "", "monthly_allowances": "",
+    return {"teacher": {}, "monthly_salary": "", "monthly_allowances": "", "retired": False, "monthly_pension": "",
+            "paying_unit_code": "",
             "deductions": [{"kind": "tax"}, {"kind": "gpf"}], "debts": [{"salary_deducted": True}]}
 
 

@@ -12,14 +12,18 @@ from app.debt.forms import (
     TITLES, apply_row_action, blank_payload, case_to_payload, error_name, form_to_payload,
 )
 from app.domain.affordability import RISK_GROUPS, debt_weights
+from app.domain.money import LEGAL_RATE_LIMIT
 from app.extensions import db
 from app.labels import CREDITOR_TYPE_LABELS, DEDUCTION_LABELS, LEGAL_STATUS_LABELS, STATUS_LABELS
 from app.models import UnitKind
 from app.models.debt import CREDITOR_TYPES, DEDUCTION_KINDS, LEGAL_STATUSES, DebtCaseStatus
 from app.services import case_figures, debt_cases, debt_plans, workflow
+from app.services import settings as settings_service
 from app.services.debt_input import parse_case
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.permissions import can
+from app.services.plan_json import changed_settings
+from app.services.plan_schedules import frozen_plans
 from app.services.plan_settings import plan_settings
 from app.services.scope import units_in_scope
 from app.export_jobs import list_download
@@ -53,6 +57,7 @@ def cases():
 def _form_context(payload: dict, errors: dict, case=None) -> dict:
     cooperatives = db.session.scalars(units_in_scope(current_user, (UnitKind.COOPERATIVE.value,))).all()
     return {"payload": payload, "errors": {error_name(k): v for k, v in errors.items()}, "case": case,
+            "paying_units": debt_cases.paying_unit_choices([case.cooperative] if case else cooperatives),
             "titles": TITLES, "deduction_kinds": DEDUCTION_KINDS, "creditor_types": CREDITOR_TYPES,
             "legal_statuses": LEGAL_STATUSES, "cooperatives": cooperatives,
             "deduction_labels": DEDUCTION_LABELS, "creditor_labels": CREDITOR_TYPE_LABELS,
@@ -106,13 +111,26 @@ def _plan_form_defaults(case) -> dict:
             "pro_rata": []}
 
 
+def _plans_context(case) -> dict:
+    """Each plan as it was worked out (the approved one from the snapshot), and, on a draft, the settings changed
+    since some plan was worked out (issue 17: the page says so and offers to work them out again)."""
+    frozen = frozen_plans(case)
+    today = plan_settings()
+    changed = sorted({key for plan in frozen.values() if not plan.from_snapshot
+                      for key in changed_settings(plan.settings, today)}) if case.editable else []
+    return {"plan_bodies": {plan_id: plan.body for plan_id, plan in frozen.items()},
+            "settings_changed": [settings_service.DEFINITIONS[key].label for key in changed]}
+
+
 def _render_case(case, plan_form=None, plan_errors=None, suggestion=None, status=200, transition_form=None):
     affordability = case_figures.affordability_of(case)
     weights = debt_weights({d.id: d.monthly_payment for d in case.debts})
     debts_by_id = {d.id: d for d in case.debts}
     return render_template(
         "debt/case.html", case=case, a=affordability, weights=[(debts_by_id[k], share) for k, share in weights],
-        settings=plan_settings(), plan_form=plan_form or _plan_form_defaults(case), plan_errors=plan_errors or {},
+        above_legal={d.id for _i, d in debt_cases.above_legal_rate_debts(case)}, legal_rate=LEGAL_RATE_LIMIT,
+        settings=case_figures.settings_for(case), **_plans_context(case),
+        plan_form=plan_form or _plan_form_defaults(case), plan_errors=plan_errors or {},
         suggestion=suggestion, action_form=EmptyForm(),
         history=workflow.history("debt", case.id), snapshot=workflow.latest_snapshot("debt", case.id),
         actions=workflow.available_actions(current_user, case), transition_form=transition_form or {},
@@ -200,6 +218,19 @@ def choose_plan(case_id: int, plan_id: int):
             flash(error.message, "danger")
         else:
             flash(_("The plan was chosen for this case."), "success")
+    return redirect(url_for("debt.case", case_id=case_id, _anchor="plans"))
+
+
+@bp.route("/<int:case_id>/plans/recompute", methods=["POST"])
+@permission_required("build_debt_plans")
+def recompute_plans(case_id: int):
+    if EmptyForm().validate_on_submit():
+        try:
+            debt_plans.work_out_again(current_user, case_id)
+        except Conflict as error:
+            flash(error.message, "danger")
+        else:
+            flash(_("Every plan was worked out again under today's settings."), "success")
     return redirect(url_for("debt.case", case_id=case_id, _anchor="plans"))
 
 

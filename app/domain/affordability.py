@@ -47,10 +47,18 @@ class Affordability:
 
 
 def assess(salary: Decimal, allowances: Decimal, non_debt_deductions: Decimal, debt_service: Decimal,
-           settings: AffordabilitySettings = AffordabilitySettings()) -> Affordability:
-    receipts = salary + allowances
+           settings: AffordabilitySettings = AffordabilitySettings(), *,
+           pension: Decimal | None = None) -> Affordability:
+    """`pension`: the monthly pension of a retired teacher, or None for a serving one. The rule "covers pensions
+    too": for a retired teacher the pension takes the place of salary as receipts and base (domain.md, "The 30%
+    rule"), whatever the base setting; salary and allowances are then not counted (a pensioner draws no salary and
+    no position allowances; a cost-of-living supplement paid with the pension, ช.ค.บ., belongs in the pension)."""
+    if pension is not None:
+        receipts = base = pension
+    else:
+        receipts = salary + allowances
+        base = receipts if settings.base == "receipts" else salary
     net = receipts - non_debt_deductions - debt_service
-    base = receipts if settings.base == "receipts" else salary
     required = settings.floor * base
     # Compare exactly: a ratio rounded for display must not flip the verdict.
     gaps = [required - net]

@@ -10,11 +10,22 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 SATANG = Decimal("0.01")
 MONEY_LIMIT = Decimal(10) ** 12  # a trillion baht: beyond any one teacher's debt
 RATE_LIMIT = Decimal(30)  # percent a year; issue 3: rates outside 0–30% are refused
+# Plan rates (a new loan at the model cooperative, a reschedule) keep RATE_LIMIT: no model cooperative lends at 60%.
+# Existing debts are facts to record, and informal lenders charge 60–120% a year (issue 17, 7c): a debt's rate may be
+# up to DEBT_RATE_LIMIT, a bound against typing mistakes, not a judgement of what is lawful.
+DEBT_RATE_LIMIT = Decimal(200)
+# Civil and Commercial Code s.654: interest above 15% a year may not be charged (lenders outside the laws on
+# financial institutions); a debt above it is flagged for the officer (issue 17, 7c), never refused.
+LEGAL_RATE_LIMIT = Decimal(15)
 RATE_PLACES = Decimal("0.0001")
 # Instalment rounding: "to the satang, half-up" by default; "cooperatives may round up to 1, 10 or 100 baht"
 # (domain.md, "Repayment maths").
 ROUNDING_STEPS = (SATANG, Decimal(1), Decimal(10), Decimal(100))
 ROUNDING_MODES = ("half_up", "up")
+# Issue 17: to 10 or 100 baht, cooperatives round upward only. Half-up to 100 can round an instalment down by up to
+# 50 baht a month, and the last instalment then carries it all (1,870,000 at 29.99% over 360 months, to 10 half-up,
+# ends with 301,007.94).
+UPWARD_ONLY_STEPS = (Decimal(10), Decimal(100))
 
 
 class MoneyError(ValueError):
@@ -41,6 +52,8 @@ class RoundingRule:
         if step not in ROUNDING_STEPS or self.mode not in ROUNDING_MODES:
             raise ValueError("rounding: step 0.01, 1, 10 or 100 baht; mode half_up or up (domain.md, Repayment maths)")
         object.__setattr__(self, "step", step)
+        if step in UPWARD_ONLY_STEPS:
+            object.__setattr__(self, "mode", "up")
 
     def apply(self, amount: Decimal) -> Decimal:
         units = Decimal(amount) / self.step
@@ -78,14 +91,26 @@ def parse_money(value, *, allow_negative: bool = False) -> Decimal:
     return number.quantize(SATANG) + 0  # "+ 0" turns -0.00 into 0.00
 
 
-def parse_rate(value) -> Decimal:
-    """An annual rate in percent, 0 to 30, at most four decimals."""
+def parse_rate(value, limit: Decimal = RATE_LIMIT) -> Decimal:
+    """An annual rate in percent, 0 to `limit` (30 for plans; DEBT_RATE_LIMIT for existing debts), at most four
+    decimals."""
     number = _to_decimal(value)
-    if number < 0 or number > RATE_LIMIT:
+    if number < 0 or number > limit:
         raise MoneyError("out_of_range")
     if number != number.quantize(RATE_PLACES):
         raise MoneyError("too_many_decimals")
     return number
+
+
+def above_legal_rate(rate: Decimal) -> bool:
+    """True above the 15% a year of the Civil and Commercial Code s.654 (issue 17, 7c: a warning for the officer)."""
+    return Decimal(rate) > LEGAL_RATE_LIMIT
+
+
+def one_month_interest(balance: Decimal, annual_rate: Decimal) -> Decimal:
+    """A month's interest on a balance, balance·r with r = annual rate / 12, to the satang half-up (domain.md,
+    "Repayment maths")."""
+    return to_money(Decimal(balance) * Decimal(annual_rate) / 1200)
 
 
 def format_money(amount: Decimal) -> str:

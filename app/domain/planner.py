@@ -38,6 +38,15 @@ class CaseFigures:
     non_debt_deductions: Decimal
     debts: tuple[DebtFigures, ...]
     birth_date: date | None = None
+    # A retired teacher: the monthly pension is receipts and base instead of salary and allowances (domain.md,
+    # "The 30% rule": it covers pensions too). The age cap of plans applies all the same.
+    retired: bool = False
+    pension: Decimal = ZERO
+
+    @property
+    def pension_received(self) -> Decimal | None:
+        """What affordability.assess takes as `pension`: the pension of a retired teacher, None for a serving one."""
+        return self.pension if self.retired else None
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,7 @@ class PlanResult:
     after: Situation
     interest_saved: Decimal
     warnings: tuple[str, ...]
+    settings: PlanSettings | None = None  # the settings it was worked out under: its schedules use the same (issue 17)
 
 
 @dataclass(frozen=True)
@@ -106,7 +116,8 @@ class Suggestion:
 def _situation(case: CaseFigures, payments: list[Decimal], statuses: list[str], interest: Decimal,
                settings: PlanSettings) -> Situation:
     debt_service = sum(payments, ZERO)
-    result = assess(case.salary, case.allowances, case.non_debt_deductions, debt_service, settings.affordability)
+    result = assess(case.salary, case.allowances, case.non_debt_deductions, debt_service, settings.affordability,
+                    pension=case.pension_received)
     return Situation(result, risk_group(statuses, bool(payments), result.meets_floor), to_money(debt_service),
                      to_money(interest))
 
@@ -223,8 +234,8 @@ def _repayable_above_floor(case: CaseFigures, settings: PlanSettings) -> Decimal
     leaves the absolute minimum where one is set (domain.md, "The 30% rule"); rounded DOWN to the satang
     so that paying it all still meets the floor."""
     rule = settings.affordability
-    view = assess(case.salary, case.allowances, case.non_debt_deductions, ZERO, rule)
-    available = case.salary + case.allowances - case.non_debt_deductions
+    view = assess(case.salary, case.allowances, case.non_debt_deductions, ZERO, rule, pension=case.pension_received)
+    available = view.receipts - case.non_debt_deductions
     room = available - rule.floor * view.base
     if rule.absolute_minimum is not None:
         room = min(room, available - rule.absolute_minimum)
@@ -289,7 +300,7 @@ def evaluate_plan(case: CaseFigures, spec: PlanSpec, settings: PlanSettings, tod
         warnings.append("still_below_floor")
     return PlanResult(new_loan=new_loan, rescheduled=tuple(rescheduled), pro_rata=tuple(pro_rata), before=before,
                       after=after, interest_saved=to_money(before.total_interest_remaining - after.total_interest_remaining),
-                      warnings=tuple(warnings))
+                      warnings=tuple(warnings), settings=settings)
 
 
 def suggest_term(case: CaseFigures, consolidate_keys, annual_rate: Decimal, method: str, settings: PlanSettings,
@@ -311,7 +322,8 @@ def suggest_term(case: CaseFigures, consolidate_keys, annual_rate: Decimal, meth
 
     def verdict(months: int) -> Affordability:
         payment = first_payment(principal, annual_rate, months, method, settings.rounding)
-        return assess(case.salary, case.allowances, case.non_debt_deductions, others + payment, settings.affordability)
+        return assess(case.salary, case.allowances, case.non_debt_deductions, others + payment, settings.affordability,
+                      pension=case.pension_received)
 
     if longest < 1 or principal <= 0:
         current = describe_situation(case, settings).affordability

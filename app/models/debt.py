@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Numeric, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.clock import utcnow
@@ -54,6 +54,13 @@ class DebtCase(db.Model):
     province_code: Mapped[str | None] = mapped_column(String(2))
     monthly_salary: Mapped[Decimal] = mapped_column(MONEY)
     monthly_allowances: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    # A retired teacher (about half of the indebted): the monthly pension (บำนาญ) takes the place of salary as
+    # receipts and base of the 30% rule (domain.md, "The 30% rule"; api-v1.md v1.1 "retired", "monthly_pension").
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    monthly_pension: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"), server_default="0")
+    # The paying unit: the area office that pays the salary or draws the pension (ส่วนราชการผู้เบิก), which receives
+    # the deduction list (domain.md, "After approval" 3; api-v1.md v1.1 "paying_unit_code"). Optional.
+    paying_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     # Figures derived from the rows below, kept in step by services/debt_cases.py for lists and reports.
     non_debt_deductions: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
     debt_service: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
@@ -75,7 +82,8 @@ class DebtCase(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     person: Mapped[Person] = relationship(lazy="joined")
-    cooperative: Mapped[OrgUnit] = relationship(lazy="joined")
+    cooperative: Mapped[OrgUnit] = relationship(lazy="joined", foreign_keys=[cooperative_id])
+    paying_unit: Mapped[OrgUnit | None] = relationship(foreign_keys=[paying_unit_id])
     deductions: Mapped[list[CaseDeduction]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="CaseDeduction.position")
     debts: Mapped[list[Debt]] = relationship(
@@ -158,9 +166,10 @@ class DebtPlan(db.Model):
 
 
 class DebtCaseRollup(db.Model):
-    """Counts and sums of debt cases by cooperative, fiscal year, status, risk group and floor before/after the
-    chosen plan, for dashboards over a million cases. Kept by database triggers on debt_cases (migration 0006),
-    so every write — services, bulk import, plain SQL — keeps it exact; it is never written by the application."""
+    """Counts and sums of debt cases by cooperative, fiscal year, status, risk group, floor before/after the
+    chosen plan and serving/retired, for dashboards over a million cases. Kept by database triggers on debt_cases
+    (migrations 0006 and 0014), so every write — services, bulk import, plain SQL — keeps it exact; it is never
+    written by the application."""
 
     __tablename__ = "debt_case_rollups"
 
@@ -171,6 +180,7 @@ class DebtCaseRollup(db.Model):
     meets_floor: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     meets_after: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     planned: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    retired: Mapped[bool] = mapped_column(Boolean, primary_key=True)  # issue 17: dashboards split serving/retired
     cases: Mapped[int] = mapped_column(default=0)
     outstanding: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0"))
     interest: Mapped[Decimal] = mapped_column(Numeric(18, 2), default=Decimal("0"))

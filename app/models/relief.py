@@ -65,6 +65,13 @@ class ReliefCase(db.Model):
     workplace: Mapped[str | None] = mapped_column(String(200))
     harm: Mapped[str] = mapped_column(String(32))
     split_method: Mapped[str] = mapped_column(String(16), default="equal")
+    # Funeral-welfare membership is a fact about the victim (domain.md, "Relief cases": ช.พ.ค. and ช.พ.ส.).
+    chpk_member: Mapped[bool] = mapped_column(Boolean, default=False)
+    chps_member: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What the case says plainly about entitlements it could not compute when they were computed: a rule in force
+    # whose amount an administrator has not set yet, or no rule at all for property damage (domain.md).
+    # [{"reason": "amount_not_set"|"no_rule", "harm", "rule_code"|None, "title"|None}]
+    entitlement_notes: Mapped[list] = mapped_column(JSON, default=list)
     # The provincial office's path: relief cases belong to the province of the incident.
     org_path: Mapped[str] = mapped_column(String(255))
     province_code: Mapped[str] = mapped_column(String(2))
@@ -86,6 +93,11 @@ class ReliefCase(db.Model):
         back_populates="case", cascade="all, delete-orphan", order_by="Payment.id")
 
     __table_args__ = (Index("ix_relief_cases_org_path", "org_path"), Index("ix_relief_cases_status", "status"))
+
+    @property
+    def memberships(self) -> frozenset[str]:
+        """The funeral-welfare funds the victim belonged to, as the rules name them (domain FUNERAL_FUNDS)."""
+        return frozenset(fund for fund, member in (("chpk", self.chpk_member), ("chps", self.chps_member)) if member)
 
     @property
     def editable(self) -> bool:
@@ -140,6 +152,8 @@ class EntitlementRule(db.Model):
     end_age: Mapped[int | None]
     until_bachelor: Mapped[bool] = mapped_column(Boolean, default=False)
     offset_codes: Mapped[list] = mapped_column(JSON, default=list)
+    # Only for a victim who was a member of this funeral-welfare fund ("chpk", "chps"); None: no membership needed.
+    membership: Mapped[str | None] = mapped_column(String(8))
     effective_from: Mapped[date]
     effective_to: Mapped[date | None]
     source: Mapped[str] = mapped_column(String(300))

@@ -11,6 +11,7 @@ from app.models import DebtCase, DebtCaseStatus
 from app.models.debt import DECIDED_STATUSES, EDITABLE_STATUSES
 from app.programmes import Programme
 from app.services import case_figures, debt_cases, plan_upkeep, settings, snapshots
+from app.services.plan_settings import plan_settings
 
 
 def _consolidated_principal(case: DebtCase) -> Decimal:
@@ -39,9 +40,12 @@ def prepare(case: DebtCase, request) -> None:
         plan_upkeep.mark_chosen(case, request.plan_id)
 
 
-def snapshot(case: DebtCase, affordability=None) -> dict:
-    """`affordability` when the caller already has the case's assessment (bulk generation)."""
-    return snapshots.debt_snapshot(case, affordability or case_figures.affordability_of(case))
+def snapshot(case: DebtCase, affordability=None, settings=None) -> dict:
+    """What the approval freezes: the figures under the settings in force now (domain.md, Workflow). `affordability`
+    and `settings` when the caller already has them (bulk generation)."""
+    settings = settings or plan_settings()
+    affordability = affordability or case_figures.summary_of(case, settings).affordability
+    return snapshots.debt_snapshot(case, affordability, settings)
 
 
 def cases_of_person(person_id: int):

@@ -11,8 +11,8 @@ from app.domain import relief_rules as rules_domain
 from app.export_jobs import list_download
 from app.exports import requested_format
 from app.extensions import db
-from app.labels import (EMPLOYMENT_LABELS, HARM_LABELS, INCIDENT_KIND_LABELS, LEVEL_LABELS, RELATIONSHIP_LABELS,
-                        SPLIT_LABELS, STATUS_LABELS)
+from app.labels import (EMPLOYMENT_LABELS, FUNERAL_FUND_LABELS, HARM_LABELS, INCIDENT_KIND_LABELS, LEVEL_LABELS,
+                        RELATIONSHIP_LABELS, SPLIT_LABELS, STATUS_LABELS)
 from app.letters.panel import case_letters_context
 from app.models import ReliefCaseStatus
 from app.rate_limits import upload_limit
@@ -45,7 +45,7 @@ def _form(payload: dict, errors: dict, status: int = 200, case=None):
                            kinds=relief_input.INCIDENT_KINDS, methods=rules_domain.SPLIT_METHODS,
                            kind_labels=INCIDENT_KIND_LABELS, employment_labels=EMPLOYMENT_LABELS, harm_labels=HARM_LABELS,
                            relationship_labels=RELATIONSHIP_LABELS, level_labels={"": "—", **LEVEL_LABELS},
-                           split_labels=SPLIT_LABELS), status
+                           split_labels=SPLIT_LABELS, fund_labels=FUNERAL_FUND_LABELS), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -96,6 +96,7 @@ def _render(case, status=200, typed=None, errors=None):
     people[case.victim_id] = case.victim
     return render_template(
         "relief/case.html", case=case, people=people, missing=relief.missing_evidence(case),
+        notes=[relief.note_message(n) for n in case.entitlement_notes or []], fund_labels=FUNERAL_FUND_LABELS,
         required=relief.REQUIRED_EVIDENCE[case.harm], evidence_kinds=relief_evidence.EVIDENCE_KINDS,
         history=workflow.history("relief", case.id), snapshot=workflow.latest_snapshot("relief", case.id),
         actions=[a for a in workflow.available_actions(current_user, case, "relief") if a != "pay"],

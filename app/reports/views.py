@@ -32,6 +32,14 @@ def tables(board: reports.Dashboard) -> dict[str, tuple[str, list[str], list[lis
             [_("Below the 30 percent floor after the plans"), d.below_floor_after],
             [_("Debt owed before (principal and interest)"), d.debt_before],
             [_("Debt owed after the plans"), d.debt_after], [_("Interest saved"), d.interest_saved]]),
+        # Issue 17: serving and retired teachers side by side (the 30% rule covers pensions too).
+        "debt_retirement": (_("Serving and retired teachers"),
+                            [_("Teachers"), _("Cases"), _("Red group"), _("Below the floor before"),
+                             _("Below the floor after"), _("Debt before"), _("Debt after"), _("Interest saved")],
+                            [[label, g.total, g.by_risk_group["red"], g.below_floor_before, g.below_floor_after,
+                              g.debt_before, g.debt_after, g.interest_saved]
+                             for label, g in ((_("Serving teachers"), d.by_retirement["serving"]),
+                                              (_("Retired teachers (pension)"), d.by_retirement["retired"]))]),
         "units": (_("By unit"), [_("Unit"), _("Cases"), _("Red group"), _("Below the floor before"),
                                  _("Below the floor after"), _("Debt before"), _("Debt after"), _("Interest saved")],
                   [[unit.name, f.total, f.by_risk_group["red"], f.below_floor_before, f.below_floor_after,

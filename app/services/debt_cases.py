@@ -12,13 +12,14 @@ from flask_babel import gettext as _
 from sqlalchemy import false, func, select, update
 
 from app.domain import clock
+from app.domain.money import above_legal_rate
 from app.domain.references import debt_case_reference
 from app.extensions import db
 from app.models import CaseDeduction, Debt, DebtCase, DebtCaseRollup, OrgUnit, Person, UnitKind, User
 from app.models.debt import EDITABLE_STATUSES
 from app.services import audit, people, plan_upkeep
 from app.services.case_figures import refresh_figures
-from app.services.debt_input import CaseInput
+from app.services.debt_input import CaseInput, income_errors
 from app.services.errors import Conflict, ValidationFailed
 from app.services.permissions import require
 from app.services.scope import get_scoped_or_404, prefix_match, scoped
@@ -56,16 +57,21 @@ def snapshot(case: DebtCase) -> dict:
                          citizen_id=case.person.citizen_id, monthly_salary=case.monthly_salary,
                          monthly_allowances=case.monthly_allowances, deductions=case.deductions,
                          debts=[(d.id, d) for d in case.debts],
-                         chosen_plan_id=case.chosen_plan.id if case.chosen_plan else None)
+                         chosen_plan_id=case.chosen_plan.id if case.chosen_plan else None,
+                         retired=bool(case.retired), monthly_pension=case.monthly_pension,
+                         paying_unit_code=case.paying_unit.code if case.paying_unit else None)
 
 
 def case_snapshot(*, status: str, cooperative_code: str, citizen_id: str, monthly_salary: Decimal,
-                  monthly_allowances: Decimal, deductions, debts, chosen_plan_id: int | None) -> dict:
+                  monthly_allowances: Decimal, deductions, debts, chosen_plan_id: int | None,
+                  retired: bool = False, monthly_pension: Decimal = Decimal("0"),
+                  paying_unit_code: str | None = None) -> dict:
     """A case as its audit rows record it, from rows (CaseDeduction, Debt) or from parsed input written in bulk
     (DeductionInput, DebtInput): `debts` are (id, debt) pairs."""
     return {
         "status": status, "cooperative": cooperative_code, "citizen_id": citizen_id,
         "monthly_salary": str(monthly_salary), "monthly_allowances": str(monthly_allowances),
+        "retired": retired, "monthly_pension": str(monthly_pension), "paying_unit": paying_unit_code,
         "deductions": [[d.kind, d.label, str(d.monthly_amount)] for d in deductions],
         "debts": [[debt_id, d.creditor_name, d.creditor_type, str(d.outstanding), str(d.annual_rate),
                    str(d.monthly_payment), d.remaining_months, d.legal_status] for debt_id, d in debts],
@@ -86,6 +92,45 @@ def cooperative_for(actor: User, code: str | None) -> OrgUnit:
         raise ValidationFailed(_("Please correct the marked fields."),
                                {"cooperative_code": _("No cooperative with this code in your area.")})
     return unit
+
+
+# ---- the paying unit ------------------------------------------------------------------------------
+
+def paying_unit_for(code: str | None) -> OrgUnit | None:
+    """The unit that pays the teacher's salary or draws the pension (ส่วนราชการผู้เบิก): an area office (domain.md,
+    "After approval" 3; api-v1.md v1.1 "paying_unit_code"). Any active area office, not only those in the caller's
+    scope: a cooperative officer's scope holds no area office, and a retired teacher's pension may be drawn in
+    another province. Org units are no personal data, so naming one reveals nothing."""
+    if code is None:
+        return None
+    unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == code))
+    if unit is None or unit.kind != UnitKind.AREA_OFFICE.value or not unit.active:
+        raise ValidationFailed(_("Please correct the marked fields."), {"paying_unit_code": _(
+            "No educational service area office with this code (the paying unit is the area office that pays the "
+            "salary or the pension).")})
+    return unit
+
+
+def paying_unit_choices(cooperatives) -> list[OrgUnit]:
+    """The area offices of the cooperatives' provinces, offered first on the form (any area office's code is taken)."""
+    provinces = {c.province_code for c in cooperatives if c.province_code}
+    if not provinces:
+        return []
+    return list(db.session.scalars(select(OrgUnit).where(
+        OrgUnit.kind == UnitKind.AREA_OFFICE.value, OrgUnit.active.is_(True),
+        OrgUnit.province_code.in_(sorted(provinces))).order_by(OrgUnit.code)))
+
+
+def above_legal_rate_debts(case: DebtCase) -> list[tuple[int, Debt]]:
+    """The debts (with their row index) whose rate is above the 15% a year of the Civil and Commercial Code s.654:
+    recorded as charged, and flagged for the officer on the case page and in the API (issue 17, 7c)."""
+    return [(i, d) for i, d in enumerate(case.debts) if above_legal_rate(d.annual_rate)]
+
+
+def _check_income(case: DebtCase) -> None:
+    errors = income_errors(bool(case.retired), case.monthly_salary, case.monthly_pension)
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), errors)
 
 
 # ---- rows ----------------------------------------------------------------------------------------
@@ -123,10 +168,13 @@ def _apply_rows(case: DebtCase, data: CaseInput) -> set[int]:
 def create_case(actor: User, data: CaseInput, *, commit: bool = True) -> DebtCase:
     require(actor, "edit_debt_cases")
     cooperative = cooperative_for(actor, data.cooperative_code)
+    paying_unit = paying_unit_for(data.paying_unit_code)
     person = people.register(actor, data.teacher, org_path=cooperative.path, field_path="teacher")
     case = DebtCase(person=person, cooperative=cooperative, org_path=cooperative.path,
                     province_code=cooperative.province_code, monthly_salary=data.monthly_salary,
-                    monthly_allowances=data.monthly_allowances or Decimal("0"), created_by_id=actor.id)
+                    monthly_allowances=data.monthly_allowances or Decimal("0"), created_by_id=actor.id,
+                    retired=bool(data.retired), monthly_pension=data.monthly_pension or Decimal("0"),
+                    paying_unit=paying_unit)
     db.session.add(case)
     _apply_rows(case, data)
     db.session.flush()
@@ -163,6 +211,14 @@ def update_case(actor: User, case_id: int, data: CaseInput, *, commit: bool = Tr
         case.monthly_salary = data.monthly_salary
     if data.monthly_allowances is not None:
         case.monthly_allowances = data.monthly_allowances
+    if data.retired is not None:
+        case.retired = data.retired
+    if data.monthly_pension is not None:
+        case.monthly_pension = data.monthly_pension
+    if "paying_unit_code" in data.present:
+        case.paying_unit = paying_unit_for(data.paying_unit_code)
+    if {"retired", "monthly_salary", "monthly_pension"} & data.present:
+        _check_income(case)  # the case as it will be: a PATCH may change one of the three alone
     dropped = _apply_rows(case, data)
     db.session.flush()
     refresh_figures(case)

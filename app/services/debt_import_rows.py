@@ -11,11 +11,13 @@ from sqlalchemy import select
 
 from app.domain.thai_id import normalise_citizen_id
 from app.extensions import db
-from app.models import DebtCase, OrgUnit, User
+from app.models import DebtCase, OrgUnit, UnitKind, User
 from app.models.debt import DEDUCTION_KINDS, EDITABLE_STATUSES
 from app.jobs.limits import checkpoint
 from app.services import people
-from app.services.debt_import_sheet import CASE_FIELDS, DEBT_COLUMNS, TEACHER_FIELDS, Sheet, column_label
+from app.services.debt_import_sheet import (
+    CASE_FIELDS, DEBT_COLUMNS, RETIRED_NO, RETIRED_YES, TEACHER_FIELDS, Sheet, column_label,
+)
 from app.services.debt_input import CaseInput, parse_case
 from app.services.errors import ValidationFailed
 
@@ -33,6 +35,7 @@ class Teacher:
     parsed: CaseInput | None = None
     existing_case_id: int | None = None
     person_id: int | None = None
+    paying_unit_id: int | None = None
 
 
 @dataclass
@@ -65,6 +68,16 @@ def _group(sheet: Sheet, errors: list) -> list[Teacher]:
                     "monthly_salary": cells.get("monthly_salary", ""),
                     "monthly_allowances": cells.get("monthly_allowances") or "0",
                     "deductions": [], "debts": []}
+            retired = (cells.get("retired") or "").strip().lower()
+            if retired in RETIRED_YES or retired in RETIRED_NO:
+                body["retired"] = retired in RETIRED_YES
+            else:  # refused; read as the pension cell suggests, so that no second error follows from a guess
+                _error(errors, number, "retired", _("Write ใช่ (retired) or ไม่ใช่ (serving), or leave it empty."))
+                body["retired"] = bool(cells.get("monthly_pension"))
+            if cells.get("monthly_pension"):
+                body["monthly_pension"] = cells["monthly_pension"]
+            if cells.get("paying_unit_code"):
+                body["paying_unit_code"] = cells["paying_unit_code"]
             kinds = []
             for kind in DEDUCTION_KINDS:
                 amount = cells.get(f"deduction_{kind}", "")
@@ -118,8 +131,28 @@ def check(actor: User, cooperative: OrgUnit, sheet: Sheet, progress=None) -> Che
         if progress and i % 500 == 0:
             progress(sum(len(t.debt_rows) or 1 for t in teachers[:i]))
     _match_on_file(actor, cooperative, teachers, errors)
+    _match_paying_units(teachers, errors)
     errors.sort(key=lambda e: e["row"])
     return Checked(teachers=teachers, errors=errors, rows=len(sheet.rows))
+
+
+def _match_paying_units(teachers: list[Teacher], errors: list) -> None:
+    """Each paying unit code names an active area office (debt_cases.paying_unit_for, checked for all rows at once);
+    the ids found are kept for the bulk insert."""
+    codes = sorted({t.parsed.paying_unit_code for t in teachers if t.parsed and t.parsed.paying_unit_code})
+    found: dict[str, int] = {}
+    for start in range(0, len(codes), CHUNK):
+        checkpoint()
+        found.update(db.session.execute(select(OrgUnit.code, OrgUnit.id).where(
+            OrgUnit.code.in_(codes[start:start + CHUNK]), OrgUnit.kind == UnitKind.AREA_OFFICE.value,
+            OrgUnit.active.is_(True))).all())
+    for teacher in teachers:
+        code = teacher.parsed.paying_unit_code if teacher.parsed else None
+        if code and code not in found:
+            _error(errors, teacher.first_row, "paying_unit_code", _(
+                "No educational service area office with this code (the paying unit is the area office that pays "
+                "the salary or the pension)."))
+        teacher.paying_unit_id = found.get(code) if code else None
 
 
 def _match_on_file(actor: User, cooperative: OrgUnit, teachers: list[Teacher], errors: list) -> None:

@@ -38,27 +38,49 @@ DEBT_COLUMNS = (
     ("remaining_months", "งวดที่เหลือ", "Remaining months"),
     ("legal_status", "สถานะทางกฎหมาย", "Legal status"),
 )
-COLUMNS = TEACHER_COLUMNS + DEDUCTION_COLUMNS + DEBT_COLUMNS
+# Issue 17 (api-v1.md v1.1): a retired teacher, whose monthly pension is receipts and base (domain.md, "The 30% rule"),
+# and the area office that pays the salary or draws the pension. Last, so that files made from the earlier template
+# still read (columns are found by their header, and these three may be absent).
+RETIREMENT_COLUMNS = (
+    ("retired", "ข้าราชการบำนาญ (ใช่/ไม่ใช่)", "Retired (yes/no)"),
+    ("monthly_pension", "เงินบำนาญ", "Monthly pension"),
+    ("paying_unit_code", "รหัสหน่วยผู้เบิกจ่าย (สพป./สพม.)", "Paying unit code"),
+)
+COLUMNS = TEACHER_COLUMNS + DEDUCTION_COLUMNS + DEBT_COLUMNS + RETIREMENT_COLUMNS
 HEADER_KEYS = {name.strip().lower(): key for key, thai, english in COLUMNS for name in (key, thai, english)}
 TEACHER_FIELDS = ("title", "first_name", "last_name", "birth_date", "position", "workplace")
-CASE_FIELDS = ("monthly_salary", "monthly_allowances") + tuple(key for key, _t, _e in DEDUCTION_COLUMNS)
+CASE_FIELDS = (("monthly_salary", "monthly_allowances") + tuple(key for key, _t, _e in DEDUCTION_COLUMNS)
+               + tuple(key for key, _t, _e in RETIREMENT_COLUMNS))
+# What the retired column takes: Thai or English, yes or no (an empty cell is no).
+RETIRED_YES = ("ใช่", "บำนาญ", "yes", "y", "true", "1")
+RETIRED_NO = ("", "ไม่ใช่", "no", "n", "false", "0")
 
 
 # ---- the template ------------------------------------------------------------------------------------
 
 EXAMPLE = ["1101700230708", "นาง", "สมศรี", "ใจดี", "1975-04-01", "ครู ชำนาญการพิเศษ", "โรงเรียนบ้านหนองผึ้ง",
            "45000.00", "3500.00", "1200.00", "1350.00", "", "", "", "800.00", "",
-           "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "cooperative", "1850000.00", "5.75", "21500.00", "132", "normal"]
+           "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "cooperative", "1850000.00", "5.75", "21500.00", "132", "normal",
+           "ไม่ใช่", "", ""]
+# A retired teacher: no salary, the pension in its column (receipts and base of the 30% rule).
+RETIRED_EXAMPLE = ["3509900333331", "นาย", "ประยูร", "บุญมา", "1960-09-12", "ครู ชำนาญการพิเศษ (ข้าราชการบำนาญ)", "",
+                   "0", "0", "", "", "", "", "", "", "",
+                   "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "cooperative", "620000.00", "5.75", "9500.00", "84", "normal",
+                   "ใช่", "28000.00", ""]
 
 
 def template() -> tuple[list[str], list[list[str]]]:
-    """Thai headers and one example row. The codes a column takes are listed in the XLSX's second sheet."""
-    return [thai for _k, thai, _e in COLUMNS], [EXAMPLE]
+    """Thai headers and two example rows, a serving and a retired teacher. The codes a column takes are listed in
+    the XLSX's second sheet."""
+    return [thai for _k, thai, _e in COLUMNS], [EXAMPLE, RETIRED_EXAMPLE]
 
 
 def codes_help() -> list[list[str]]:
     return ([["ประเภทเจ้าหนี้", code] for code in CREDITOR_TYPES] + [["สถานะทางกฎหมาย", code] for code in LEGAL_STATUSES]
-            + [["หมายเหตุ", "หนึ่งแถวต่อหนี้หนึ่งรายการ ข้อมูลครูซ้ำได้ในทุกแถวของครูคนเดียวกัน"]])
+            + [["ข้าราชการบำนาญ", "ใช่"], ["ข้าราชการบำนาญ", "ไม่ใช่"]]
+            + [["หมายเหตุ", "หนึ่งแถวต่อหนี้หนึ่งรายการ ข้อมูลครูซ้ำได้ในทุกแถวของครูคนเดียวกัน"],
+               ["หมายเหตุ", "ข้าราชการบำนาญ: กรอกเงินบำนาญ (ใช้แทนเงินเดือนในเกณฑ์ร้อยละ 30) เงินเดือนกรอก 0 ได้"],
+               ["หมายเหตุ", "รหัสหน่วยผู้เบิกจ่าย: รหัสสำนักงานเขตพื้นที่การศึกษาที่เบิกจ่ายเงินเดือนหรือบำนาญ (ไม่บังคับ)"]])
 
 
 # ---- reading files -------------------------------------------------------------------------------

@@ -56,10 +56,13 @@ def _update_existing(actor: User, teacher: Teacher) -> None:
         existing = by_creditor.get(item.creditor_name)
         item.id = existing.id if existing else None
         debts.append(item)
-    data = CaseInput(present={"teacher", "monthly_salary", "monthly_allowances", "deductions", "debts"},
+    # The sheet states the whole case: retired or not, the pension and the paying unit (an empty cell clears it).
+    data = CaseInput(present={"teacher", "monthly_salary", "monthly_allowances", "deductions", "debts", "retired",
+                              "monthly_pension", "paying_unit_code"},
                      teacher=parsed.teacher, monthly_salary=parsed.monthly_salary,
                      monthly_allowances=parsed.monthly_allowances, deductions=parsed.deductions, debts=debts,
-                     version=case.version)
+                     retired=bool(parsed.retired), monthly_pension=parsed.monthly_pension or Decimal("0"),
+                     paying_unit_code=parsed.paying_unit_code, version=case.version)
     debt_cases.update_case(actor, case.id, data, commit=False)
 
 
@@ -74,11 +77,14 @@ def _insert_new(actor: User, cooperative: OrgUnit, teachers: list[Teacher]) -> N
     for teacher, person_id in zip(teachers, person_ids):
         p = teacher.parsed
         allowances = p.monthly_allowances or Decimal("0")
-        figures = case_figures.figures_of(p.monthly_salary, allowances, p.deductions, p.debts, p.teacher.birth_date)
+        retired, pension = bool(p.retired), p.monthly_pension or Decimal("0")
+        figures = case_figures.figures_of(p.monthly_salary, allowances, p.deductions, p.debts, p.teacher.birth_date,
+                                          retired=retired, pension=pension)
         cases.append({
             "status": "draft", "version": 1, "person_id": person_id, "cooperative_id": cooperative.id,
             "org_path": cooperative.path, "province_code": cooperative.province_code,
             "monthly_salary": p.monthly_salary, "monthly_allowances": allowances,
+            "retired": retired, "monthly_pension": pension, "paying_unit_id": teacher.paying_unit_id,
             **summarise(figures, settings).columns(),
             "created_by_id": actor.id, "status_since": now, "created_at": now, "updated_at": now})
     case_ids = db.session.execute(insert(DebtCase).returning(DebtCase.id, sort_by_parameter_order=True),
@@ -102,5 +108,6 @@ def _insert_new(actor: User, cooperative: OrgUnit, teachers: list[Teacher]) -> N
             status=row["status"], cooperative_code=cooperative.code, citizen_id=t.citizen_id,
             monthly_salary=row["monthly_salary"], monthly_allowances=row["monthly_allowances"],
             deductions=t.parsed.deductions, debts=[(next(debt_ids), d) for d in t.parsed.debts],
-            chosen_plan_id=None)}
+            chosen_plan_id=None, retired=row["retired"], monthly_pension=row["monthly_pension"],
+            paying_unit_code=t.parsed.paying_unit_code)}
         for t, case_id, row in zip(teachers, case_ids, cases)])

@@ -14,7 +14,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from app.domain import clock
-from app.domain.money import MoneyError, parse_money, parse_rate
+from app.domain.money import DEBT_RATE_LIMIT, RATE_LIMIT, MoneyError, one_month_interest, parse_money, parse_rate
 from app.domain.thai_id import is_valid_citizen_id, normalise_citizen_id
 from app.models.debt import CREDITOR_TYPES, DEDUCTION_KINDS, LEGAL_STATUSES
 from app.services.errors import ValidationFailed
@@ -26,7 +26,7 @@ TERM_RANGE = (1, 600)  # months; issue 3: terms outside 1–600 months are refus
 # payment above ten million, or one debt above ten billion, is a typing mistake, not a teacher.
 MAX_MONTHLY = Decimal("10000000")
 MAX_OUTSTANDING = Decimal("10000000000")
-MIN_SALARY = Decimal("100")
+MIN_SALARY = Decimal("100")  # also the least monthly pension of a retired teacher
 
 
 @dataclass
@@ -70,6 +70,11 @@ class CaseInput:
     cooperative_code: str | None = None
     monthly_salary: Decimal | None = None
     monthly_allowances: Decimal | None = None
+    # api-v1.md v1.1: a retired teacher, whose monthly pension is receipts and base (domain.md, "The 30% rule"),
+    # and the unit that pays the salary or pension (None in `paying_unit_code` with the key present: clear it).
+    retired: bool | None = None
+    monthly_pension: Decimal | None = None
+    paying_unit_code: str | None = None
     deductions: list[DeductionInput] | None = None
     debts: list[DebtInput] | None = None
     version: int | None = None
@@ -81,8 +86,30 @@ def money_message(error: MoneyError) -> str:
         "negative": _("Enter an amount of zero or more."),
         "too_many_decimals": _("Use at most two decimals (satang)."),
         "too_large": _("The amount is too large."),
-        "out_of_range": _("Enter a rate from 0 to 30 percent a year."),
     }.get(error.code, _("Enter a number, e.g. 12500.00."))
+
+
+def rate_message(error: MoneyError, limit: Decimal = RATE_LIMIT) -> str:
+    """Rates have their own messages (issue 17, 5b): four decimals are allowed, and the bound depends on what the
+    rate is of (domain/money.py: RATE_LIMIT for plans, DEBT_RATE_LIMIT for existing debts)."""
+    if error.code == "too_many_decimals":
+        return _("Use at most four decimals.")
+    return _("Enter a rate from 0 to %(max)s percent a year.", max=f"{limit:f}")
+
+
+def income_errors(retired: bool, salary: Decimal | None, pension: Decimal | None) -> dict[str, str]:
+    """What a case's income must be once its fields are all known (on create, or after a PATCH merged them). A
+    serving teacher needs a salary; a retired one a pension, which is then receipts and base, and the salary may be
+    0 (domain.md, "The 30% rule"; api-v1.md v1.1). `None`: not given, or already refused by the parser."""
+    errors = {}
+    field, amount = ("monthly_pension", pension) if retired else ("monthly_salary", salary)
+    if amount is None:
+        errors[field] = _("This field is required.")
+    elif amount <= 0:
+        errors[field] = _("Enter an amount above zero.")
+    elif amount < MIN_SALARY:
+        errors[field] = _("At least %(min)s baht.", min=f"{MIN_SALARY:,.2f}")
+    return errors
 
 
 def clean_text(raw: str) -> str:
@@ -135,16 +162,15 @@ class FieldReader:
             return None
         return amount
 
-    def rate(self, data: dict, key: str, path: str) -> Decimal | None:
+    def rate(self, data: dict, key: str, path: str, limit: Decimal = RATE_LIMIT) -> Decimal | None:
         raw = data.get(key)
         if raw is None or raw == "":
             self.errors[path] = _("This field is required.")
             return None
         try:
-            return parse_rate(raw)
+            return parse_rate(raw, limit)
         except MoneyError as error:
-            self.errors[path] = money_message(error) if error.code != "too_many_decimals" else _(
-                "Use at most four decimals.")
+            self.errors[path] = rate_message(error, limit)
             return None
 
     def integer(self, data: dict, key: str, path: str, low: int, high: int) -> int | None:
@@ -258,15 +284,16 @@ def _debts(reader: FieldReader, rows) -> list[DebtInput]:
                 int(raw_id) if isinstance(raw_id, str) and raw_id.isdecimal() else None),
             creditor_name=reader.text(row, "creditor_name", f"{path}.creditor_name"),
             creditor_type=reader.choice(row, "creditor_type", f"{path}.creditor_type", CREDITOR_TYPES),
-            outstanding=reader.money(row, "outstanding", f"{path}.outstanding", positive=True,
-                                     maximum=MAX_OUTSTANDING),
-            annual_rate=reader.rate(row, "annual_rate", f"{path}.annual_rate"),
+            outstanding=reader.money(row, "outstanding", f"{path}.outstanding", maximum=MAX_OUTSTANDING),
+            # An existing debt may carry an informal lender's rate (issue 17, 7c); above 15% it is flagged, not refused.
+            annual_rate=reader.rate(row, "annual_rate", f"{path}.annual_rate", DEBT_RATE_LIMIT),
             monthly_payment=reader.money(row, "monthly_payment", f"{path}.monthly_payment"),
             remaining_months=reader.integer(row, "remaining_months", f"{path}.remaining_months", *TERM_RANGE),
             salary_deducted=reader.boolean(row, "salary_deducted", True),
             legal_status=reader.choice(row, "legal_status", f"{path}.legal_status", LEGAL_STATUSES, "normal"),
             guarantors=reader.text(row, "guarantors", f"{path}.guarantors", required=False, max_length=500),
         )
+        _check_payment(reader, debt, path)
         # The same debt typed twice would double the debt service: refuse the repeat, name the first.
         if debt.creditor_name and debt.outstanding is not None:
             key = (debt.creditor_name.casefold(), debt.outstanding, debt.monthly_payment)
@@ -279,6 +306,26 @@ def _debts(reader: FieldReader, rows) -> list[DebtInput]:
     return parsed
 
 
+def _check_payment(reader: FieldReader, debt: DebtInput, path: str) -> None:
+    """Issue 17, 5a. Nothing outstanding is a paid-off debt, which is left out rather than entered (it would count as
+    a debt, with months left and a line on the deduction list). A monthly payment may not exceed what is owed plus
+    one month's interest: that clears the debt in one instalment, and more (2,000 a month on 0.01 baht) is a typing
+    mistake that would inflate the debt service and hide a teacher's room under the 30% floor."""
+    if debt.outstanding is None:
+        return
+    if debt.outstanding == 0:
+        reader.errors[f"{path}.outstanding"] = _(
+            "Nothing is outstanding: a paid-off debt is left out of the case. Remove this row.")
+        return
+    if debt.annual_rate is None or debt.monthly_payment is None:
+        return
+    bound = debt.outstanding + one_month_interest(debt.outstanding, debt.annual_rate)
+    if debt.monthly_payment > bound:
+        reader.errors[f"{path}.monthly_payment"] = _(
+            "The monthly payment cannot exceed what is outstanding plus one month's interest (%(max)s baht).",
+            max=f"{bound:,.2f}")
+
+
 def parse_case(data, *, partial: bool = False) -> CaseInput:
     """Parse and check a debt case; raise ValidationFailed listing every bad field."""
     if not isinstance(data, dict):
@@ -286,8 +333,12 @@ def parse_case(data, *, partial: bool = False) -> CaseInput:
     reader = FieldReader()
     result = CaseInput(present={k for k in data if k in {
         "teacher", "cooperative_code", "monthly_salary", "monthly_allowances", "deductions", "debts",
-        "chosen_plan_id"}})
-    required = {"teacher", "monthly_salary"} if not partial else set()
+        "chosen_plan_id", "retired", "monthly_pension", "paying_unit_code"}})
+    if "retired" in data:
+        result.retired = reader.boolean(data, "retired", False)
+    # A retired teacher's salary may be 0 or left out (api-v1.md v1.1); whether the salary or the pension is
+    # enough is checked once the case's fields are all known (income_errors, here or after a PATCH).
+    required = set() if partial else ({"teacher"} | (set() if result.retired else {"monthly_salary"}))
     for key in required - set(data):
         reader.errors[key] = _("This field is required.")
     if "teacher" in data:
@@ -295,8 +346,17 @@ def parse_case(data, *, partial: bool = False) -> CaseInput:
     if "cooperative_code" in data:
         result.cooperative_code = reader.text(data, "cooperative_code", "cooperative_code", max_length=32)
     if "monthly_salary" in data:
-        result.monthly_salary = reader.money(data, "monthly_salary", "monthly_salary", positive=True,
-                                             minimum=MIN_SALARY)
+        result.monthly_salary = reader.money(data, "monthly_salary", "monthly_salary",
+                                             required=not result.retired)
+        if result.monthly_salary is None and result.retired and "monthly_salary" not in reader.errors:
+            result.monthly_salary = Decimal("0")
+    elif result.retired and not partial:
+        result.monthly_salary = Decimal("0")
+    if "monthly_pension" in data:
+        result.monthly_pension = reader.money(data, "monthly_pension", "monthly_pension", required=False)
+    if "paying_unit_code" in data:
+        result.paying_unit_code = reader.text(data, "paying_unit_code", "paying_unit_code", required=False,
+                                              max_length=32)
     if "monthly_allowances" in data:
         result.monthly_allowances = reader.money(data, "monthly_allowances", "monthly_allowances",
                                                  required=False) or Decimal("0")
@@ -310,6 +370,10 @@ def parse_case(data, *, partial: bool = False) -> CaseInput:
         result.version = reader.integer(data, "version", "version", 1, 2**31 - 1)
     elif partial:
         reader.errors["version"] = _("Send the version you last read, so that no one's change is lost.")
+    if not partial:
+        for path, message in income_errors(bool(result.retired), result.monthly_salary,
+                                           result.monthly_pension).items():
+            reader.errors.setdefault(path, message)  # a parser's message on the same field comes first
     if reader.errors:
         raise ValidationFailed(_("Please correct the marked fields."), reader.errors)
     return result

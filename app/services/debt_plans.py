@@ -3,8 +3,6 @@
 stores and audits."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask_babel import gettext as _
 
 from sqlalchemy import func, select
@@ -12,18 +10,19 @@ from sqlalchemy import func, select
 from app.domain import clock
 from app.domain.money import MoneyError, money_str, parse_rate
 from app.domain.planner import LoanTerms, PlanSpec, suggest_term
-from app.domain.repayment import METHODS, Schedule, build_schedule
+from app.domain.repayment import METHODS, Schedule
 from app.extensions import db
 from app.models import DebtCase, DebtPlan, User
 from app.services import audit
 from app.services.case_figures import case_figures, plan_for, refresh_plan_figures
 from app.services.debt_cases import claim_case, get_case, update_case
-from app.services.debt_input import CaseInput, TERM_RANGE, money_message
+from app.services.debt_input import CaseInput, TERM_RANGE, rate_message
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.permissions import require
-from app.services.plan_json import result_to_json, spec_from_json, spec_to_json
+from app.services.plan_json import result_to_json, settings_to_json, spec_to_json
+from app.services.plan_schedules import frozen_plan
 from app.services.plan_settings import plan_settings
-from app.services.plan_upkeep import evaluate
+from app.services.plan_upkeep import after_case_change, evaluate
 
 MAX_PLANS_PER_CASE = 20
 
@@ -43,8 +42,7 @@ def _terms(raw: dict, path: str, errors: dict, *, need_term: bool = True) -> Loa
     try:
         rate = parse_rate(raw.get("annual_rate"))
     except MoneyError as error:
-        errors[f"{path}.annual_rate"] = money_message(error) if error.code != "not_a_number" else _(
-            "Enter a rate from 0 to 30 percent a year.")
+        errors[f"{path}.annual_rate"] = rate_message(error)  # plan rates keep the 30% cap (domain/money.py)
         rate = None
     term = raw.get("term_months")
     if need_term and (isinstance(term, bool) or not isinstance(term, int) or not TERM_RANGE[0] <= term <= TERM_RANGE[1]):
@@ -140,6 +138,23 @@ def delete_plan(actor: User, case_id: int, plan_id: int) -> None:
     db.session.commit()
 
 
+def work_out_again(actor: User, case_id: int) -> DebtCase:
+    """Every plan of a draft worked out again under the settings in force today, figures and schedules together
+    (issue 17); a plan that now breaks a cap is deleted, audited, as after an edit of the case."""
+    case = get_case(actor, case_id)
+    require(actor, "build_debt_plans")
+    if not case.editable:
+        raise Conflict(_("Plans can be worked out again only while the case is a draft or returned."))
+    claim_case(case, bump=False)
+    before = {plan.id: plan.result.get("settings") for plan in case.plans}
+    after_case_change(actor, case, set())
+    audit.record("debt_plan.recompute", actor=actor, object_type="debt_case", object_id=case.id,
+                 org_path=case.org_path, before={"settings": before},
+                 after={"settings": settings_to_json(plan_settings()), "plans": [p.id for p in case.plans]})
+    db.session.commit()
+    return case
+
+
 def choose_plan(actor: User, case_id: int, plan_id: int | None, version: int | None) -> DebtCase:
     return update_case(actor, case_id, CaseInput(present={"chosen_plan_id"}, chosen_plan_id=plan_id,
                                                  version=version))
@@ -170,17 +185,11 @@ def suggest(actor: User, case_id: int, data) -> dict:
 
 
 def schedule_for(actor: User, case_id: int, plan_id: int, part: str) -> Schedule:
-    """The whole schedule of the new loan (part="new_loan") or of one rescheduled debt (part=<debt id>)."""
+    """The whole schedule of the new loan (part="new_loan") or of one rescheduled debt (part=<debt id>), as the plan
+    was worked out: from the approval snapshot for the approved plan, else from the plan's own result and settings
+    (issue 17: a plan's figures and its schedules are one computation)."""
     case = get_case(actor, case_id)
-    plan = plan_for(case, plan_id)
-    spec = spec_from_json(plan.spec)
-    rounding = plan_settings().rounding
-    debts = {d.id: d for d in case.debts}
-    if part == "new_loan" and spec.consolidate_terms:
-        principal = sum((debts[k].outstanding for k in spec.consolidate_keys), Decimal("0"))
-        t = spec.consolidate_terms
-        return build_schedule(principal, t.annual_rate, t.term_months, t.method, rounding)
-    for key, t in spec.reschedule:
-        if part == str(key):
-            return build_schedule(debts[key].outstanding, t.annual_rate, t.term_months, t.method, rounding)
-    raise NotFound(_("This plan has no such part."))
+    schedule = frozen_plan(case, plan_for(case, plan_id)).schedule(part)
+    if schedule is None:
+        raise NotFound(_("This plan has no such part."))
+    return schedule

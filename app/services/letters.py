@@ -68,7 +68,10 @@ def _source(kind: LetterKind, case, office: OrgUnit, on: date, debt_id=None) -> 
     (409 before approval), else the case as it stands, in the snapshot's shape."""
     programme = programmes.programme(kind.programme)
     if not kind.decision:
-        return Source(case, programme.snapshot(case), None, office, on, debt_id)
+        # A decided case is shown as it was approved, whatever the settings have become (domain.md, Workflow)
+        frozen = latest_snapshot(kind.programme, case.id) if case.status in programme.decided else None
+        body = snapshots.read(frozen.data) if frozen is not None else programme.snapshot(case)
+        return Source(case, body, None, office, on, debt_id)
     if case.status not in programme.decided:
         raise Conflict(_("This letter states a decision: it can be printed once the case is approved."))
     snapshot = latest_snapshot(kind.programme, case.id)

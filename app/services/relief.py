@@ -12,14 +12,13 @@ from app.domain import clock
 from app.domain import relief_rules as rules_domain
 from app.domain.money import money_str
 from app.domain.references import relief_case_reference
-from app.domain.thai_text import be_year
 from app.extensions import db
 from app.models import Beneficiary, Entitlement, EntitlementRule, Incident, OrgUnit, ReliefCase, UnitKind, User
 from app.services import audit, people, settings
 from app.services.errors import Conflict, ValidationFailed
 from app.services.permissions import require
 from app.services.relief_input import ReliefInput
-from app.services.relief_rules import all_rules, snapshot as rule_snapshot
+from app.services.relief_rules import all_rules, note_message, snapshot as rule_snapshot  # noqa: F401 (re-exported)
 from app.services.scope import get_scoped_or_404, scoped
 
 # Covered area (domain.md): Pattani, Yala, Narathiwat; four districts of Songkhla; Satun where a programme
@@ -74,8 +73,7 @@ def is_covered(province_code: str, district: str) -> bool:
 
 def academic_year_of(day: date) -> int:
     """The Buddhist-Era academic year a day falls in (years open in mid-May)."""
-    start = (day.month, day.day) >= rules_domain.ACADEMIC_YEAR_START
-    return be_year(day) if start else be_year(day) - 1
+    return rules_domain.academic_year_of(day)
 
 
 def create_case(actor: User, data: ReliefInput) -> ReliefCase:
@@ -95,7 +93,8 @@ def create_case(actor: User, data: ReliefInput) -> ReliefCase:
     victim = people.register(actor, data.victim, org_path=province.path, field_path="victim")
     case = ReliefCase(incident=incident, victim=victim, employment_type=data.employment_type, workplace=data.workplace,
                       harm=data.harm, split_method=data.split_method, org_path=province.path,
-                      province_code=data.province_code, created_by_id=actor.id)
+                      province_code=data.province_code, created_by_id=actor.id, chpk_member=data.chpk_member,
+                      chps_member=data.chps_member)
     for i, (person, relationship, level, account) in enumerate(data.beneficiaries):
         heir = people.register(actor, person, org_path=province.path, field_path=f"beneficiaries[{i}]")
         case.beneficiaries.append(Beneficiary(person=heir, position=i, relationship_=relationship,
@@ -106,7 +105,9 @@ def create_case(actor: User, data: ReliefInput) -> ReliefCase:
     compute_entitlements(case)
     audit.record("relief_case.create", actor=actor, object_type="relief_case", object_id=case.id,
                  org_path=case.org_path, after={"harm": case.harm, "victim": victim.citizen_id,
-                                                "entitlements": [(e.kind, str(e.amount)) for e in case.entitlements]})
+                                                "chpk_member": case.chpk_member, "chps_member": case.chps_member,
+                                                "entitlements": [(e.kind, str(e.amount)) for e in case.entitlements],
+                                                "notes": [n["reason"] for n in case.entitlement_notes]})
     db.session.commit()
     return case
 
@@ -124,6 +125,7 @@ def update_case(actor: User, case_id: int, data: ReliefInput, version: int | Non
         raise ValidationFailed(_("Please correct the marked fields."), {"incident.province_code": _(
             "The province of a registered case cannot change; register a new case instead.")})
     before = {"harm": case.harm, "incident_date": case.incident.occurred_on.isoformat(),
+              "chpk_member": case.chpk_member, "chps_member": case.chps_member,
               "entitlements": [(e.kind, str(e.amount)) for e in case.entitlements]}
     incident = case.incident
     incident.occurred_on, incident.district, incident.kind = data.occurred_on, data.district, data.kind
@@ -131,6 +133,7 @@ def update_case(actor: User, case_id: int, data: ReliefInput, version: int | Non
     case.victim = people.register(actor, data.victim, org_path=case.org_path, field_path="victim")
     case.employment_type, case.workplace, case.harm = data.employment_type, data.workplace, data.harm
     case.split_method = data.split_method
+    case.chpk_member, case.chps_member = data.chpk_member, data.chps_member
     case.beneficiaries = [Beneficiary(person=people.register(actor, person, org_path=case.org_path,
                                                              field_path=f"beneficiaries[{i}]"),
                                       position=i, relationship_=relationship, education_level=level,
@@ -148,6 +151,7 @@ def update_case(actor: User, case_id: int, data: ReliefInput, version: int | Non
     audit.record("relief_case.update", actor=actor, object_type="relief_case", object_id=case.id,
                  org_path=case.org_path, before=before,
                  after={"harm": case.harm, "incident_date": incident.occurred_on.isoformat(),
+                        "chpk_member": case.chpk_member, "chps_member": case.chps_member,
                         "entitlements": [(e.kind, str(e.amount)) for e in case.entitlements]})
     db.session.commit()
     db.session.refresh(case)
@@ -155,19 +159,30 @@ def update_case(actor: User, case_id: int, data: ReliefInput, version: int | Non
 
 
 def compute_entitlements(case: ReliefCase) -> None:
-    """(Re)compute from the rules in force on the incident date; each row keeps its rule as it stood."""
+    """(Re)compute from the rules in force on the incident date; each row keeps its rule as it stood. The case also
+    keeps the notes of what could not be computed (a rule without an amount yet; no rule for property damage).
+    An undergraduate's scholarship is projected at least to the current academic year (domain/relief_rules.py,
+    BACHELOR_YEARS: computing a case again extends it)."""
     heirs = [rules_domain.Heir(key=b.person_id, relationship=b.relationship_, birth_date=b.person.birth_date,
                                education_level=b.education_level) for b in case.beneficiaries]
-    results = rules_domain.compute(all_rules(), case.harm, case.employment_type, case.incident.occurred_on, heirs,
-                                   case.split_method, case.victim_id, academic_year_of(case.incident.occurred_on))
+    rules = all_rules()
+    occurred_on = case.incident.occurred_on
+    results = rules_domain.compute(rules, case.harm, case.employment_type, occurred_on, heirs, case.split_method,
+                                   case.victim_id, academic_year_of(occurred_on), memberships=case.memberships,
+                                   extend_through_be=academic_year_of(clock.today()))
     rows = {r.id: r for r in db.session.scalars(select(EntitlementRule))}
     case.entitlements = [Entitlement(
         rule_id=e.rule.rule_id, programme=e.rule.programme, kind=e.rule.kind, amount=e.amount, offset=e.offset,
         rule_snapshot=rule_snapshot(rows[e.rule.rule_id]),
         shares=[{"person_id": s.key, "amount": money_str(s.amount), "remainder": s.remainder} for s in e.shares],
         schedule=[{"person_id": i.key, "period": i.period, "due": i.due.isoformat(), "amount": money_str(i.amount),
-                   "level": i.education_level, "needs_continuation": i.needs_continuation} for i in e.schedule],
+                   "level": i.education_level, "needs_continuation": i.needs_continuation, "months": i.months}
+                  for i in e.schedule],
     ) for e in results]
+    case.entitlement_notes = [
+        {"reason": n.reason, "harm": n.harm, "rule_code": n.rule.code if n.rule else None,
+         "title": n.rule.title if n.rule else None}
+        for n in rules_domain.notes(rules, case.harm, case.employment_type, occurred_on, case.memberships)]
 
 
 # ---- workflow hooks --------------------------------------------------------------------------------

@@ -38,6 +38,20 @@ class ReliefInput:
     harm: str
     beneficiaries: list[tuple[PersonInput, str, str | None, str | None]]
     split_method: str
+    # Funeral-welfare membership of the victim (domain.md, "Relief cases"): ช.พ.ค. and ช.พ.ส.
+    chpk_member: bool = False
+    chps_member: bool = False
+
+
+def _flag(reader: FieldReader, data: dict, key: str, path: str) -> bool:
+    """An optional yes/no: true, false or absent (null) in JSON."""
+    value = data.get(key)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        reader.errors[path] = _("Answer true or false.")
+        return False
+    return value
 
 
 def _person(reader: FieldReader, data, path: str) -> PersonInput | None:
@@ -71,6 +85,8 @@ def parse_relief(data) -> ReliefInput:
     person = _person(reader, victim, "victim")
     employment = reader.choice(victim, "employment_type", "victim.employment_type", rules_domain.EMPLOYMENT_TYPES)
     harm = reader.choice(victim, "harm", "victim.harm", rules_domain.HARMS)
+    chpk = _flag(reader, victim, "chpk_member", "victim.chpk_member")
+    chps = _flag(reader, victim, "chps_member", "victim.chps_member")
     rows = data.get("beneficiaries", [])
     beneficiaries = []
     if not isinstance(rows, list) or len(rows) > 30:
@@ -101,6 +117,6 @@ def parse_relief(data) -> ReliefInput:
     return ReliefInput(occurred_on, province, district, kind, reader.text(incident, "police_report_no", "x",
                        required=False, max_length=100), reader.text(incident, "summary", "x", required=False,
                        max_length=2000), person, employment, reader.text(victim, "workplace", "x", required=False),
-                       harm, beneficiaries, method)
+                       harm, beneficiaries, method, chpk_member=chpk, chps_member=chps)
 
 

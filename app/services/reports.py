@@ -9,6 +9,9 @@ and drill-down rows. Definitions:
 - below_floor_before: cases whose current figures break the 30% floor; below_floor_after: cases that still break
   it under their chosen plan (or have no plan and break it now).
 - Relief approved_amount: entitlements of approved, paying and closed cases; paid_amount: payments recorded.
+- Serving and retired teachers (issue 17; about half of the indebted are retired): every debt figure is also split
+  by whether the teacher is retired (DebtCase.retired, a key of the rollup since migration 0014); the API summary
+  adds "by_retirement" beside the fields api-v1.md names, which keep their meaning (all teachers).
 A fiscal year (BE, October to September) limits both programmes to cases registered in it.
 """
 from __future__ import annotations
@@ -63,6 +66,30 @@ def _window(model, fy: int | None):
     return [model.created_at >= low, model.created_at < high]
 
 
+TEACHER_GROUPS = ("serving", "retired")
+
+
+@dataclass
+class GroupFigures:
+    """One group of teachers (serving or retired): counts, debt and below-floor figures."""
+
+    total: int = 0
+    by_risk_group: dict = field(default_factory=lambda: dict.fromkeys(RISK_GROUPS, 0))
+    below_floor_before: int = 0
+    below_floor_after: int = 0
+    debt_before: Decimal = Decimal("0")
+    debt_after: Decimal = Decimal("0")
+
+    @property
+    def interest_saved(self) -> Decimal:
+        return self.debt_before - self.debt_after
+
+    def as_json(self) -> dict:
+        return {"total": self.total, "by_risk_group": self.by_risk_group, "debt_before": str(self.debt_before),
+                "debt_after": str(self.debt_after), "interest_saved": str(self.interest_saved),
+                "below_floor_before": self.below_floor_before, "below_floor_after": self.below_floor_after}
+
+
 @dataclass
 class DebtFigures:
     total: int = 0
@@ -74,8 +101,17 @@ class DebtFigures:
     debt_before: Decimal = Decimal("0")
     debt_after: Decimal = Decimal("0")
     outstanding: Decimal = Decimal("0")
+    by_retirement: dict = field(default_factory=lambda: {g: GroupFigures() for g in TEACHER_GROUPS})
 
-    def add(self, status, risk, below_before, below_after, planned, count, outstanding, before, after) -> None:
+    def add(self, status, risk, below_before, below_after, planned, retired, count, outstanding, before,
+            after) -> None:
+        group = self.by_retirement["retired" if retired else "serving"]
+        group.total += count
+        group.by_risk_group[risk] = group.by_risk_group.get(risk, 0) + count
+        group.below_floor_before += count if below_before else 0
+        group.below_floor_after += count if below_after else 0
+        group.debt_before += money(outstanding) + money(before)
+        group.debt_after += money(outstanding) + money(after)
         self.total += count
         self.by_status[status] = self.by_status.get(status, 0) + count
         self.by_risk_group[risk] = self.by_risk_group.get(risk, 0) + count
@@ -94,18 +130,19 @@ class DebtFigures:
         return {"total": self.total, "by_status": self.by_status, "by_risk_group": self.by_risk_group,
                 "debt_before": str(self.debt_before), "debt_after": str(self.debt_after),
                 "interest_saved": str(self.interest_saved), "below_floor_before": self.below_floor_before,
-                "below_floor_after": self.below_floor_after}
+                "below_floor_after": self.below_floor_after,
+                "by_retirement": {g: f.as_json() for g, f in self.by_retirement.items()}}
 
 
 def _debt_rows(path: str, fy: int | None):
     """From the rollup the database keeps (DebtCaseRollup): a few thousand rows, whatever the number of cases."""
     r = DebtCaseRollup
-    stmt = (select(r.cooperative_id, r.status, r.risk_group, r.meets_floor, r.meets_after, r.planned,
+    stmt = (select(r.cooperative_id, r.status, r.risk_group, r.meets_floor, r.meets_after, r.planned, r.retired,
                    func.sum(r.cases), func.sum(r.outstanding), func.sum(r.interest), func.sum(r.interest_after))
             .join(OrgUnit, OrgUnit.id == r.cooperative_id)
             .where(OrgUnit.path.startswith(path, autoescape=True), r.cases != 0,
                    *([r.fiscal_year == fy] if fy else []))
-            .group_by(r.cooperative_id, r.status, r.risk_group, r.meets_floor, r.meets_after, r.planned))
+            .group_by(r.cooperative_id, r.status, r.risk_group, r.meets_floor, r.meets_after, r.planned, r.retired))
     return db.session.execute(stmt).all()
 
 
@@ -114,17 +151,19 @@ def direct_debt_rows(path: str, fy: int | None):
     after_meets = func.coalesce(DebtCase.plan_meets_floor, DebtCase.meets_floor)
     planned = DebtCase.plan_interest_remaining.is_not(None)
     stmt = (select(DebtCase.cooperative_id, DebtCase.status, DebtCase.risk_group, DebtCase.meets_floor, after_meets,
-                   planned, func.count(), func.sum(DebtCase.total_outstanding), func.sum(DebtCase.interest_remaining),
+                   planned, DebtCase.retired, func.count(), func.sum(DebtCase.total_outstanding),
+                   func.sum(DebtCase.interest_remaining),
                    func.sum(func.coalesce(DebtCase.plan_interest_remaining, DebtCase.interest_remaining)))
             .where(DebtCase.org_path.startswith(path, autoescape=True), *_window(DebtCase, fy))
             .group_by(DebtCase.cooperative_id, DebtCase.status, DebtCase.risk_group, DebtCase.meets_floor,
-                      after_meets, planned))
+                      after_meets, planned, DebtCase.retired))
     return db.session.execute(stmt).all()
 
 
 def _as_figures(row) -> tuple:
-    status, risk, meets_before, meets_after, planned, count, outstanding, before, after = row
-    return status, risk, not meets_before, not meets_after, bool(planned), count, outstanding, before, after
+    status, risk, meets_before, meets_after, planned, retired, count, outstanding, before, after = row
+    return (status, risk, not meets_before, not meets_after, bool(planned), bool(retired), count, outstanding,
+            before, after)
 
 
 @dataclass

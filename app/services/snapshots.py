@@ -6,6 +6,9 @@ snapshots only, through read().
 
 Schema 1 has the fields that snapshots had before they carried a version, plus "schema": 1. Older snapshots (no
 "schema" key) are read as schema 1 unchanged, so letters of cases approved before still print the same.
+Schema 2 (issue 17) adds "settings": the plan settings in force at approval (floor, base, minimum, caps, rounding),
+under which the case's figures are shown for as long as it stays approved, whatever the settings become. A schema-1
+snapshot has none: it is read under the settings in force on its approval day (app/services/plan_schedules.py).
 """
 from __future__ import annotations
 
@@ -15,8 +18,11 @@ import json
 from app.domain.money import money_str, rate_str
 from app.domain.thai_id import mask_bank_account
 from app.models import DebtCase, ReliefCase
+from app.services.plan_json import settings_to_json
+from app.services.relief_rules import note_message
 
-SCHEMA = 1
+SCHEMA = 2
+READABLE_SCHEMAS = (1, 2)
 
 
 def sha256_of(data: dict) -> str:
@@ -28,7 +34,7 @@ def sha256_of(data: dict) -> str:
 def read(data: dict) -> dict:
     """A stored snapshot in the current schema, whichever schema it was frozen in."""
     schema = data.get("schema", 1)  # before versioning, the shape was schema 1's
-    if schema != SCHEMA:
+    if schema not in READABLE_SCHEMAS:  # 2 only adds "settings"; readers fall back where it is missing
         raise ValueError(f"unknown snapshot schema {schema!r}")
     return data
 
@@ -44,15 +50,20 @@ def _person(person) -> dict:
 
 # ---- debt cases ------------------------------------------------------------------------------------------------
 
-def debt_snapshot(case: DebtCase, affordability) -> dict:
-    """The teacher, the figures as assessed at approval, and the chosen plan with its result."""
+def debt_snapshot(case: DebtCase, affordability, settings) -> dict:
+    """The teacher, the figures as assessed at approval under `settings` (planner.PlanSettings), and the chosen plan
+    with its result (which carries the settings it was worked out under)."""
     chosen = case.chosen_plan
     return {
         "schema": SCHEMA,
+        "settings": settings_to_json(settings),
         "id": case.id, "reference": case.reference,
         "cooperative_code": case.cooperative.code, "province_code": case.province_code,
         "teacher": {**_person(case.person), "position": case.person.position, "workplace": case.person.workplace},
         "monthly_salary": money_str(case.monthly_salary), "monthly_allowances": money_str(case.monthly_allowances),
+        # Issue 17: a retired teacher's pension is receipts and base; the paying unit receives the deductions.
+        "retired": bool(case.retired), "monthly_pension": money_str(case.monthly_pension or 0),
+        "paying_unit_code": case.paying_unit.code if case.paying_unit else None,
         "deductions": [{"id": d.id, "kind": d.kind, "label": d.label, "monthly_amount": money_str(d.monthly_amount)}
                        for d in case.deductions],
         "debts": [{"id": d.id, "creditor_name": d.creditor_name, "creditor_type": d.creditor_type,
@@ -88,7 +99,7 @@ def relief_snapshot(case: ReliefCase, paid_total) -> dict:
                      "district": case.incident.district, "kind": case.incident.kind,
                      "police_report_no": case.incident.police_report_no, "summary": case.incident.summary},
         "victim": {**_person(case.victim), "employment_type": case.employment_type, "workplace": case.workplace,
-                   "harm": case.harm},
+                   "harm": case.harm, "chpk_member": case.chpk_member, "chps_member": case.chps_member},
         "beneficiaries": [{**_person(b.person), "relationship": b.relationship_, "education_level": b.education_level,
                            "bank_account": mask_bank_account(b.bank_account) or None} for b in case.beneficiaries],
         "split_method": case.split_method,
@@ -99,8 +110,12 @@ def relief_snapshot(case: ReliefCase, paid_total) -> dict:
             "beneficiary_shares": [{"citizen_id": cid(s["person_id"]), "amount": s["amount"],
                                     "remainder": s["remainder"]} for s in e.shares],
             "schedule": [{"citizen_id": cid(i["person_id"]), "period": i["period"], "amount": i["amount"],
-                          "due": i["due"], "education_level": i["level"]} for i in e.schedule],
+                          "due": i["due"], "education_level": i["level"], "months": i.get("months")}
+                         for i in e.schedule],
             "paid": money_str(paid_total(e.id)),
         } for e in case.entitlements],
+        # Issue 17: what could not be computed when the case was approved (a rule without an amount yet).
+        "entitlement_notes": [{"reason": n["reason"], "rule_code": n.get("rule_code"), "title": n.get("title"),
+                               "message": note_message(n)} for n in case.entitlement_notes or []],
         "created_at": _stamp(case.created_at),
     }

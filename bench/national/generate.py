@@ -241,7 +241,7 @@ class DebtCaseGenerator:
                                                  username, role, comment, None, coop.path, at))
                 if target == "approved":
                     data = debt_snapshot(self._transient(case, person, deductions, debts, plan_row, coop),
-                                         archetype.affordability)
+                                         archetype.affordability, self.settings)
                     data = json.loads(json.dumps(data, ensure_ascii=False))
                     rows["case_snapshots"].append((self._next("case_snapshots"), "debt", case_id, transition_id, data,
                                                    snapshot_hash(data), at))

@@ -51,8 +51,8 @@ def test_every_bad_field_is_listed_and_nothing_is_written(api):
     bad = {**SPEC_CASE,
            "teacher": {**SPEC_CASE["teacher"], "citizen_id": "1101700230709", "birth_date": "2999-01-01"},
            "monthly_salary": "-5", "monthly_allowances": "abc",
-           "debts": [{**SPEC_CASE["debts"][0], "annual_rate": "31", "remaining_months": 601},
-                     {**SPEC_CASE["debts"][0], "annual_rate": "31", "remaining_months": 601},
+           "debts": [{**SPEC_CASE["debts"][0], "annual_rate": "201", "remaining_months": 601},
+                     {**SPEC_CASE["debts"][0], "annual_rate": "201", "remaining_months": 601},
                      {**SPEC_CASE["debts"][0], "outstanding": "12.345", "monthly_payment": "x"}]}
     response = api("coop_officer").post("/api/v1/debt-cases", json=bad)
     assert response.status_code == 422

@@ -39,9 +39,10 @@ def test_a_disability_case(api):
     assert got == {"sbpac.remedy.disability": Decimal("500000.00"), "sbpac.rehabilitation": Decimal("200000.00")}
 
 
-def test_property_damage_has_no_seeded_rule_until_an_administrator_adds_one(api):
+def test_property_damage_has_no_seeded_amount_until_an_administrator_adds_one(api):
     body = death_case(victim__harm="property_damage", beneficiaries=[])
-    assert api("south_officer").post("/api/v1/relief-cases", json=body).json["entitlements"] == []
+    case = api("south_officer").post("/api/v1/relief-cases", json=body).json
+    assert case["entitlements"] == [] and [n["reason"] for n in case["entitlement_notes"]] == ["no_rule"]
     db.session.add(EntitlementRule(code="sbpac.property", programme="sbpac", kind="compensation", title="ทดสอบ",
                                    harms=["property_damage"], employment_types=None, recipient="victim",
                                    amount=Decimal("30000"), effective_from=date(2004, 1, 1), source="test"))

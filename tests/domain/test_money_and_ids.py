@@ -72,9 +72,18 @@ def test_parse_rate_refuses(given, code):
     ("0.01", "half_up", "8606.6432", "8606.64"), ("0.01", "half_up", "0.005", "0.01"),
     ("1", "up", "8606.01", "8607.00"), ("10", "up", "8606.64", "8610.00"), ("100", "up", "8600.00", "8600.00"),
     ("100", "up", "8600.01", "8700.00"), ("100", "half_up", "8650.00", "8700.00"),
+    # issue 17: to 10 or 100 baht, upward only, whatever the mode says (half-up would give 8,600.00 and 8,600.00)
+    ("100", "half_up", "8600.01", "8700.00"), ("10", "half_up", "8606.64", "8610.00"),
+    ("1", "half_up", "8606.40", "8606.00"),  # to the baht, half-up still rounds down below 0.50
 ])
 def test_rounding_rule(step, mode, amount, expected):
     assert RoundingRule(D(step), mode).apply(D(amount)) == D(expected)
+
+
+@pytest.mark.parametrize("step", ["10", "100"])
+def test_rounding_to_10_or_100_baht_is_upward_only(step):
+    assert RoundingRule(D(step), "half_up").mode == "up"
+    assert RoundingRule(D(step), "half_up") == RoundingRule(D(step), "up")
 
 
 def test_money_text():

@@ -97,10 +97,22 @@ def test_every_schedule_on_the_grid_repays_exactly_and_ends_at_zero():
     ("750000", "4.5", 120), ("1", "30", 2),
 ])
 def test_schedule_matches_the_exact_reference(principal, rate, months, method, rule):
-    step, mode = {"satang": ("0.01", "half_up"), "1 up": ("1", "up"), "10 half_up": ("10", "half_up"),
+    # "10 half_up" is applied upward (issue 17: to 10 or 100 baht, cooperatives round upward only)
+    step, mode = {"satang": ("0.01", "half_up"), "1 up": ("1", "up"), "10 half_up": ("10", "up"),
                   "100 up": ("100", "up")}[rule]
     schedule = build_schedule(D(principal), D(rate), months, method, RULES[rule])
     assert rows_of(schedule) == ref.schedule(principal, rate, months, method, step, mode)
+
+
+def test_rounding_to_10_baht_never_leaves_a_huge_last_instalment():
+    # Issue 17: 1,870,000 at 29.99% over 360 months, rounded to 10 half-up, ended with 301,007.94. Upward only, the
+    # level instalment is the exact annuity rounded UP to 10 baht, and the last one is never larger than it.
+    exact = ref.annuity_payment(1870000, "29.99", 360)
+    level = ref.as_decimal(ref.round_up(exact, ref.Fraction(10)))
+    schedule = build_schedule(D(1870000), D("29.99"), 360, rounding=RULES["10 half_up"])
+    assert schedule.first_payment == level == D("46750.00")
+    assert schedule.instalments[-1].payment <= level
+    assert rows_of(schedule) == ref.schedule(1870000, "29.99", 360, step="10", mode="up")
 
 
 def test_build_schedule_of_360_months_is_fast():

@@ -15,7 +15,7 @@ def test_import_two_hundred_members_and_see_them_on_the_dashboard(browser, live_
 
     rows = member_rows(200, debts=1)
     rows[10][0] = "1234567890123"   # spreadsheet row 12: the check digit is wrong
-    rows[50][19] = "99"            # row 52: a rate no lender may charge
+    rows[50][19] = "250"           # row 52: above the 200% a year any debt may carry (issue 17)
     rows[120][7] = ""              # row 122: no salary
     bad = tmp_path / "members.xlsx"
     bad.write_bytes(xlsx(rows))

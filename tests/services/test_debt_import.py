@@ -14,7 +14,7 @@ from tests.helpers import citizen_id, member_rows, xlsx
 def test_a_file_with_bad_rows_is_reported_by_row_and_changes_nothing():
     rows = member_rows(10)
     rows[3][0] = "1234567890123"           # row 5: bad checksum
-    rows[6][19] = "45.5"                   # row 8: rate above the cap
+    rows[6][19] = "245.5"                  # row 8: rate above the cap (200 for debts)
     rows[9][18] = "lots"                   # row 11: not money
     before = counts()
     job = run("coop_officer", xlsx(rows))

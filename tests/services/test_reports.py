@@ -126,8 +126,8 @@ def rollup_equals_direct():
 
     def folded(rows):
         out = {}
-        for coop, status, risk, meets, after, planned, count, outstanding, before, later in rows:
-            key = (coop, status, risk, bool(meets), bool(after), bool(planned))
+        for coop, status, risk, meets, after, planned, retired, count, outstanding, before, later in rows:
+            key = (coop, status, risk, bool(meets), bool(after), bool(planned), bool(retired))
             got = out.setdefault(key, [0, Decimal("0"), Decimal("0"), Decimal("0")])
             got[0] += count
             for i, v in enumerate((outstanding, before, later), start=1):

@@ -11,6 +11,8 @@ from app.extensions import db
 from app.models import CaseSnapshot
 from app.services import letters, snapshots
 from app.services.case_figures import affordability_of
+from app.services.plan_json import settings_to_json
+from app.services.plan_settings import plan_settings
 from tests.pdf.helpers import norm, pdf_text
 from tests.factories import user
 
@@ -25,6 +27,11 @@ def _legacy_debt_snapshot(case) -> dict:
     body = serialise.case_json(case, affordability_of(case))
     for volatile in ("version", "status", "updated_at", "plans"):
         body.pop(volatile)
+    # Added to the API by issue 17 and derived, not frozen: the paying unit's name, and the legal-rate warnings.
+    for derived in ("paying_unit", "warnings"):
+        body.pop(derived)
+    for debt in body["debts"]:
+        debt.pop("above_legal_rate")
     chosen = case.chosen_plan
     body["chosen_plan"] = {"id": chosen.id, "label": chosen.label, "spec": chosen.spec, **chosen.result}
     return body
@@ -37,11 +44,14 @@ def _legacy_relief_snapshot(case) -> dict:
     return body
 
 
-def test_schema_1_is_the_old_shape_with_a_version(decided):
+def test_schema_2_is_the_old_shape_with_a_version_and_the_settings(decided):
     debt, relief = decided
     debt_snapshot, relief_snapshot = _stored("debt", debt.id).data, _stored("relief", relief.id).data
-    assert debt_snapshot["schema"] == 1 and relief_snapshot["schema"] == 1
-    assert {k: v for k, v in debt_snapshot.items() if k != "schema"} == _legacy_debt_snapshot(debt)
+    assert debt_snapshot["schema"] == 2 and relief_snapshot["schema"] == 2
+    # schema 2 (issue 17) adds the settings in force at approval; the chosen plan carries those it was worked out under
+    assert debt_snapshot["settings"] == settings_to_json(plan_settings())
+    assert debt_snapshot["chosen_plan"]["settings"] == settings_to_json(plan_settings())
+    assert {k: v for k, v in debt_snapshot.items() if k not in ("schema", "settings")} == _legacy_debt_snapshot(debt)
     # The relief payments made after approval are not frozen; the approved amounts are.
     legacy = _legacy_relief_snapshot(relief)
     for entitlement in legacy["entitlements"]:
@@ -51,11 +61,11 @@ def test_schema_1_is_the_old_shape_with_a_version(decided):
 
 def test_renaming_an_api_field_changes_nothing_that_is_frozen(decided, monkeypatch):
     debt, _ = decided
-    before = snapshots.debt_snapshot(debt, affordability_of(debt))
+    before = snapshots.debt_snapshot(debt, affordability_of(debt), plan_settings())
     original = serialise.case_json
     monkeypatch.setattr(serialise, "case_json",
                         lambda case, a: {("debtor" if k == "teacher" else k): v for k, v in original(case, a).items()})
-    assert snapshots.debt_snapshot(debt, affordability_of(debt)) == before
+    assert snapshots.debt_snapshot(debt, affordability_of(debt), plan_settings()) == before
     assert "teacher" in before
 
 
@@ -66,7 +76,11 @@ def test_a_snapshot_frozen_before_schemas_prints_the_same_letter(decided):
         stored = _stored(case_type, case.id)
         current = letters.issue(user("province_officer" if case_type == "debt" else "south_officer"),
                                 case_type, case.id, kind)
-        stored.data = {k: v for k, v in stored.data.items() if k != "schema"}  # as stored before versioning
+        frozen = stored.data
+        old = {k: v for k, v in frozen.items() if k not in ("schema", "settings")}  # as stored before versioning
+        if old.get("chosen_plan"):  # and before plans carried their settings (issue 17)
+            old["chosen_plan"] = {k: v for k, v in old["chosen_plan"].items() if k != "settings"}
+        stored.data = old
         db.session.commit()
         legacy = letters.issue(user("province_officer" if case_type == "debt" else "south_officer"),
                                case_type, case.id, kind)
@@ -74,7 +88,7 @@ def test_a_snapshot_frozen_before_schemas_prints_the_same_letter(decided):
         assert legacy.content_sha256 == current.content_sha256
         text = pdf_text(letters.render([legacy]))
         assert norm(legacy.payload["data"]["reference"]) in text
-        stored.data = {**stored.data, "schema": 1}
+        stored.data = frozen
         db.session.commit()
 
 

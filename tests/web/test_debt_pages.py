@@ -37,14 +37,14 @@ def test_register_a_case_through_the_form(as_user):
 def test_bad_input_is_marked_per_field_and_everything_typed_stays(as_user):
     client = as_user("coop_officer")
     response = client.post("/debt-cases/new", data=form_data(**{
-        "teacher-citizen_id": "1234567890123", "monthly_salary": "สี่หมื่น", "debts-0-annual_rate": "45",
+        "teacher-citizen_id": "1234567890123", "monthly_salary": "สี่หมื่น", "debts-0-annual_rate": "245",
         "debts-0-remaining_months": "0", "teacher-birth_date": "2999-01-01"}))
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     for name in ("teacher-citizen_id", "monthly_salary", "debts-0-annual_rate", "debts-0-remaining_months",
                  "teacher-birth_date"):
         assert f'data-field="{name}"' in page, name
-    assert 'value="สี่หมื่น"' in page and 'value="45"' in page and 'value="โรงเรียนบ้านหนองผึ้ง"' in page
+    assert 'value="สี่หมื่น"' in page and 'value="245"' in page and 'value="โรงเรียนบ้านหนองผึ้ง"' in page
     assert "เลขประจำตัวประชาชนไม่ถูกต้อง" in page
     assert db.session.scalar(select(func.count()).select_from(DebtCase)) == 0
 

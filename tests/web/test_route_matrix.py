@@ -98,6 +98,7 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("debt.suggest", "POST"): Entry(ALL, ok=ok(422), obj="case"),
     ("debt.choose_plan", "POST"): Entry(COOP, ok=ok(302), obj="plan"),
     ("debt.delete_plan", "POST"): Entry(COOP, ok=ok(302), obj="plan"),
+    ("debt.recompute_plans", "POST"): Entry(COOP, ok=ok(302), obj="case"),
     ("debt.schedule", "GET"): Entry(ALL, obj="plan"),
     ("debt.schedule_csv", "GET"): Entry(ALL, obj="plan"),
     ("debt.schedule_xlsx", "GET"): Entry(ALL, obj="plan"),

@@ -26,12 +26,12 @@ def plan_fields(d: dict) -> Fields:
         rows += [("รวมหนี้เป็นเงินกู้ใหม่กับ", d["cooperative"]),
                  ("เงินต้น", baht(loan["principal"])),
                  ("อัตราดอกเบี้ย", f"ร้อยละ {rate(loan['annual_rate'])} ต่อปี แบบ{plan['method']}"),
-                 ("ระยะเวลา", months_text(loan["term_months"])),
+                 ("ระยะเวลา", months_text(loan.get("months", loan["term_months"]))),
                  ("ผ่อนชำระงวดละ", baht(loan["monthly_payment"]))]
     for row in plan["rescheduled"]:
         creditor = next((x["creditor"] for x in d["debts"] if x["id"] == row["debt_id"]), "-")
         rows += [(f"ปรับโครงสร้างหนี้กับ {creditor}", f"{money(row['principal'])} บาท ร้อยละ {rate(row['annual_rate'])} "
-                                                        f"{months_text(row['term_months'])} งวดละ {money(row['monthly_payment'])} บาท")]
+                                                        f"{months_text(row.get('months', row['term_months']))} งวดละ {money(row['monthly_payment'])} บาท")]
     for row in plan["pro_rata"]:
         creditor = next((x["creditor"] for x in d["debts"] if x["id"] == row["debt_id"]), "-")
         rows += [(f"ชำระตามสัดส่วนให้ {creditor}", f"เดือนละ {money(row['monthly_payment'])} บาท")]

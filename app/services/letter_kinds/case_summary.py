@@ -71,7 +71,7 @@ def compose(payload: dict) -> LetterContent:
     if plan and plan.get("new_loan"):
         loan = plan["new_loan"]
         body += [Para(f"แผนที่เสนอ: {plan['label']} รวมหนี้เป็นเงินกู้ใหม่ {baht(loan['principal'])} อัตราดอกเบี้ย"
-                      f"ร้อยละ {rate(loan['annual_rate'])} ต่อปี ระยะเวลา {months_text(loan['term_months'])} "
+                      f"ร้อยละ {rate(loan['annual_rate'])} ต่อปี ระยะเวลา {months_text(loan.get('months', loan['term_months']))} "
                       f"ผ่อนชำระงวดละ {baht(loan['monthly_payment'])} ทำให้คงเหลือสุทธิร้อยละ "
                       f"{percent_of_ratio(plan['after']['ratio'])} ของเงินเดือน")]
     body.append(Para("จึงเรียนมาเพื่อโปรดพิจารณา"))

@@ -82,7 +82,7 @@ def compose(payload: dict) -> LetterContent:
         body += [Para("จึงขอความร่วมมือท่านปรับโครงสร้างหนี้ดังกล่าวตามแผนที่ได้รับอนุมัติ ดังนี้"),
                  Fields(rows=(("เงินต้น", f"{money(terms['principal'])} บาท"),
                               ("อัตราดอกเบี้ย", f"ร้อยละ {rate(terms['annual_rate'])} ต่อปี"),
-                              ("ระยะเวลา", months_text(terms["term_months"])),
+                              ("ระยะเวลา", months_text(terms.get("months", terms["term_months"]))),
                               ("ผ่อนชำระงวดละ", baht(terms["monthly_payment"])),
                               ("เริ่มชำระงวดแรก", be_date(d["first_due"]))))]
     else:

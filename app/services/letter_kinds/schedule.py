@@ -3,42 +3,35 @@ from __future__ import annotations
 
 from calendar import monthrange
 from datetime import date
-from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
 from app import labels
-from app.domain.repayment import build_schedule
 from app.pdf.content import LetterContent, Para, Table
 from app.pdf.wording import be_month, frame, money, months_text, rate
 from app.services.letter_kinds import Facts, LetterKind, Source
 from app.services.letter_kinds._common import PROVINCE, thai
 from app.services.letter_kinds._debt import decision_facts
-from app.services.plan_settings import plan_settings
+from app.services.plan_schedules import frozen_snapshot_plan
 
 # ---- what it prints: built when it is issued --------------------------------------------------------------
 
 def facts(source: Source) -> Facts:
     data = decision_facts(source)
-    data["schedules"] = schedules_of(data, data["approved_on"])
+    data["schedules"] = schedules_of(source, data)
     teacher = data["teacher"]["name"]
     return Facts(data, f"ตารางการผ่อนชำระหนี้ของ {teacher}", teacher)
 
 
-def schedules_of(data: dict, approved_on: str) -> list[dict]:
-    """Each repayment schedule of the approved plan, instalment by instalment, with the month it falls due.
-    Built with the rounding rule in force on the approval date, so it is the schedule that was approved."""
-    rounding = plan_settings(date.fromisoformat(approved_on)).rounding
+def schedules_of(source: Source, data: dict) -> list[dict]:
+    """Each repayment schedule of the approved plan, instalment by instalment, with the month it falls due: the
+    schedules of the approval snapshot, under the settings the plan was worked out with (issue 17), never today's."""
     start = date.fromisoformat(data["first_due"])
+    creditors = {"new_loan": data["cooperative"], **{str(d["id"]): d["creditor"] for d in data["debts"]}}
     parts = []
-    loans = ([("new_loan", data["cooperative"], data["plan"]["new_loan"])] if data["plan"]["new_loan"] else [])
-    by_id = {d["id"]: d for d in data["debts"]}
-    loans += [(str(r["debt_id"]), by_id[r["debt_id"]]["creditor"], r) for r in data["plan"]["rescheduled"]]
-    for part, creditor, terms in loans:
-        schedule = build_schedule(Decimal(terms["principal"]), Decimal(terms["annual_rate"]), terms["term_months"],
-                                  terms["method"], rounding)
-        parts.append({"part": part, "creditor": creditor, "principal": terms["principal"],
-                      "annual_rate": terms["annual_rate"], "method": thai(labels.METHOD_LABELS, terms["method"]),
+    for part, schedule in frozen_snapshot_plan(source.snapshot).schedules():
+        parts.append({"part": part, "creditor": creditors.get(part, "-"), "principal": str(schedule.principal),
+                      "annual_rate": str(schedule.annual_rate), "method": thai(labels.METHOD_LABELS, schedule.method),
                       "rows": [[i.n, _add_months(start, i.n - 1).isoformat(), str(i.payment), str(i.principal),
                                 str(i.interest), str(i.balance)] for i in schedule.instalments]})
     return parts
