@@ -75,6 +75,10 @@ def _letters_from_environment(app) -> None:
     for name in ("PUBLIC_BASE_URL", "LETTER_EMBLEM_PATH"):
         if os.environ.get(name):
             app.config[name] = os.environ[name]
+    if os.environ.get("SIGNING_KEY_PASSPHRASE"):
+        app.config["SIGNING_KEY_PASSPHRASE"] = os.environ["SIGNING_KEY_PASSPHRASE"]
+    if os.environ.get("SIGNING_AUTO_KEYS") in ("0", "1"):
+        app.config["SIGNING_AUTO_KEYS"] = os.environ["SIGNING_AUTO_KEYS"] == "1"
     if not app.config.get("LETTER_EMBLEM_PATH"):
         emblem = Path(app.config["INSTANCE_PATH"]) / "letter-emblem.png"
         app.config["LETTER_EMBLEM_PATH"] = str(emblem) if emblem.is_file() else None
@@ -133,6 +137,15 @@ class Config:
     # the top of letters, which is not shipped: put the office's official file there.
     PUBLIC_BASE_URL: str | None = None
     LETTER_EMBLEM_PATH: str | None = None
+    # Signed letters (issue 18; app/services/signing_keys.py): each unit's key is stored as a PKCS#12 encrypted
+    # under SIGNING_KEY_PASSPHRASE (environment); empty means one derived from SECRET_KEY, so changing SECRET_KEY
+    # then makes the stored keys unreadable (letters are issued unsigned, and logged) until they are uploaded again.
+    # SIGNING_AUTO_KEYS: an office without a key gets a self-signed one on its first letter (development); off, its
+    # letters are issued unsigned and their pages say so (production: an administrator uploads the unit's PKCS#12).
+    # A PDF uploaded to the public verification page may be this large.
+    SIGNING_KEY_PASSPHRASE: str | None = None
+    SIGNING_AUTO_KEYS = False
+    SIGNING_VERIFY_MAX_BYTES = 10 * 1024 * 1024
     # Where evidence is kept (app/storage.py; uploads and batch PDFs follow with issue 16): "local" (a folder under
     # INSTANCE_PATH) or "database" (the app's database, which every server reaches). docs/jobs-and-files.md.
     FILE_STORAGE = "local"
@@ -198,6 +211,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False  # the debugger runs code from the browser; turn it on by hand if you need it
+    SIGNING_AUTO_KEYS = True  # `flask seed-demo` makes keys too; a unit added later signs with a generated one
 
     @classmethod
     def init_app(cls, app) -> None:

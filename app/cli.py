@@ -1,4 +1,4 @@
-"""Flask commands: seed-reference, seed-demo, create-user, backup, restore, retention-report."""
+"""Flask commands: seed-reference, seed-demo, create-user, backup, restore, retention-report, creditors-report."""
 from __future__ import annotations
 
 import os
@@ -13,7 +13,7 @@ from app.demo import DEMO_USERS, seed_demo, seed_demo_cases
 from app.extensions import db
 from app.models import OrgUnit, Role, User
 from app.jobs import background
-from app.services import backup, retention, stored_backups
+from app.services import backup, creditors, retention, stored_backups
 from app.services.errors import ValidationFailed
 from app.services.org import seed_reference_tree
 from app.services.relief_rules import seed_rules
@@ -27,6 +27,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(retention_report_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(creditors_report_command)
 
 
 @click.command("seed-reference")
@@ -34,8 +35,10 @@ def seed_reference_command():
     """Add the ministry, 18 regional offices, 77 provincial offices and the seeded relief rules (only those missing)."""
     added = seed_reference_tree()
     rules = seed_rules()
+    on_file = creditors.seed()  # issue 18: the tree's cooperatives and the national creditors
     db.session.commit()
-    click.echo(f"Reference org tree: {added} units added; relief rules: {rules} added.")
+    click.echo(f"Reference org tree: {added} units added; relief rules: {rules} added; creditors: "
+               f"{on_file['org_tree']} cooperatives and {on_file['reference']} national creditors added.")
 
 
 def _demo_logins_file():
@@ -126,3 +129,18 @@ def retention_report_command():
     for row in rows:
         click.echo(f"{row.kind:6} {row.reference or row.case_id:16} {row.status:9} since {row.since:%Y-%m-%d}")
     click.echo(f"{len(rows)} cases past retention; {attempts} sign-in records older than a year.")
+
+
+@click.command("creditors-report")
+@click.option("--limit", type=int, default=None, help="Show at most this many debts.")
+def creditors_report_command(limit: int | None):
+    """List debts to check since creditors went on file (migration 0016, issue 18): those whose creditor was created
+    from the typed name (no creditor on file matched it), matched under another spelling or type, or not linked."""
+    rows = creditors.report(limit)
+    reasons = {"free_text": "new creditor from typed name", "spelling": "matched another spelling/type",
+               "none": "no creditor"}
+    for row in rows:
+        target = f"-> creditor {row.creditor_id} {row.creditor_name}" if row.creditor_id else "-> (none)"
+        click.echo(f"{row.cooperative_code:14} {row.case_reference or '-':16} debt {row.debt_id:<8} "
+                   f"{row.typed_name} [{row.typed_type}] {target}  ({reasons[row.reason]})")
+    click.echo(f"{len(rows)} debts to check; check each creditor on the creditors page (/debt-cases/creditors).")

@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash
 
 from app.extensions import db
 from app.models import DebtCase, OrgUnit, Person, ReliefCase, Role, User
-from app.services import audit, relief, relief_evidence, relief_input, relief_payments
+from app.services import audit, creditors, relief, relief_evidence, relief_input, relief_payments
 from app.services.debt_cases import create_case
 from app.services.debt_input import parse_case
 from app.services.debt_plans import create_plan
@@ -17,6 +17,7 @@ from app.services.org import _add_unit, region_code, seed_reference_tree
 from app.services.relief_rules import seed_rules
 from app.services.users import hash_password
 from app.services.workflow import TransitionRequest, transition
+from app.services import signing_keys
 
 DEMO_UNITS = [
     # code, name, kind, province code
@@ -86,6 +87,10 @@ def seed_demo(password: str) -> dict[str, int]:
             if not check_password_hash(user.password_hash, password):
                 user.password_hash = hash_password(password)
             user.active = True
+    # Issue 18: every cooperative of the tree is a creditor on file, beside the national creditors (after the
+    # letterheads, so that a cooperative's creditor record has its address).
+    creditors.seed()
+    seed_demo_keys(units)  # issue 18: the demo's letters are signed
     db.session.commit()
     return {"units": added_units, "users": added_users}
 
@@ -273,4 +278,18 @@ def seed_demo_decisions() -> int:
         relief_payments.record_payment(officer, case.id, {"entitlement_id": first.id, "amount": "250000.00",
                                                  "paid_on": "2025-06-30", "reference": "PV-2568/014"})
         added += 1
+    return added
+
+
+def seed_demo_keys(units: dict) -> int:
+    """A self-signed P-256 certificate for each demo unit that issues letters (issue 18), unless it has a key: its
+    letters are signed. A real office uploads its own PKCS#12 on /admin/signing-keys."""
+
+    codes = [code for code, _name, _kind, _province in DEMO_UNITS]
+    codes += [unit for _u, _n, _r, unit in DEMO_USERS if units[unit].kind in signing_keys.ISSUING_KINDS]
+    added = 0
+    for code in dict.fromkeys(codes):
+        if signing_keys.active_key(units[code].id) is None:
+            signing_keys.create_self_signed(units[code], source="demo")
+            added += 1
     return added

@@ -30,8 +30,9 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def api_error(status: int, message: str, code: str | None = None, fields: dict | None = None):
-    body = {"error": {"code": code or API_ERROR_CODES.get(status, "error"), "message": message}}
+def api_error(status: int, message: str, code: str | None = None, fields: dict | None = None,
+              extra: dict | None = None):
+    body = {"error": {"code": code or API_ERROR_CODES.get(status, "error"), "message": message, **(extra or {})}}
     if fields:
         body["error"]["fields"] = fields
     response = jsonify(body)
@@ -98,7 +99,7 @@ def register_error_handlers(app: Flask) -> None:
     def service_error(error: ServiceError):
         db.session.rollback()
         if wants_json():
-            return api_error(error.status, error.message or error.code, error.code, error.fields)
+            return api_error(error.status, error.message or error.code, error.code, error.fields, error.extra)
         return _render_page(error.status)
 
     @app.errorhandler(HTTPException)

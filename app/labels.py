@@ -27,6 +27,8 @@ AUDIT_ACTION_LABELS = {
     "letter.issue": _l("Letter issued"),
     "letter_batch.create": _l("Letter batch queued"),
     "letter_batch.retry": _l("Letter batch tried again"),
+    "signing_key.upload": _l("Signing certificate uploaded"),
+    "signing_key.create": _l("Signing certificate created"),
     "debt_import.start": _l("Spreadsheet import started"),
     "auth.sign_out": _l("Signed out"),
     "auth.sign_out_everywhere": _l("Signed out everywhere"),
@@ -43,10 +45,14 @@ AUDIT_ACTION_LABELS = {
     "user.reset_password": _l("Password reset"),
     "org_unit.create": _l("Unit created"),
     "org_unit.update": _l("Unit changed"),
+    "org_unit.emblem": _l("Unit's letter emblem changed"),
     "person.create": _l("Person registered"),
     "person.update": _l("Person changed"),
     "person.view": _l("Person record viewed"),
+    "person.letter_use": _l("Full citizen ID printed in a letter for its recipient to act on"),
     "debt_case.create": _l("Debt case registered"),
+    "creditor.create": _l("Creditor added"),
+    "creditor.update": _l("Creditor changed"),
     "debt_case.update": _l("Debt case changed"),
     "debt_plan.create": _l("Plan built"),
     "debt_plan.delete": _l("Plan deleted"),
@@ -95,6 +101,12 @@ CREDITOR_TYPE_LABELS = {
     "cooperative": _l("Savings cooperative"), "gsb": _l("Government Savings Bank (ช.พ.ค.)"),
     "ktb": _l("Krungthai Bank"), "ghb": _l("Government Housing Bank"), "other_bank": _l("Other bank"),
     "government_fund": _l("Government fund"), "informal": _l("Informal lender"), "other": _l("Other"),
+}
+
+# Where a creditor on file came from (app/models/creditors.py CREDITOR_SOURCES), for the creditors page.
+CREDITOR_SOURCE_LABELS = {
+    "org_tree": _l("Cooperative of the org tree"), "reference": _l("National reference list"),
+    "entered": _l("Added by an officer"), "free_text": _l("From a typed name: check it"),
 }
 
 DEDUCTION_LABELS = {

@@ -167,6 +167,17 @@ def act(username: str, case_id: int, action: str, **kw):
                                          TransitionRequest(action=action, version=case.version, **kw))
 
 
+def approved_cases(count: int) -> list[int]:
+    """`count` new debt cases submitted by the cooperative and approved by the province: their ids."""
+    ids = []
+    for _ in range(count):
+        case_id, plan_id = new_case()
+        act("coop_officer", case_id, "submit", plan_id=plan_id)
+        act("province_approver", case_id, "approve")
+        ids.append(case_id)
+    return ids
+
+
 # ---- the debt import ----------------------------------------------------------------------------------------
 
 def run_import(username: str, content: bytes, name: str = "members.xlsx") -> ImportJob:

@@ -156,3 +156,48 @@ def xlsx(rows) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def sqlite_app_at(tmp_path):
+    """An app on an SQLite file of its own under `tmp_path`, even in the PostgreSQL run: for the tests that migrate
+    a database step by step."""
+    from app import create_app
+    from config import TestingConfig
+
+    class UpgradeConfig(TestingConfig):
+        INSTANCE_PATH = tmp_path
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'upgrade.db'}"
+
+        @classmethod
+        def init_app(cls, app):  # always this SQLite file
+            pass
+
+    return create_app(UpgradeConfig)
+
+
+def at_once(app, count: int, work) -> list:
+    """Run `work(i)` in `count` threads released together (each with the app's context and its own connection):
+    what each returned, or the repr of what it raised, in no particular order. Tests that use it are marked
+    @pytest.mark.commits."""
+    import threading
+
+    from app.extensions import db
+
+    barrier, outcomes = threading.Barrier(count), []
+
+    def worker(i: int) -> None:
+        with app.app_context():
+            try:
+                barrier.wait()
+                outcomes.append(work(i))
+            except Exception as error:  # noqa: BLE001 — the caller's assertions judge every outcome
+                outcomes.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes

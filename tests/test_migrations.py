@@ -8,6 +8,7 @@ from sqlalchemy.exc import DatabaseError
 from app.extensions import db
 from app.models import AuditEvent
 from app.services import audit
+from tests.helpers import sqlite_app_at
 
 pytestmark = pytest.mark.commits  # statements on their own engine connections, and migrations of other databases
 
@@ -59,18 +60,8 @@ def test_upgrading_keeps_the_rows_of_child_tables(tmp_path):
     found while upgrading a demo database from 0002 to 0003)."""
     from flask_migrate import upgrade
 
-    from app import create_app
-    from config import TestingConfig
 
-    class UpgradeConfig(TestingConfig):
-        INSTANCE_PATH = tmp_path
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'upgrade.db'}"
-
-        @classmethod
-        def init_app(cls, app):  # always this SQLite file, even in the PostgreSQL run
-            pass
-
-    application = create_app(UpgradeConfig)
+    application = sqlite_app_at(tmp_path)
     with application.app_context():
         upgrade(revision="0002_debt_cases")
         with db.engine.begin() as conn:

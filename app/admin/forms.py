@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
@@ -58,6 +59,9 @@ class OrgUnitForm(FlaskForm):
     email = StringField(_l("Office e-mail"), validators=[Optional(), Length(max=120)])
     signer_name = StringField(_l("Signer's name"), validators=[Optional(), Length(max=200)])
     signer_position = StringField(_l("Signer's position"), validators=[Optional(), Length(max=200)])
+    # The emblem in the 3 cm at the top of external letters (issue 18); checked by its content in the service.
+    emblem = FileField(_l("Emblem on letters (PNG or JPEG, at most 1 MB)"))
+    remove_emblem = BooleanField(_l("Remove the emblem"))
 
     def __init__(self, *args, kinds=(), parent_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,6 +17,8 @@ from app.i18n import current_language
 from app.jobs import rows as job_rows, schedule
 from app.labels import JOB_KIND_LABELS, JOB_STATUS_LABELS
 from app.models import EntitlementRule, OrgUnit, Role, UnitKind, User
+from app.pdf import signing
+from app.services import signing_keys
 from app.services import (admin_jobs, auth as auth_service, org as org_service, relief_rules,
                           settings as settings_service, users as user_service)
 from app.services.errors import Conflict, ValidationFailed
@@ -136,10 +138,14 @@ PARENT_KINDS = (UnitKind.MINISTRY.value, UnitKind.REGION.value, UnitKind.PROVINC
 
 
 def _unit_input(form) -> org_service.UnitInput:
+    upload = request.files.get(form.emblem.name)
+    # read one byte past the limit: the service refuses what is larger without reading it all
+    emblem = upload.stream.read(org_service.EMBLEM_MAX_BYTES + 1) if upload is not None and upload.filename else None
     return org_service.UnitInput(code=form.code.data or "", name=form.name.data or "",
                                  name_en=form.name_en.data, kind=form.kind.data or "",
                                  parent_id=form.parent_id.data, active=bool(form.active.data),
-                                 letterhead={name: getattr(form, name).data for name in org_service.LETTERHEAD})
+                                 letterhead={name: getattr(form, name).data for name in org_service.LETTERHEAD},
+                                 emblem=emblem, remove_emblem=bool(form.remove_emblem.data))
 
 
 @bp.route("/org-units/new", methods=["GET", "POST"])
@@ -287,3 +293,47 @@ def backup_now():
 def job_file(job_id: int):
     name, chunks = admin_jobs.backup_file(current_user, job_id)
     return file_response(chunks, "application/octet-stream", name)
+
+
+# ---- signing certificates of the units that issue letters (issue 18) ----------------------------------------------
+
+def _signing_units():
+    return list(db.session.scalars(units_in_scope(current_user, signing_keys.ISSUING_KINDS)))
+
+
+def _signing_page(errors=None, status=200, chosen=None):
+    units = _signing_units()
+    return render_template("admin/signing_keys.html", units=units, form=EmptyForm(), errors=errors or {},
+                           chosen=chosen, keys=signing_keys.keys_by_unit([u.id for u in units])), status
+
+
+@bp.route("/signing-keys")
+@permission_required("manage_org_units")
+def signing_keys_page():
+    return _signing_page()
+
+
+@bp.route("/signing-keys/<int:unit_id>", methods=["POST"])
+@permission_required("manage_org_units")
+def signing_key_upload(unit_id: int):
+    """A unit's PKCS#12 and its password: checked, kept encrypted under the app's passphrase (the password is used
+    once and forgotten), the unit's previous key retired (its letters still verify)."""
+    get_scoped_or_404(OrgUnit, unit_id, current_user)
+    upload = request.files.get("pkcs12")
+    data = upload.stream.read(signing.MAX_PKCS12_BYTES + 1) if upload is not None and upload.filename else b""
+    errors = {}
+    if not data:
+        errors = {"pkcs12": _("Choose the unit's PKCS#12 file (.p12 or .pfx).")}
+    elif EmptyForm().validate_on_submit():
+        try:
+            row = signing_keys.upload(current_user, unit_id, data, request.form.get("password", ""))
+        except ValidationFailed as error:
+            db.session.rollback()
+            errors = error.fields or {"pkcs12": error.message}
+        else:
+            flash(_("The signing certificate of %(unit)s was saved. Its letters are signed with it from now on.",
+                    unit=row.org_unit.name), "success")
+            return redirect(url_for("admin.signing_keys_page"))
+    else:
+        errors = {"pkcs12": _("The form expired. Please try again.")}
+    return _signing_page({unit_id: errors}, 422, chosen=unit_id)

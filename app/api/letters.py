@@ -23,7 +23,8 @@ def _issue(case_type: str, case_id: int):
     require_permission("issue_letters")
     letters.load_case(api_user(), case_type, case_id)  # scope before the body: 404 outside it
     body = json_body()
-    letter = letters.issue(api_user(), case_type, case_id, body.get("kind"), body.get("debt_id"))
+    letter = letters.issue(api_user(), case_type, case_id, body.get("kind"), body.get("debt_id"),
+                           body.get("reissue_reason"))
     response = jsonify(letter_json(letter))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_letter", letter_id=letter.id)
@@ -69,4 +70,4 @@ def get_letter(letter_id: int):
 @documented("get_letter_pdf")
 def get_letter_pdf(letter_id: int):
     letter = letters.get_letter(api_user(), letter_id)
-    return pdf_response(letters.render([letter]), f"letter-{letter.id}.pdf")
+    return pdf_response(letters.pdf_of(letter), f"letter-{letter.id}.pdf")  # the file as issued, byte for byte

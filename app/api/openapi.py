@@ -136,6 +136,26 @@ OPERATIONS: dict[str, dict] = {
             "items": {"type": "array", "items": {"type": "object"}},
             "snapshot_sha256": {"type": ["string", "null"]}}}), **_error_responses(401, 403, 404)},
     },
+    "list_creditors": {
+        "summary": "Creditors on file (national reference data: every signed-in user), by name",
+        "description": "q matches the name or branch; creditor_type narrows to one type. Every cooperative of the "
+                       "org tree is a creditor on file (org_unit_code set).",
+        "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}},
+                       {"name": "creditor_type", "in": "query", "schema": {"$ref": "#/components/schemas/CreditorType"}},
+                       *PAGE_PARAMETERS],
+        "responses": {"200": _json(_page_of("#/components/schemas/Creditor")), **_error_responses(401, 422)},
+    },
+    "create_creditor": {
+        "summary": "Add a creditor (cooperative officers, provincial officers, administrators); one per name and branch",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "$ref": "#/components/schemas/CreditorInput"}}}},
+        "responses": {"201": _json({"$ref": "#/components/schemas/Creditor"}, "created"),
+                      **_error_responses(400, 401, 403, 422)},
+    },
+    "get_creditor": {
+        "summary": "One creditor on file",
+        "responses": {"200": _json({"$ref": "#/components/schemas/Creditor"}), **_error_responses(401, 404)},
+    },
     "create_relief_case": {"summary": "Register a relief case; entitlements are computed from the rules in force on the incident date",
         "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReliefInput"}}}},
         "responses": {"201": _json({"$ref": "#/components/schemas/ReliefCase"}, "created"), **_error_responses(400, 401, 403, 422)}},
@@ -157,9 +177,12 @@ OPERATIONS: dict[str, dict] = {
     "issue_letter": {"summary": "Issue an official letter for a case (numbered, printed from the approval snapshot)",
         "description": "Debt kinds: case_summary, creditor_request (needs debt_id), approval_notice, deduction_notice, "
                        "schedule. Relief kinds: decision_notice, payment_memo, scholarship_continuation. Letters that "
-                       "state a decision exist only for an approved case (409 before).",
+                       "state a decision exist only for an approved case (409 before). A kind that already "
+                       "exists for the case (and debt) needs reissue_reason; without it 409, with "
+                       "error.existing_letter {id, number, issued_on} (a number is never used up by a double click).",
         "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object",
-            "required": ["kind"], "properties": {"kind": {"type": "string"}, "debt_id": {"type": "integer"}}}}}},
+            "required": ["kind"], "properties": {"kind": {"type": "string"}, "debt_id": {"type": "integer"},
+                                                 "reissue_reason": {"type": "string", "maxLength": 300}}}}}},
         "responses": {"201": _json({"$ref": "#/components/schemas/Letter"}, "issued"),
                       **_error_responses(400, 401, 403, 404, 409, 422)}},
     "list_case_letters": {"summary": "Letters issued for a case, newest first",
@@ -228,9 +251,16 @@ COMPONENTS = {
             "kind": {"type": "string", "enum": ["tax", "gpf", "social_security", "funeral_welfare",
                                                "cooperative_shares", "insurance", "other"]},
             "label": {"type": ["string", "null"]}, "monthly_amount": {"type": "string"}}},
-        "Debt": {"type": "object", "required": ["creditor_name", "creditor_type", "outstanding", "annual_rate",
-                                                "monthly_payment", "remaining_months"], "properties": {
-            "id": {"type": "integer"}, "creditor_name": {"type": "string"},
+        "Debt": {"type": "object", "required": ["outstanding", "annual_rate", "monthly_payment", "remaining_months"],
+                 "description": "Send creditor_id (a creditor on file: creditor_name and creditor_type then come from "
+                                "it; an unknown id is refused on debts[i].creditor_id), or creditor_name and "
+                                "creditor_type: the name is matched to a creditor on file (same name, white space "
+                                "and case aside, and type; or the name without a trailing note in brackets), else a "
+                                "new creditor is created from it. The same name on file under another type is "
+                                "refused on debts[i].creditor_type. Responses always carry all three.",
+                 "properties": {
+            "id": {"type": "integer"}, "creditor_id": {"type": ["integer", "null"]},
+            "creditor_name": {"type": "string"},
             "creditor_type": {"type": "string", "enum": ["cooperative", "gsb", "ktb", "ghb", "other_bank",
                                                          "government_fund", "informal", "other"]},
             "outstanding": {"type": "string"}, "annual_rate": {"type": "string"}, "monthly_payment": {"type": "string"},
@@ -258,6 +288,26 @@ COMPONENTS = {
             "paying_unit_code": {"type": ["string", "null"]},
             "deductions": {"type": "array", "items": {"$ref": "#/components/schemas/Deduction"}},
             "debts": {"type": "array", "items": {"$ref": "#/components/schemas/Debt"}}}},
+        "CreditorType": {"type": "string", "enum": ["cooperative", "gsb", "ktb", "ghb", "other_bank",
+                                                    "government_fund", "informal", "other"]},
+        "CreditorInput": {"type": "object", "required": ["name", "creditor_type"], "properties": {
+            "name": {"type": "string", "maxLength": 200}, "creditor_type": {"$ref": "#/components/schemas/CreditorType"},
+            "branch": {"type": ["string", "null"], "maxLength": 200},
+            "address": {"type": ["string", "null"], "maxLength": 300},
+            "addressee": {"type": ["string", "null"], "maxLength": 200,
+                          "description": "the position letters are addressed to (default ผู้จัดการ)"},
+            "org_unit_code": {"type": ["string", "null"],
+                              "description": "set when the creditor is a cooperative of the org tree"}}},
+        "Creditor": {"type": "object", "required": ["id", "name", "creditor_type", "addressee"], "properties": {
+            "id": {"type": "integer"}, "name": {"type": "string"},
+            "creditor_type": {"$ref": "#/components/schemas/CreditorType"},
+            "branch": {"type": ["string", "null"]}, "address": {"type": ["string", "null"]},
+            "addressee": {"type": "string"},
+            "addressed_to": {"type": "string", "readOnly": True,
+                             "description": "how a letter names it after เรียน: addressee and the creditor's name"},
+            "org_unit_code": {"type": ["string", "null"]},
+            "source": {"type": "string", "enum": ["org_tree", "reference", "entered", "free_text"]},
+            "active": {"type": "boolean"}}},
         "Affordability": {"type": "object", "properties": {k: {"type": "string"} for k in (
             "receipts", "non_debt_deductions", "debt_service", "net", "base", "ratio", "floor", "shortfall")}},
         "DebtCase": {"type": "object", "required": ["id", "reference", "status", "version", "teacher", "debts",

@@ -53,8 +53,8 @@ def case_json(case: DebtCase, affordability) -> dict:
         "paying_unit": paying_unit_json(case),
         "deductions": [{"id": d.id, "kind": d.kind, "label": d.label, "monthly_amount": money_str(d.monthly_amount)}
                        for d in case.deductions],
-        "debts": [{"id": d.id, "creditor_name": d.creditor_name, "creditor_type": d.creditor_type,
-                   "outstanding": money_str(d.outstanding), "annual_rate": rate_str(d.annual_rate),
+        "debts": [{"id": d.id, "creditor_id": d.creditor_id, "creditor_name": d.creditor_name,
+                   "creditor_type": d.creditor_type, "outstanding": money_str(d.outstanding), "annual_rate": rate_str(d.annual_rate),
                    "monthly_payment": money_str(d.monthly_payment), "remaining_months": d.remaining_months,
                    "salary_deducted": d.salary_deducted, "legal_status": d.legal_status,
                    "guarantors": d.guarantors, "above_legal_rate": above_legal_rate(d.annual_rate)}

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.auth.forms import EmptyForm
 from app.auth.session import permission_required
+from app.debt import creditor_views
 from app.letters.panel import case_letters_context
 from app.debt.forms import (
     TITLES, apply_row_action, blank_payload, case_to_payload, error_name, form_to_payload,
@@ -17,7 +18,7 @@ from app.extensions import db
 from app.labels import CREDITOR_TYPE_LABELS, DEDUCTION_LABELS, LEGAL_STATUS_LABELS, STATUS_LABELS
 from app.models import UnitKind
 from app.models.debt import CREDITOR_TYPES, DEDUCTION_KINDS, LEGAL_STATUSES, DebtCaseStatus
-from app.services import case_figures, debt_cases, debt_plans, workflow
+from app.services import case_figures, creditors, debt_cases, debt_plans, workflow
 from app.services import settings as settings_service
 from app.services.debt_input import parse_case
 from app.services.errors import Conflict, Forbidden, ValidationFailed
@@ -61,7 +62,9 @@ def _form_context(payload: dict, errors: dict, case=None) -> dict:
             "titles": TITLES, "deduction_kinds": DEDUCTION_KINDS, "creditor_types": CREDITOR_TYPES,
             "legal_statuses": LEGAL_STATUSES, "cooperatives": cooperatives,
             "deduction_labels": DEDUCTION_LABELS, "creditor_labels": CREDITOR_TYPE_LABELS,
-            "legal_labels": LEGAL_STATUS_LABELS}
+            "legal_labels": LEGAL_STATUS_LABELS,
+            # Issue 18: the creditors on file offered by the creditor field (more are found as one types).
+            "creditor_choices": creditors.form_choices()}
 
 
 def _save(case_id: int | None):
@@ -310,3 +313,7 @@ def transition(case_id: int):
         return _render_case(debt_cases.get_case(current_user, case_id), status=status, transition_form=typed)
     flash(_("Done: the case is now “%(status)s”.", status=STATUS_LABELS.get(case.status, case.status)), "success")
     return redirect(url_for("debt.case", case_id=case.id, _anchor="workflow"))
+
+# Issue 18: the creditors pages (app/debt/creditor_views.py) live under /debt-cases/creditors on this blueprint.
+for _rule, _view, _methods in creditor_views.ROUTES:
+    bp.add_url_rule(_rule, view_func=_view, methods=_methods)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -47,17 +47,21 @@ def issue():
     case_page = programmes.programme(case_type).page_endpoint
     kind = request.form.get("kind", "")
     try:
+        reason = request.form.get("reissue_reason")
         if kind == "creditor_pack":
-            issued = letters.creditor_pack(current_user, case_id)
+            issued = letters.creditor_pack(current_user, case_id, reason)
         else:
-            issued = [letters.issue(current_user, case_type, case_id, kind, _int(request.form.get("debt_id")))]
+            issued = [letters.issue(current_user, case_type, case_id, kind, _int(request.form.get("debt_id")), reason)]
     except (ValidationFailed, Conflict, Forbidden) as error:
         db.session.rollback()
-        detail = "; ".join(error.fields.values()) or error.message
+        detail = error.message if "reissue_reason" in error.fields else ("; ".join(error.fields.values()) or error.message)
         flash(_("The letter was not issued: %(reason)s", reason=detail), "danger")
         return redirect(url_for(case_page, case_id=case_id, _anchor="letters"))
     numbers = ", ".join(letter.number_text for letter in issued)
     flash(_("Issued letter no. %(numbers)s.", numbers=numbers), "success")
+    if any(letter.pdf_key and letter.signing_key_id is None for letter in issued):
+        flash(_("The letter was issued without a digital signature: your office has no signing certificate. "
+                "Ask an administrator to upload one."), "warning")
     if len(issued) == 1:
         return redirect(url_for("letters.letter", letter_id=issued[0].id))
     return redirect(url_for(case_page, case_id=case_id, _anchor="letters"))
@@ -96,7 +100,7 @@ def letter(letter_id: int):
 @permission_required("view_org_units")
 def letter_pdf(letter_id: int):
     row = letters.get_letter(current_user, letter_id)
-    return pdf_response(letters.render([row]), f"letter-{row.id}.pdf")
+    return pdf_response(letters.pdf_of(row), f"letter-{row.id}.pdf")  # the file as issued, byte for byte
 
 
 # ---- batches -------------------------------------------------------------------------------------
@@ -128,14 +132,19 @@ def new_batch():
     if request.method == "POST" and not errors:
         chosen = [int(x) for x in request.form.getlist("case_ids") if x.isdecimal() and len(x) < 10]
         try:
-            batch = letter_batches.create(current_user, kind, chosen, label=month)
+            batch = letter_batches.create(current_user, kind, chosen, label=month,
+                                          include_existing=request.form.get("include_existing") == "yes",
+                                          reissue_reason=request.form.get("reissue_reason", ""))
         except ValidationFailed as error:
             db.session.rollback()
             errors = error.fields
         else:
             return redirect(url_for("letters.batch", batch_id=batch.id))
     status = 422 if request.method == "POST" else 200
+    existing = letters.existing_letters_for(kinds[kind].programme, kind, [c.id for c in candidates]) if kind else {}
     return render_template("letters/batch_new.html", kinds=kinds, kind=kind, month=month, candidates=candidates,
+                           existing=existing, names={c.id: letter_batches.person_name_of(c) for c in candidates},
+                           form=request.form if request.method == "POST" else {},
                            errors=errors, chosen=set(request.form.getlist("case_ids")) if request.method == "POST"
                            else None), status
 
@@ -169,9 +178,39 @@ def batch_pdf(batch_id: int):
 
 # ---- public verification -------------------------------------------------------------------------
 
-@bp.route("/verify/<token>")
+@bp.route("/verify/<token>", methods=["GET", "POST"])
 @verify_limit
 def verify(token: str):
-    """No sign-in: the number, kind, date, issuing office and content hash, and no personal data."""
+    """No sign-in: the number, kind, date, issuing office and content hash, and no personal data; whether the kept
+    file's signature is valid and the file unchanged; and a form where anyone checks a PDF they were sent."""
     row = letters.verify(token)
-    return render_template("letters/verify.html", letter=row, kind=letter_kinds.get(row.kind))
+    checked, error = _checked_upload() if request.method == "POST" else (None, None)
+    return render_template("letters/verify.html", letter=row, kind=letter_kinds.get(row.kind),
+                           seal=letters.seal_of(row), checked=checked, upload_error=error,
+                           max_mb=_max_bytes() // (1024 * 1024)), 422 if error else 200
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@verify_limit
+def verify_file():
+    """No sign-in: check any PDF against our units' certificates, without the letter's address."""
+    checked, error = _checked_upload() if request.method == "POST" else (None, None)
+    return render_template("letters/verify.html", letter=None, kind=None, seal=None, checked=checked,
+                           upload_error=error, max_mb=_max_bytes() // (1024 * 1024)), 422 if error else 200
+
+
+def _max_bytes() -> int:
+    return current_app.config["SIGNING_VERIFY_MAX_BYTES"]
+
+
+def _checked_upload():
+    """(the examined upload, None) or (None, the field's message): never an exception on what anyone sends."""
+    upload = request.files.get("pdf")
+    if upload is None or not upload.filename:
+        return None, _("Choose the PDF file to check.")
+    data = upload.stream.read(_max_bytes() + 1)
+    if len(data) > _max_bytes():
+        return None, _("The file is larger than %(mb)d MB.", mb=_max_bytes() // (1024 * 1024))
+    if not data:
+        return None, _("The file is empty.")
+    return letters.examine(data), None

@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per area. Importing this package registers every table."""
 from app.models.audit import AuditEvent
+from app.models.creditors import Creditor
 from app.models.debt import CaseDeduction, Debt, DebtCase, DebtCaseRollup, DebtCaseStatus, DebtPlan
 from app.models.files import StoredFile, StoredFileChunk
 from app.models.imports import ImportJob
@@ -13,10 +14,11 @@ from app.models.relief import (
     ReliefCaseStatus,
 )
 from app.models.settings import SettingValue
+from app.models.signing import SigningKey
 from app.models.users import ApiToken, LoginAttempt, Role, User, UserSession
 from app.models.workflow import CaseSnapshot, CaseTransition, Notification
 
 __all__ = ["Beneficiary", "ContinuationCheck", "Entitlement", "EntitlementRule", "Evidence", "Incident",
            "Payment", "ReliefCase", "ReliefCaseStatus",
-           "ApiToken", "AuditEvent", "CaseDeduction", "CaseSnapshot", "CaseTransition", "Notification", "Debt", "DebtCase", "DebtCaseRollup", "DebtCaseStatus", "DebtPlan",
-           "BackgroundJob", "ImportJob", "LetterBatchChunk", "StoredFile", "StoredFileChunk", "Letter", "RateLimitCounter", "LetterBatch", "LetterCounter", "LoginAttempt", "OrgUnit", "Person", "Role", "SettingValue", "UnitKind", "User", "UserSession"]
+           "ApiToken", "AuditEvent", "Creditor", "CaseDeduction", "CaseSnapshot", "CaseTransition", "Notification", "Debt", "DebtCase", "DebtCaseRollup", "DebtCaseStatus", "DebtPlan",
+           "BackgroundJob", "ImportJob", "LetterBatchChunk", "StoredFile", "StoredFileChunk", "Letter", "RateLimitCounter", "LetterBatch", "LetterCounter", "LoginAttempt", "OrgUnit", "Person", "Role", "SettingValue", "SigningKey", "UnitKind", "User", "UserSession"]

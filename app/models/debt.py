@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.clock import utcnow
 from app.extensions import db
+from app.models.creditors import Creditor
 from app.models.org import OrgUnit
 from app.models.people import Person
 
@@ -135,6 +136,9 @@ class Debt(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     creditor_name: Mapped[str] = mapped_column(String(200))
     creditor_type: Mapped[str] = mapped_column(String(32))
+    # The creditor on file (issue 18; api-v1.md "creditor_id"); creditor_name/creditor_type above stay as the
+    # API shows them. Nullable: a debt written before migration 0016 may still lack one until it is migrated.
+    creditor_id: Mapped[int | None] = mapped_column(ForeignKey("creditors.id"), index=True)
     outstanding: Mapped[Decimal] = mapped_column(MONEY)
     annual_rate: Mapped[Decimal] = mapped_column(RATE)
     monthly_payment: Mapped[Decimal] = mapped_column(MONEY)
@@ -144,6 +148,7 @@ class Debt(db.Model):
     guarantors: Mapped[str | None] = mapped_column(Text)
 
     case: Mapped[DebtCase] = relationship(back_populates="debts")
+    creditor: Mapped[Creditor | None] = relationship()
 
 
 class DebtPlan(db.Model):

@@ -74,6 +74,12 @@ class Letter(db.Model):
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("letter_batches.id"))
     issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The PDF as issued (issue 18), kept in app/storage.py's storage and served for every reprint, byte for byte:
+    # signed with the issuing office's key (signing_key_id), or unsigned if the office had none. A letter issued
+    # before files were kept has none of these and prints again from its payload.
+    pdf_key: Mapped[str | None] = mapped_column(String(200))
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    signing_key_id: Mapped[int | None] = mapped_column(ForeignKey("signing_keys.id"))
 
     office: Mapped[OrgUnit] = relationship(lazy="joined")
 

@@ -53,6 +53,9 @@ class OrgUnit(db.Model):
     email: Mapped[str | None] = mapped_column(String(120))
     signer_name: Mapped[str | None] = mapped_column(String(200))
     signer_position: Mapped[str | None] = mapped_column(String(200))
+    # The emblem printed in the 3 cm at the top of the unit's external letters (issue 18): the storage key of the
+    # image an administrator uploaded ("emblems/<sha256>.png", re-encoded, never overwritten), or none.
+    emblem_key: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     parent: Mapped[OrgUnit | None] = relationship(remote_side=[id], back_populates="children")

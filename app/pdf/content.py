@@ -49,10 +49,23 @@ class Letterhead:
     email: str = ""
     signer_name: str = ""
     signer_position: str = ""
+    emblem: str = ""  # the storage key of the unit's uploaded emblem ("emblems/<sha256>.png"), or none
+    # Who proposes an internal memo (the issuing officer's full name; "role label + office name"): layout 2 prints
+    # them under the memo's signature, dots where they are unset. Letters issued before carry neither.
+    proposer_name: str = ""
+    proposer_position: str = ""
 
     @classmethod
     def from_json(cls, data: dict) -> Letterhead:
         return cls(**{key: data.get(key) or "" for key in cls.__dataclass_fields__})
+
+
+# The page layouts (app/pdf/frame.py). A stored letter names its layout (payload["letter"]["layout"]); one issued
+# before issue 18 names none and is layout 1, which reprints byte for byte as it printed then. Layout 2 (issue 18):
+# names never cut, brackets kept with their words, the signature moving with only what does not fit, the emblem's
+# 3 cm reserved, the date at the page's centre line, the contact lines at the bottom left, the memo's approver box.
+LAYOUT_1, LAYOUT_2 = 1, 2
+LATEST_LAYOUT = LAYOUT_2
 
 
 @dataclass(frozen=True)
@@ -71,3 +84,9 @@ class LetterContent:
     closing: str = "ขอแสดงความนับถือ"
     thai_digits: bool = False  # the letters.thai_digits setting at issue time
     annex: tuple = field(default=())  # blocks printed after the signature, on a new page
+    # The people the letter names, each as printed ("นางนูรฮายาตี สาและ"): wherever one occurs, the line never
+    # breaks inside "title + first name" nor inside the last name (thai_wrap.name_units).
+    names: tuple[str, ...] = ()
+    # The page layout it is drawn with: content built in code draws the latest; wording.frame() reads a stored
+    # letter's own (1 when its payload names none).
+    layout: int = LATEST_LAYOUT

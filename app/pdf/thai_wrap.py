@@ -5,6 +5,14 @@ Here a paragraph is segmented into words with PyThaiNLP's dictionary tokenizer (
 greedily against the width the frame really gives, an over-long word is cut between Thai character clusters
 (tcc), and the lines are joined with <br/> so ReportLab keeps them as they are.
 
+People's names (issue 18): no dictionary knows "นูรฮายาตี" or "สาและ", so newmm cuts them anywhere
+("นูรฮายา|ตี", "สา|และ", "นาง|รัตนา"). A letter names the people it prints (LetterContent.names); wherever such a
+name occurs, "title + first name" is one unbreakable unit and the last name another, and a line breaks only
+between the two (or outside the name). A unit wider than a whole line is still cut between character clusters,
+as the last resort. Brackets stay with the text they touch: no line starts with ")" or ends with "(".
+Both are layout 2 (app/pdf/content.py): a letter of layout 1 passes no names and its last-resort cut is the plain
+cluster cut it printed with.
+
 The dictionary (62k words, ~0.5 s, ~70 MB) is loaded once per process by `warm_up()` at start-up.
 """
 from __future__ import annotations
@@ -14,6 +22,8 @@ from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from app.pdf.content import LATEST_LAYOUT, LAYOUT_2
 
 
 # ReportLab may measure a shaped line a hair wider than the sum of its words; keep this much in hand so it
@@ -101,14 +111,79 @@ def _clusters(word: str) -> list[str]:
     return subword_tokenize(word, engine="tcc")
 
 
-def wrap_lines(text: str, font: str, size: float, width: float, first_indent: float = 0.0) -> list[str]:
+def name_units(name: str) -> tuple[str, ...]:
+    """The unbreakable units of a person's name: "title + first name" and the last name.
+    "นางนูรฮายาตี สาและ" → ("นางนูรฮายาตี", "สาและ"); a last name with the royal-lineage particle stays whole:
+    "นายสมชาย ณ อยุธยา" → ("นายสมชาย", "ณ อยุธยา"); a title written apart stays with the first name:
+    "ว่าที่ร้อยตรี สมชาย ใจดี" → ("ว่าที่ร้อยตรี สมชาย", "ใจดี")."""
+    words = name.split()
+    if len(words) < 2:
+        return tuple(words)
+    last = 1
+    if len(words) > 2 and words[-2] == "ณ":
+        last = 2
+    return (" ".join(words[:-last]), " ".join(words[-last:]))
+
+
+@lru_cache(maxsize=4096)
+def _tokens(text: str, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The tokens of a paragraph: dictionary words, with every occurrence of a name as its units."""
+    if not names:
+        return split_words(text)
+    spans = _name_spans(text, names)
+    if not spans:
+        return split_words(text)
+    tokens: list[str] = []
+    position = 0
+    for start, end in spans:
+        if start > position:
+            tokens += split_words(text[position:start])
+        units = name_units(text[start:end])
+        for i, unit in enumerate(units):
+            if i:
+                tokens.append(" ")
+            tokens.append(unit)
+        position = end
+    if position < len(text):
+        tokens += split_words(text[position:])
+    return tuple(_glue(tokens))
+
+
+def _name_spans(text: str, names: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where the names occur, longest name first, never overlapping."""
+    taken: list[tuple[int, int]] = []
+    for name in sorted({" ".join(n.split()) for n in names if n and n.strip()}, key=len, reverse=True):
+        start = text.find(name)
+        while start >= 0:
+            end = start + len(name)
+            if not any(start < b and a < end for a, b in taken):
+                taken.append((start, end))
+            start = text.find(name, end)
+    return sorted(taken)
+
+
+def _cut_pieces(token: str) -> list[str]:
+    """Character clusters of an over-long token, a bracket or closing mark joined to the cluster it touches (a cut
+    never leaves ")" alone at the start of a line, nor "(" at the end of one)."""
+    pieces: list[str] = []
+    for piece in _clusters(token):
+        if pieces and (piece[0] in CLOSING or pieces[-1][-1] in OPENING):
+            pieces[-1] += piece
+        else:
+            pieces.append(piece)
+    return pieces
+
+
+def wrap_lines(text: str, font: str, size: float, width: float, first_indent: float = 0.0,
+               names: tuple[str, ...] = (), layout: int = LATEST_LAYOUT) -> list[str]:
     """Lines of `text` no wider than `width` (the first `first_indent` narrower). Whitespace runs become one
-    space; spaces at a break are dropped."""
+    space; spaces at a break are dropped. `names` are people's names: never broken inside their units. Layout 1
+    cuts an over-long word at bare clusters, brackets and all (as letters issued before printed)."""
     limit = width * WIDTH_SLACK
     lines: list[str] = []
     current, used = "", 0.0
     available = limit - first_indent
-    tokens = list(split_words(" ".join(text.split())))
+    tokens = list(_tokens(" ".join(text.split()), tuple(names)))
     while tokens:
         token = tokens.pop(0)
         if token.isspace():
@@ -124,8 +199,8 @@ def wrap_lines(text: str, font: str, size: float, width: float, first_indent: fl
             current, used, available = "", 0.0, limit
             tokens.insert(0, token)
             continue
-        # A word wider than a whole line: cut it between character clusters.
-        pieces = _clusters(token)
+        # A word wider than a whole line: cut it between character clusters (the last resort, names included).
+        pieces = _cut_pieces(token) if layout >= LAYOUT_2 else _clusters(token)
         head = ""
         while pieces and text_width(head + pieces[0], font, size) <= available:
             head += pieces.pop(0)
@@ -140,6 +215,7 @@ def wrap_lines(text: str, font: str, size: float, width: float, first_indent: fl
     return lines
 
 
-def paragraph_markup(text: str, font: str, size: float, width: float, first_indent: float = 0.0) -> str:
+def paragraph_markup(text: str, font: str, size: float, width: float, first_indent: float = 0.0,
+                     names: tuple[str, ...] = (), layout: int = LATEST_LAYOUT) -> str:
     """ReportLab paragraph markup: escaped lines joined by <br/>."""
-    return "<br/>".join(escape(line) for line in wrap_lines(text, font, size, width, first_indent))
+    return "<br/>".join(escape(line) for line in wrap_lines(text, font, size, width, first_indent, names, layout))

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from app.domain.money import format_money
 from app.domain.thai_text import THAI_MONTHS_SHORT, amount_with_words, be_year, format_be_date
-from app.pdf.content import LetterContent, Letterhead
+from app.pdf.content import LAYOUT_1, LetterContent, Letterhead
 
 
 def money(value) -> str:
@@ -46,10 +46,29 @@ def months_text(months: int) -> str:
     return f"{months} งวด ({' '.join(parts)})"
 
 
+def names(*people) -> tuple[str, ...]:
+    """The people's names a letter prints, for LetterContent.names: strings, or lists of them; empty ones and the
+    placeholder "-" dropped, each once, in order. Printed anywhere in the letter (subject, addressee, body, table
+    cells), a name is never broken inside "title + first name" nor inside the last name."""
+    out: list[str] = []
+    for person in people:
+        for name in ([person] if isinstance(person, str) else person):
+            name = " ".join(str(name or "").split())
+            if name and name != "-" and name not in out:
+                out.append(name)
+    return tuple(out)
+
+
 def frame(payload: dict, form: str = "external", **parts) -> LetterContent:
-    """The frame fields every kind shares, from the stored payload."""
+    """The frame fields every kind shares, from the stored payload. `names=names(...)`: the people it names.
+    The layout is the letter's own: a letter issued before layouts were numbered has none and is layout 1."""
     head = payload["letter"]
     return LetterContent(form=form, number_text=head["number_text"], issued_on=be_date(head["issued_on"]),
                          subject=head["subject"], addressee=head["addressee"],
                          letterhead=Letterhead.from_json(head["letterhead"]), verify_url=head["verify_url"],
-                         thai_digits=bool(head.get("thai_digits")), **parts)
+                         thai_digits=bool(head.get("thai_digits")), layout=layout_of(payload), **parts)
+
+
+def layout_of(payload: dict) -> int:
+    """The page layout a stored letter was issued with (app/pdf/content.py, LAYOUT_1 / LAYOUT_2)."""
+    return int(payload["letter"].get("layout") or LAYOUT_1)

@@ -17,7 +17,7 @@ from app.domain.references import debt_case_reference
 from app.extensions import db
 from app.models import CaseDeduction, Debt, DebtCase, DebtCaseRollup, OrgUnit, Person, UnitKind, User
 from app.models.debt import EDITABLE_STATUSES
-from app.services import audit, people, plan_upkeep
+from app.services import audit, creditors, people, plan_upkeep
 from app.services.case_figures import refresh_figures
 from app.services.debt_input import CaseInput, income_errors
 from app.services.errors import Conflict, ValidationFailed
@@ -73,8 +73,10 @@ def case_snapshot(*, status: str, cooperative_code: str, citizen_id: str, monthl
         "monthly_salary": str(monthly_salary), "monthly_allowances": str(monthly_allowances),
         "retired": retired, "monthly_pension": str(monthly_pension), "paying_unit": paying_unit_code,
         "deductions": [[d.kind, d.label, str(d.monthly_amount)] for d in deductions],
+        # The creditor on file comes last (issue 18), so earlier audit rows read the same up to it.
         "debts": [[debt_id, d.creditor_name, d.creditor_type, str(d.outstanding), str(d.annual_rate),
-                   str(d.monthly_payment), d.remaining_months, d.legal_status] for debt_id, d in debts],
+                   str(d.monthly_payment), d.remaining_months, d.legal_status, d.creditor_id]
+                  for debt_id, d in debts],
         "chosen_plan_id": chosen_plan_id,
     }
 
@@ -135,8 +137,9 @@ def _check_income(case: DebtCase) -> None:
 
 # ---- rows ----------------------------------------------------------------------------------------
 
-def _apply_rows(case: DebtCase, data: CaseInput) -> set[int]:
-    """Replace deductions; update debts by id, add new ones, drop missing ones. Returns dropped debt ids."""
+def _apply_rows(actor: User, case: DebtCase, data: CaseInput) -> set[int]:
+    """Replace deductions; update debts by id, add new ones, drop missing ones. Returns dropped debt ids.
+    Each debt points at its creditor on file (issue 18; services/creditors.resolve_for_debt)."""
     if data.deductions is not None:
         case.deductions = [CaseDeduction(position=i, kind=d.kind, label=d.label, monthly_amount=d.monthly_amount)
                            for i, d in enumerate(data.deductions)]
@@ -147,12 +150,13 @@ def _apply_rows(case: DebtCase, data: CaseInput) -> set[int]:
         if unknown:
             raise ValidationFailed(_("Please correct the marked fields."),
                                    {f"debts[{i}].id": _("This debt is not part of the case.") for i in unknown})
+        creditors.resolve_for_debt(actor, data.debts)
         rows = []
         for i, item in enumerate(data.debts):
             debt = existing.get(item.id) if item.id is not None else None
             if debt is None:
                 debt = Debt()
-            for name in ("creditor_name", "creditor_type", "outstanding", "annual_rate", "monthly_payment",
+            for name in ("creditor_id", "creditor_name", "creditor_type", "outstanding", "annual_rate", "monthly_payment",
                          "remaining_months", "salary_deducted", "legal_status", "guarantors"):
                 setattr(debt, name, getattr(item, name))
             debt.position = i
@@ -176,7 +180,7 @@ def create_case(actor: User, data: CaseInput, *, commit: bool = True) -> DebtCas
                     retired=bool(data.retired), monthly_pension=data.monthly_pension or Decimal("0"),
                     paying_unit=paying_unit)
     db.session.add(case)
-    _apply_rows(case, data)
+    _apply_rows(actor, case, data)
     db.session.flush()
     case.reference = debt_case_reference(case.id, clock.today())
     refresh_figures(case)
@@ -219,7 +223,7 @@ def update_case(actor: User, case_id: int, data: CaseInput, *, commit: bool = Tr
         case.paying_unit = paying_unit_for(data.paying_unit_code)
     if {"retired", "monthly_salary", "monthly_pension"} & data.present:
         _check_income(case)  # the case as it will be: a PATCH may change one of the three alone
-    dropped = _apply_rows(case, data)
+    dropped = _apply_rows(actor, case, data)
     db.session.flush()
     refresh_figures(case)
     plan_upkeep.after_case_change(actor, case, dropped)

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import DebtCase, OrgUnit, UnitKind, User
 from app.models.debt import DEDUCTION_KINDS, EDITABLE_STATUSES
 from app.jobs.limits import checkpoint
-from app.services import people
+from app.services import creditors, people
 from app.services.debt_import_sheet import (
     CASE_FIELDS, DEBT_COLUMNS, RETIRED_NO, RETIRED_YES, TEACHER_FIELDS, Sheet, column_label,
 )
@@ -22,6 +22,7 @@ from app.services.debt_input import CaseInput, parse_case
 from app.services.errors import ValidationFailed
 
 CHUNK = 500  # IN-list size for lookups (SQLite allows 999 parameters)
+MAX_NEW_CREDITORS_LISTED = 200  # in the job's stored summary; the count is always whole
 
 
 @dataclass
@@ -43,12 +44,17 @@ class Checked:
     teachers: list[Teacher]
     errors: list[dict]
     rows: int
+    # Issue 18: creditor names matching no creditor on file, which the import will add as new creditors on file
+    # ({"name", "creditor_type", "rows"}); the dry run lists them so that a misspelling is caught before it is one.
+    new_creditors: list[dict] = field(default_factory=list)
 
     @property
     def summary(self) -> dict:
         updates = sum(1 for t in self.teachers if t.existing_case_id)
         return {"rows": self.rows, "teachers": len(self.teachers), "new_cases": len(self.teachers) - updates,
-                "updated_cases": updates, "debts": sum(len(t.debt_rows) for t in self.teachers)}
+                "updated_cases": updates, "debts": sum(len(t.debt_rows) for t in self.teachers),
+                "new_creditor_count": len(self.new_creditors),
+                "new_creditors": [{**c, "rows": c["rows"][:10]} for c in self.new_creditors[:MAX_NEW_CREDITORS_LISTED]]}
 
 
 def _error(errors: list, row: int, column: str, message: str) -> None:
@@ -132,8 +138,36 @@ def check(actor: User, cooperative: OrgUnit, sheet: Sheet, progress=None) -> Che
             progress(sum(len(t.debt_rows) or 1 for t in teachers[:i]))
     _match_on_file(actor, cooperative, teachers, errors)
     _match_paying_units(teachers, errors)
+    new_creditors = _match_creditors(teachers, errors)
     errors.sort(key=lambda e: e["row"])
-    return Checked(teachers=teachers, errors=errors, rows=len(sheet.rows))
+    return Checked(teachers=teachers, errors=errors, rows=len(sheet.rows), new_creditors=new_creditors)
+
+
+def _match_creditors(teachers: list[Teacher], errors: list) -> list[dict]:
+    """Issue 18: each debt's creditor name matched to the creditors on file by the rules of services/creditors.py
+    (one lookup for the whole file). A name on file under another type is an error on its row; a name matching none
+    is reported as a new creditor the import will add — once, however many rows name it."""
+    debts = [(t, i, d) for t in teachers if t.parsed and t.parsed.debts for i, d in enumerate(t.parsed.debts)]
+    checkpoint()
+    on_file = creditors.on_file_by_keys({d.creditor_name for _t, _i, d in debts if d.creditor_name})
+    new: dict[str, dict] = {}
+    for teacher, i, debt in debts:
+        if not debt.creditor_name or not debt.creditor_type:
+            continue
+        row = teacher.debt_rows[i] if i < len(teacher.debt_rows) else teacher.first_row
+        found = creditors.match_name(debt.creditor_name, debt.creditor_type, on_file)
+        if found.conflict is not None:
+            _error(errors, row, "creditor_type", creditors.type_conflict_message(found.conflict))
+        elif found.creditor is None:
+            key = creditors.match_key(debt.creditor_name)
+            entry = new.setdefault(key, {"name": creditors.clean(debt.creditor_name),
+                                         "creditor_type": debt.creditor_type, "rows": []})
+            if entry["creditor_type"] != debt.creditor_type:
+                _error(errors, row, "creditor_type", _(
+                    "Row %(row)d names the same creditor with another type.", row=entry["rows"][0]))
+            else:
+                entry["rows"].append(row)
+    return sorted(new.values(), key=lambda c: c["rows"][0])
 
 
 def _match_paying_units(teachers: list[Teacher], errors: list) -> None:

@@ -19,7 +19,7 @@ from app.domain.references import debt_case_reference
 from app.extensions import db
 from app.models import CaseDeduction, Debt, DebtCase, OrgUnit, User
 from app.jobs.limits import checkpoint
-from app.services import audit, case_figures, debt_cases, people
+from app.services import audit, case_figures, creditors, debt_cases, people
 from app.services.debt_import_rows import Checked, Teacher
 from app.services.debt_input import CaseInput, DebtInput
 from app.services.errors import ValidationFailed
@@ -50,7 +50,7 @@ def _update_existing(actor: User, teacher: Teacher) -> None:
     debts = [DebtInput(id=d.id, creditor_name=d.creditor_name, creditor_type=d.creditor_type, outstanding=d.outstanding,
                        annual_rate=d.annual_rate, monthly_payment=d.monthly_payment,
                        remaining_months=d.remaining_months, salary_deducted=d.salary_deducted,
-                       legal_status=d.legal_status, guarantors=d.guarantors)
+                       legal_status=d.legal_status, guarantors=d.guarantors)  # its creditor: matched by name again
              for d in case.debts if d.creditor_name not in incoming]
     for item in parsed.debts:
         existing = by_creditor.get(item.creditor_name)
@@ -87,6 +87,9 @@ def _insert_new(actor: User, cooperative: OrgUnit, teachers: list[Teacher]) -> N
             "retired": retired, "monthly_pension": pension, "paying_unit_id": teacher.paying_unit_id,
             **summarise(figures, settings).columns(),
             "created_by_id": actor.id, "status_since": now, "created_at": now, "updated_at": now})
+    # Issue 18: every debt points at its creditor on file; the names the dry run reported as new become creditors
+    # on file here, once each, audited (services/creditors.resolve_for_debt: the form's and the API's rules).
+    creditors.resolve_for_debt(actor, [d for t in teachers for d in t.parsed.debts])
     case_ids = db.session.execute(insert(DebtCase).returning(DebtCase.id, sort_by_parameter_order=True),
                                   cases).scalars().all()
     today = clock.today()
@@ -99,7 +102,7 @@ def _insert_new(actor: User, cooperative: OrgUnit, teachers: list[Teacher]) -> N
     debts = [{"case_id": case_id, "position": i, "creditor_name": d.creditor_name, "creditor_type": d.creditor_type,
               "outstanding": d.outstanding, "annual_rate": d.annual_rate, "monthly_payment": d.monthly_payment,
               "remaining_months": d.remaining_months, "salary_deducted": d.salary_deducted,
-              "legal_status": d.legal_status, "guarantors": d.guarantors}
+              "legal_status": d.legal_status, "guarantors": d.guarantors, "creditor_id": d.creditor_id}
              for t, case_id in zip(teachers, case_ids) for i, d in enumerate(t.parsed.debts)]
     debt_ids = iter(db.session.execute(insert(Debt).returning(Debt.id, sort_by_parameter_order=True),
                                        debts).scalars().all() if debts else ())

@@ -59,6 +59,9 @@ class DebtInput:
     salary_deducted: bool
     legal_status: str
     guarantors: str | None = None
+    # api-v1.md v1.1: a creditor on file; creditor_name/creditor_type then come from it. Without it the typed name is
+    # matched to a creditor on file, or one is created (services/creditors.resolve_for_debt, in the service).
+    creditor_id: int | None = None
 
 
 @dataclass
@@ -279,11 +282,16 @@ def _debts(reader: FieldReader, rows) -> list[DebtInput]:
             reader.errors[path] = _("Enter the debt's creditor and amounts.")
             continue
         raw_id = row.get("id")
+        creditor_id = _creditor_id(reader, row, path)
+        on_file = creditor_id is not None or f"{path}.creditor_id" in reader.errors
         debt = DebtInput(
             id=raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else (
                 int(raw_id) if isinstance(raw_id, str) and raw_id.isdecimal() else None),
-            creditor_name=reader.text(row, "creditor_name", f"{path}.creditor_name"),
-            creditor_type=reader.choice(row, "creditor_type", f"{path}.creditor_type", CREDITOR_TYPES),
+            # With a creditor on file the name and type come from it (api-v1.md), so they are not required.
+            creditor_name=reader.text(row, "creditor_name", f"{path}.creditor_name", required=not on_file),
+            creditor_type=(row.get("creditor_type") if row.get("creditor_type") in CREDITOR_TYPES else None)
+            if on_file else reader.choice(row, "creditor_type", f"{path}.creditor_type", CREDITOR_TYPES),
+            creditor_id=creditor_id,
             outstanding=reader.money(row, "outstanding", f"{path}.outstanding", maximum=MAX_OUTSTANDING),
             # An existing debt may carry an informal lender's rate (issue 17, 7c); above 15% it is flagged, not refused.
             annual_rate=reader.rate(row, "annual_rate", f"{path}.annual_rate", DEBT_RATE_LIMIT),
@@ -295,8 +303,8 @@ def _debts(reader: FieldReader, rows) -> list[DebtInput]:
         )
         _check_payment(reader, debt, path)
         # The same debt typed twice would double the debt service: refuse the repeat, name the first.
-        if debt.creditor_name and debt.outstanding is not None:
-            key = (debt.creditor_name.casefold(), debt.outstanding, debt.monthly_payment)
+        if (debt.creditor_id or debt.creditor_name) and debt.outstanding is not None:
+            key = (debt.creditor_id or debt.creditor_name.casefold(), debt.outstanding, debt.monthly_payment)
             if key in seen:
                 reader.errors[f"{path}.creditor_name"] = _(
                     "This debt repeats row %(row)d (same creditor and amounts).", row=seen[key] + 1)
@@ -304,6 +312,20 @@ def _debts(reader: FieldReader, rows) -> list[DebtInput]:
                 seen[key] = i
         parsed.append(debt)
     return parsed
+
+
+def _creditor_id(reader: FieldReader, row: dict, path: str) -> int | None:
+    """`creditor_id` (api-v1.md v1.1): a whole number, or absent/null/empty for a typed name. Whether it names a
+    creditor on file is the service's check (services/creditors.resolve_for_debt)."""
+    raw = row.get("creditor_id")
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, int) and not isinstance(raw, bool) and 0 < raw < 2**31:
+        return raw
+    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdecimal() and 0 < int(raw.strip()) < 2**31:
+        return int(raw.strip())
+    reader.errors[f"{path}.creditor_id"] = _("No creditor with this number on file; choose one from the list.")
+    return None
 
 
 def _check_payment(reader: FieldReader, debt: DebtInput, path: str) -> None:

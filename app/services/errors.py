@@ -6,10 +6,11 @@ class ServiceError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str = "", fields: dict[str, str] | None = None):
+    def __init__(self, message: str = "", fields: dict[str, str] | None = None, extra: dict | None = None):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        self.extra = extra or {}  # more for an API client, beside code, message and fields (e.g. the existing letter)
 
 
 class ValidationFailed(ServiceError):

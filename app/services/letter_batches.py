@@ -6,8 +6,10 @@ The stages, each a job of its own (app/jobs/rows.py: claimed by one worker, fenc
 2. prepare (each chunk, in parallel): the letters' drafts, everything but their numbers, kept on the chunk;
 3. issue (the batch, once every chunk is prepared): numbers every draft and stores the letters in **one**
    transaction — all numbered or none, numbers contiguous, never used twice, whatever dies when;
-4. render (each chunk, in parallel): its letters' pages, into a part file;
-5. merge (the batch, once every chunk is rendered): the parts into one PDF, stored whole or not at all.
+4. render (each chunk, in parallel): its letters' pages, into a part file; and each letter's own file, cut from the
+   part, signed with its office's key and kept (issue 18: what every reprint of the letter serves);
+5. merge (the batch, once every chunk is rendered): the parts into one PDF, signed once by the requester's unit,
+   stored whole or not at all.
 Rendering is deterministic (a letter prints its stored payload), so a stage run twice writes the same file.
 """
 from __future__ import annotations
@@ -21,6 +23,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from pypdf import PdfWriter
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import selectinload
 
 from app import programmes
 from app.domain import clock
@@ -28,7 +31,7 @@ from app.domain.clock import utcnow
 from app.extensions import db
 from app.jobs import engine, rows
 from app.models import CaseSnapshot, Letter, LetterBatch, LetterBatchChunk, User
-from app.services import audit, letter_kinds, letters
+from app.services import audit, letter_kinds, letters, signing_keys
 from app.services.errors import NotFound, ServiceError, ValidationFailed
 from app.services.permissions import require
 from app.services.scope import get_scoped_or_404, scoped
@@ -67,16 +70,25 @@ def approved_in_month(actor: User, kind_name: str, year: int, month: int) -> lis
     low, high = (datetime.combine(d, datetime.min.time()) - timedelta(hours=7) for d in (start, end))
     approved = (select(CaseSnapshot.case_id).where(CaseSnapshot.case_type == kind.programme,
                                                    CaseSnapshot.created_at >= low, CaseSnapshot.created_at < high))
+    person = getattr(model, "person", None) or model.victim  # shown by name on the batch page
     query = programme.in_scope(select(model), actor).where(
-        model.id.in_(approved), model.status.in_(programme.decided)).order_by(model.id)
+        model.id.in_(approved), model.status.in_(programme.decided)).options(selectinload(person)).order_by(model.id)
     return list(db.session.scalars(query.limit(MAX_BATCH)))
 
 
 # ---- requests ------------------------------------------------------------------------------------
 
-def create(actor: User, kind_name, case_ids: list[int], label: str = "") -> LetterBatch:
+def person_name_of(case) -> str:
+    """The teacher of a debt case, the victim of a relief case: how officers know a case in a batch."""
+    person = getattr(case, "person", None) or getattr(case, "victim", None)
+    return f"{person.title or ''}{person.first_name} {person.last_name}".strip() if person else ""
+
+
+def create(actor: User, kind_name, case_ids: list[int], label: str = "", include_existing: bool = False,
+           reissue_reason: str = "") -> LetterBatch:
     """Queue a batch for these cases (checked now: role, kind; each case again when prepared); the engine starts it
-    once this commits."""
+    once this commits. A case that already has this letter is skipped unless `include_existing`, which needs the
+    reason for issuing it again (issue 18, item 6: a number is never used up by accident)."""
     require(actor, "issue_letters")
     kind = letter_kinds.get(kind_name)
     if kind is None:
@@ -90,9 +102,14 @@ def create(actor: User, kind_name, case_ids: list[int], label: str = "") -> Lett
     if len(ids) > MAX_BATCH:
         raise ValidationFailed(_("Please correct the marked fields."),
                                {"case_ids": _("A batch holds at most %(n)d cases.", n=MAX_BATCH)})
+    reason = letters.reissue_reason_of(reissue_reason) if include_existing else ""
+    if include_existing and not reason:
+        raise ValidationFailed(_("Please correct the marked fields."),
+                               {"reissue_reason": _("Give the reason for issuing this letter again.")})
     batch = LetterBatch(kind=kind.name, status="queued", total=len(ids), org_path=actor.org_unit.path,
                         criteria={"case_ids": ids, "label": label[:100], "base_url": public_base_url(),
-                                  "file_key": secrets.token_hex(8)},
+                                  "file_key": secrets.token_hex(8), "include_existing": bool(include_existing),
+                                  "reissue_reason": reason},
                         requested_by_id=actor.id, claimed_at=utcnow())
     db.session.add(batch)
     db.session.flush()
@@ -202,17 +219,30 @@ def _chunk_failed(chunk_id: int, token: str, message: str) -> None:
         _fail_batch(chunk.batch_id, message)
 
 
-def _prepare_drafts(actor: User, kind, case_ids: list[int], on: date) -> tuple[list[dict], list[dict]]:
+def _prepare_drafts(actor: User, kind, case_ids: list[int], on: date,
+                    include_existing: bool = False) -> tuple[list[dict], list[dict]]:
+    """Drafts for the cases; a case (a creditor of a case) that already has the letter is skipped unless asked,
+    and every skipped case is listed with the teacher's or victim's name and why."""
     drafts, skipped = [], []
     for case_id in case_ids:
         try:
             if kind.needs_debt:  # a letter to each creditor
-                drafts += letters.pack_drafts(actor, kind.programme, case_id, kind.name, on)
+                found = letters.pack_drafts(actor, kind.programme, case_id, kind.name, on)
             else:
-                drafts.append(letters.prepare(actor, kind.programme, case_id, kind.name, on=on))
+                found = [letters.prepare(actor, kind.programme, case_id, kind.name, on=on)]
         except ServiceError as error:  # out of scope, not approved, nothing to print: listed, not fatal
             skipped.append({"case_id": case_id, "reason": error.fields.get("kind") or error.fields.get(
                 "debt_id") or error.message or error.code})
+            continue
+        for draft in found:
+            existing = None if include_existing else letters.existing_letter(
+                kind.programme, case_id, kind.name, draft.debt_id)
+            if existing is None:
+                drafts.append(draft)
+            else:
+                skipped.append({"case_id": case_id, "reference": draft.case.reference,
+                                "name": person_name_of(draft.case),
+                                "reason": _("already issued as no. %(number)s", number=existing.number_text)})
     return [d.to_json() for d in drafts], skipped
 
 
@@ -243,7 +273,8 @@ def prepare_chunk(chunk_id: int) -> None:
         batch = db.session.get(LetterBatch, batch_id)
         actor = db.session.get(User, batch.requested_by_id)
         drafts, skipped = _prepare_drafts(actor, letter_kinds.get(batch.kind), chunk.case_ids,
-                                          date.fromisoformat(batch.criteria["on"]))
+                                          date.fromisoformat(batch.criteria["on"]),
+                                          batch.criteria.get("include_existing", False))
         rows.commit_fenced(LetterBatchChunk, chunk_id, token, status="prepared", claim_token=None, drafts=drafts,
                            skipped=skipped)
 
@@ -262,10 +293,14 @@ def issue(batch_id: int) -> None:
                                          .order_by(LetterBatchChunk.position)))
         drafts = [letters.Draft.from_json(d) for chunk in chunks for d in chunk.drafts or []]
         skipped = [s for chunk in chunks for s in chunk.skipped]
-        if not drafts:
-            raise ValidationFailed(_("None of the chosen cases can have this letter."))
+        if not drafts:  # the batch ends failed, listing every case it skipped and why
+            rows.commit_fenced(LetterBatch, batch_id, token, status="failed", claim_token=None,
+                               error=_("None of the chosen cases can have this letter."),
+                               criteria={**batch.criteria, "skipped": skipped})
+            return
         letters.issue_drafts(actor, drafts, date.fromisoformat(batch.criteria["on"]), batch_id=batch_id,
-                             commit=False, base_url=batch.criteria.get("base_url"))
+                             commit=False, base_url=batch.criteria.get("base_url"),
+                             reissue_reason=batch.criteria.get("reissue_reason") or None)
         first = 0
         for chunk in chunks:
             count = len(chunk.drafts or [])
@@ -298,6 +333,9 @@ def render_chunk(chunk_id: int) -> None:
 
         content = letters.render(selected, progress_made)
         storage().write(part_key(batch, chunk.position), content)
+        # Each letter's own file, cut from the part, signed with its office's key and kept (issue 18): the
+        # original a reprint serves. The part itself stays unsigned: it only goes into the merged pack.
+        letters.keep_batch_files(selected, content)
         rows.commit_fenced(LetterBatchChunk, chunk_id, token, status="done", claim_token=None, rendered=len(selected))
 
     rows.run(RENDER, chunk_id, work, lambda token, message: _chunk_failed(chunk_id, token, message))
@@ -322,6 +360,10 @@ def merge(batch_id: int) -> None:
             out = io.BytesIO()
             writer.write(out)
             content = out.getvalue()
+        # Merged letters cannot keep their own signatures (docs/research/pdf-signing.md): the pack is joined from
+        # the unsigned parts and signed once, by the requester's unit; each letter's signed file is the original.
+        requester = db.session.get(User, batch.requested_by_id)
+        content, _key = signing_keys.sign(requester.org_unit, content)
         files.write(pdf_key(batch), content)
         if not rows.commit_fenced(LetterBatch, batch_id, token, status="done", claim_token=None,
                                   rendered=batch.total, finished_at=utcnow()):

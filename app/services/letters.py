@@ -12,13 +12,16 @@ does what is the same for every kind:
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import logging
 import secrets
 import threading
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -26,17 +29,25 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import programmes
 from app.domain import clock
-from app.domain.thai_text import be_year
+from app.domain.thai_text import be_year, format_be_date
 from app.extensions import db
-from app.models import Letter, LetterCounter, OrgUnit, User
+from app.i18n import current_language
+from app.labels import ROLE_LABELS
+from app.models import Letter, LetterCounter, OrgUnit, SigningKey, User
+from app.pdf import signing
 from app.pdf.frame import LetterRenderer
-from app.services import audit, letter_kinds, settings, snapshots
+from app.services import audit, letter_kinds, settings, signing_keys, snapshots
 from app.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.services.letter_availability import unavailable
 from app.services.letter_kinds import LetterKind, Source
 from app.services.permissions import require
 from app.services.scope import get_scoped_or_404, scoped
 from app.services.workflow import latest_snapshot
+from app.storage import StorageError, storage
 from app.urls import public_base_url
+from pypdf import PdfReader, PdfWriter
+
+log = logging.getLogger(__name__)
 
 
 def may_issue(actor: User, kind: LetterKind) -> bool:
@@ -71,19 +82,34 @@ def _source(kind: LetterKind, case, office: OrgUnit, on: date, debt_id=None) -> 
         # A decided case is shown as it was approved, whatever the settings have become (domain.md, Workflow)
         frozen = latest_snapshot(kind.programme, case.id) if case.status in programme.decided else None
         body = snapshots.read(frozen.data) if frozen is not None else programme.snapshot(case)
-        return Source(case, body, None, office, on, debt_id)
+        return Source(case, body, None, office, on, debt_id, kind)
     if case.status not in programme.decided:
         raise Conflict(_("This letter states a decision: it can be printed once the case is approved."))
     snapshot = latest_snapshot(kind.programme, case.id)
     if snapshot is None:  # approved before snapshots existed: nothing frozen to print from
         raise Conflict(_("This case has no approval snapshot to print from."))
-    return Source(case, snapshots.read(snapshot.data), snapshot, office, on, debt_id)
+    return Source(case, snapshots.read(snapshot.data), snapshot, office, on, debt_id, kind)
 
 
 def letterhead(office: OrgUnit) -> dict:
+    """What the letter prints of its office, frozen into the letter: later changes to the unit never alter it."""
     return {"office_name": office.name, "address": office.address or "", "section": office.section or "",
             "phone": office.phone or "", "email": office.email or "", "signer_name": office.signer_name or "",
-            "signer_position": office.signer_position or ""}
+            "signer_position": office.signer_position or "", "emblem": office.emblem_key or ""}
+
+
+# The page layout a letter is drawn with (app/pdf/frame.py): 2 since issue 18 (the emblem's 3 cm, the date at the
+# centre line, names kept whole, the signature moving with only what does not fit). Letters issued before carry
+# none and reprint with layout 1, byte for byte.
+LAYOUT = 2
+
+
+def proposer_of(actor: User, office: OrgUnit) -> dict:
+    """Who proposes an internal memo (บันทึกข้อความ): it goes from the officer's section to the head of the office,
+    signed by the officer (issue 18, item 1), whose name and position the unit's settings do not hold."""
+    with force_locale("th"):
+        role = str(ROLE_LABELS.get(actor.role, ""))
+    return {"proposer_name": actor.full_name or "", "proposer_position": f"{role} {office.name}".strip()}
 
 
 def number_text(office: OrgUnit, number: int) -> str:
@@ -142,6 +168,9 @@ def prepare(actor: User, case_type: str, case_id: int, kind_name, debt_id=None, 
     kind = _kind(case_type, kind_name)
     if not may_issue(actor, kind):
         raise Forbidden(_("Your role cannot issue this letter."))
+    waiting = unavailable(kind, case)
+    if waiting:
+        raise Conflict(waiting)
     source = _source(kind, case, actor.org_unit, on or clock.today(), debt_id)
     facts = kind.facts(source)
     # a decision letter is what was approved: it carries the snapshot's hash; a summary hashes what it says
@@ -153,7 +182,8 @@ def _letter_row(actor: User, draft: Draft, number: int, on: date, base_url: str,
     office = actor.org_unit
     token = secrets.token_urlsafe(16)
     head = {"kind": draft.kind.name, "number_text": number_text(office, number), "issued_on": on.isoformat(),
-            "subject": draft.subject, "addressee": draft.addressee, "letterhead": letterhead(office),
+            "subject": draft.subject, "addressee": draft.addressee,
+            "letterhead": {**letterhead(office), **proposer_of(actor, office)}, "layout": LAYOUT,
             "verify_url": f"{base_url.rstrip('/')}/verify/{token}",
             "thai_digits": settings.value("letters.thai_digits") == "yes"}
     return Letter(token=token, kind=draft.kind.name, case_type=draft.kind.programme, case_id=draft.case.id,
@@ -164,37 +194,111 @@ def _letter_row(actor: User, draft: Draft, number: int, on: date, base_url: str,
                   batch_id=batch_id, issued_by_id=actor.id)
 
 
-def issue(actor: User, case_type: str, case_id: int, kind_name, debt_id=None) -> Letter:
-    """Issue one letter: numbered, stored with what it prints, audited, committed."""
+def existing_letter(case_type: str, case_id: int, kind_name: str, debt_id=None) -> Letter | None:
+    """The latest letter of this kind already issued for the case (and, for a per-debt kind, the debt)."""
+    query = select(Letter).where(Letter.case_type == case_type, Letter.case_id == case_id, Letter.kind == kind_name)
+    if debt_id is not None:
+        query = query.where(Letter.debt_id == debt_id)
+    return db.session.scalar(query.order_by(Letter.id.desc()).limit(1))
+
+
+def existing_letters_for(case_type: str, kind_name: str, case_ids: list[int]) -> dict[int, Letter]:
+    """existing_letter of many cases at once (a batch page), by case id: the latest of each."""
+    found: dict[int, Letter] = {}
+    for case_ids_part in (case_ids[i:i + 500] for i in range(0, len(case_ids), 500)):
+        for letter in db.session.scalars(select(Letter).where(
+                Letter.case_type == case_type, Letter.kind == kind_name, Letter.case_id.in_(case_ids_part))
+                .order_by(Letter.id)):
+            found[letter.case_id] = letter
+    return found
+
+
+def reissue_reason_of(value) -> str:
+    return " ".join(value.split())[:300] if isinstance(value, str) else ""
+
+
+def check_reissue(draft: Draft, reason: str) -> None:
+    """A kind already issued for the case (and debt) is issued again only with a reason (api-v1.md, "Letters"): a
+    double click never uses up a number. Without one: 409 naming the existing letter, which can be reprinted."""
+    existing = existing_letter(draft.kind.programme, draft.case.id, draft.kind.name, draft.debt_id)
+    if existing is None or reason:
+        return
+    raise Conflict(
+        _("Letter no. %(number)s of %(date)s already says this. Reprint it (same number, same file), or give the "
+          "reason for issuing a new one.", number=existing.number_text, date=format_be_date(existing.issued_on, "long", current_language())),
+        {"reissue_reason": _("Give the reason for issuing this letter again.")},
+        extra={"existing_letter": {"id": existing.id, "number": existing.number_text,
+                                   "issued_on": existing.issued_on.isoformat()}})
+
+
+def issue(actor: User, case_type: str, case_id: int, kind_name, debt_id=None, reissue_reason=None) -> Letter:
+    """Issue one letter: numbered, stored with what it prints, audited, committed. A kind the case already has
+    needs `reissue_reason` (check_reissue)."""
     require(actor, "issue_letters")
     on = clock.today()
     draft = prepare(actor, case_type, case_id, kind_name, debt_id, on)
-    return issue_drafts(actor, [draft], on)[0]
+    return issue_drafts(actor, [draft], on, reissue_reason=reissue_reason_of(reissue_reason) or None,
+                        check_existing=True)[0]
 
 
 def issue_drafts(actor: User, drafts: list[Draft], on: date, batch_id: int | None = None,
-                 commit: bool = True, base_url: str | None = None) -> list[Letter]:
-    """Number and store prepared letters in one transaction (all or none)."""
+                 commit: bool = True, base_url: str | None = None, reissue_reason: str | None = None,
+                 check_existing: bool = False) -> list[Letter]:
+    """Number and store prepared letters in one transaction (all or none). With `check_existing`, a kind the case
+    already has is refused without `reissue_reason` (check_reissue), looked up once the office's counter is held:
+    two clicks at once are serialised there, and the second sees the first's letter."""
     base_url = base_url or public_base_url()
     first = allocate_numbers(actor.org_unit_id, be_year(on), len(drafts))
+    if check_existing and not reissue_reason:
+        try:
+            for draft in drafts:
+                check_reissue(draft, "")
+        except Conflict:
+            db.session.rollback()  # the numbers taken above go back: none is used up
+            raise
     letters = [_letter_row(actor, d, first + i, on, base_url, batch_id) for i, d in enumerate(drafts)]
+    if reissue_reason:
+        for letter in letters:
+            letter.payload["letter"]["reissue_reason"] = reissue_reason
     db.session.add_all(letters)
     db.session.flush()
+    _log_personal_data_use(actor, letters)
     for letter in letters:
         audit.record("letter.issue", actor=actor, object_type="letter", object_id=letter.id,
                      org_path=letter.org_path,
                      after={"kind": letter.kind, "number": letter.number_text, "case": letter.case_reference,
-                            "content_sha256": letter.content_sha256, "batch_id": batch_id})
+                            "content_sha256": letter.content_sha256, "batch_id": batch_id,
+                            **({"reissue_reason": reissue_reason} if reissue_reason else {})})
+    if batch_id is None:  # issue 18: signed and kept now; a batch's letters by its chunks (letter_batches.render_chunk)
+        keep_issued_files(letters)
     if commit:
         db.session.commit()
     return letters
 
 
-def creditor_pack(actor: User, case_id: int) -> list[Letter]:
-    """One request letter per creditor whose debt the approved plan restructures, issued together."""
+def _log_personal_data_use(actor: User, issued: list[Letter]) -> None:
+    """A letter that carries a person's full citizen ID, for a recipient who must act for them, is a use of personal
+    data (domain.md, "Documents"; PDPA): logged like a view of the person's record, naming the letter."""
+    wanted = [letter for letter in issued if letter_kinds.get(letter.kind).full_citizen_id]
+    if not wanted:
+        return
+    model = programmes.programme(wanted[0].case_type).model
+    owner = getattr(model, "person_id", None) or model.victim_id
+    people = dict(db.session.execute(select(model.id, owner).where(model.id.in_({x.case_id for x in wanted}))).all())
+    for letter in wanted:
+        audit.record("person.letter_use", actor=actor, object_type="person", object_id=people.get(letter.case_id),
+                     org_path=letter.org_path,
+                     after={"letter_id": letter.id, "kind": letter.kind, "number": letter.number_text,
+                            "case": letter.case_reference, "purpose": "full citizen ID for the recipient to act on"})
+
+
+def creditor_pack(actor: User, case_id: int, reissue_reason=None) -> list[Letter]:
+    """One request letter per creditor whose debt the approved plan restructures, issued together; a debt whose
+    request was already issued needs `reissue_reason` like a single letter (check_reissue)."""
     require(actor, "issue_letters")
     on = clock.today()
-    return issue_drafts(actor, pack_drafts(actor, "debt", case_id, "creditor_request", on), on)
+    return issue_drafts(actor, pack_drafts(actor, "debt", case_id, "creditor_request", on), on,
+                        reissue_reason=reissue_reason_of(reissue_reason) or None, check_existing=True)
 
 
 def pack_drafts(actor: User, case_type: str, case_id: int, kind_name, on: date) -> list[Draft]:
@@ -203,6 +307,9 @@ def pack_drafts(actor: User, case_type: str, case_id: int, kind_name, on: date) 
     kind = _kind(case_type, kind_name)
     if not may_issue(actor, kind):
         raise Forbidden(_("Your role cannot issue this letter."))
+    waiting = unavailable(kind, case)
+    if waiting:
+        raise Conflict(waiting)
     debt_ids = kind.debts(_source(kind, case, actor.org_unit, on))
     return [prepare(actor, case_type, case_id, kind.name, debt_id, on) for debt_id in debt_ids]
 
@@ -258,11 +365,38 @@ def verify(token: str) -> Letter:
 _renderers = threading.local()
 
 
+class _PagedRenderer(LetterRenderer):
+    """The letter renderer, noting which letter each page of its last document belongs to (`pages_per_letter`), so
+    a batch's part can be cut into one file per letter (keep_batch_files). The pages drawn are the same."""
+
+    def render(self, letters: list, progress=None) -> bytes:
+        self._index = {id(content): i for i, content in enumerate(letters)}
+        self._owners: list[int | None] = []
+        return super().render(letters, progress)
+
+    def _page_furniture(self, canvas, doc) -> None:
+        self._owners.append(self._index.get(id(getattr(doc, "current_letter", None))))
+        super()._page_furniture(canvas, doc)
+
+    def pages_per_letter(self, count: int) -> list[int] | None:
+        """Pages of each of the last document's `count` letters, in order; None if they cannot be told apart."""
+        owners = getattr(self, "_owners", [])
+        if len(self._index) != count or None in owners or owners != sorted(owners):
+            return None
+        pages = [owners.count(i) for i in range(count)]
+        return pages if all(pages) else None
+
+
+def _stored_emblem(key: str) -> bytes | None:
+    """A unit's uploaded emblem, as the letter's letterhead names it; a missing file leaves its 3 cm empty."""
+    return storage().read(key) if storage().exists(key) else None
+
+
 def renderer() -> LetterRenderer:
     """One renderer per thread (it keeps per-letter state while drawing; a request and a batch may print at once).
     Fonts and the Thai dictionary are process-wide and loaded once."""
     if getattr(_renderers, "current", None) is None:
-        _renderers.current = LetterRenderer(current_app.config.get("LETTER_EMBLEM_PATH"))
+        _renderers.current = _PagedRenderer(current_app.config.get("LETTER_EMBLEM_PATH"), emblem_loader=_stored_emblem)
     return _renderers.current
 
 
@@ -273,3 +407,102 @@ def content_of(letter: Letter):
 
 def render(letters: list[Letter], progress=None) -> bytes:
     return renderer().render([content_of(letter) for letter in letters], progress)
+
+
+# ---- the issued file: signed, kept, served for every reprint (issue 18) ------------------------------------------
+
+def _keep(letter: Letter, pdf: bytes, key: SigningKey | None) -> None:
+    """Sign the letter's PDF with `key` (its office's), store it and point the letter at it (caller's transaction).
+    The file's name has a random part: a stage run twice, or a rolled-back issue, never overwrites a kept file."""
+    signed, used = signing_keys.sign(letter.office, pdf, key) if key is not None else (pdf, None)
+    name = f"letter-files/{letter.id}-{secrets.token_hex(8)}.pdf"  # beside, not among, the batch files
+    storage().write(name, signed)
+    letter.pdf_key, letter.pdf_sha256 = name, hashlib.sha256(signed).hexdigest()
+    letter.signing_key_id = used.id if used is not None else None
+
+
+def keep_issued_files(issued: list[Letter]) -> None:
+    """At issue: each letter rendered on its own, signed with its office's key (none: unsigned) and kept."""
+    keys: dict[int, SigningKey | None] = {}
+    for letter in issued:
+        if letter.office_id not in keys:
+            keys[letter.office_id] = signing_keys.key_for(db.session.get(OrgUnit, letter.office_id))
+        _keep(letter, render([letter]), keys[letter.office_id])
+
+
+def keep_batch_files(selected: list[Letter], part: bytes) -> None:
+    """A batch chunk's letters, cut out of the part just rendered for them (pypdf, ~1.5 ms a letter; rendering each
+    again would cost ~20 ms), signed and kept. A letter kept already (a chunk printed again) keeps its file."""
+
+    pages = renderer().pages_per_letter(len(selected))
+    reader = PdfReader(io.BytesIO(part)) if pages is not None else None
+    keys: dict[int, SigningKey | None] = {}
+    start = 0
+    for i, letter in enumerate(selected):
+        count = pages[i] if pages is not None else 0
+        first, start = start, start + count
+        if letter.pdf_key:
+            continue
+        if letter.office_id not in keys:
+            keys[letter.office_id] = signing_keys.key_for(db.session.get(OrgUnit, letter.office_id))
+        if reader is None:  # the part's pages could not be told apart: this letter printed on its own
+            _keep(letter, render([letter]), keys[letter.office_id])
+            continue
+        writer = PdfWriter()
+        for number in range(first, first + count):
+            writer.add_page(reader.pages[number])
+        writer.add_metadata({"/Title": letter.subject, "/Author": "KruDesk"})
+        out = io.BytesIO()
+        writer.write(out)
+        _keep(letter, out.getvalue(), keys[letter.office_id])
+
+
+def pdf_of(letter: Letter) -> bytes:
+    """What every download of the letter serves: its kept file, byte for byte. A letter issued before files were kept
+    (or a batch letter still being printed) prints again from its payload, as it always did."""
+    if letter.pdf_key:
+        try:
+            return storage().read(letter.pdf_key)
+        except StorageError:
+            log.error("the kept file of letter %s is missing (%s): printed again, unsigned", letter.id, letter.pdf_key)
+    return render([letter])
+
+
+@dataclass(frozen=True)
+class Seal:
+    """What the verification page says about a PDF: the signature's verdict, who signed it and when, and which of
+    our letters it is byte for byte (if any)."""
+    verdict: signing.Verdict
+    signer: SigningKey | None  # the unit key that signed it, when the certificate is one of ours
+    letter: Letter | None  # the letter whose kept file this is exactly (same SHA-256)
+    sha256: str
+
+    @property
+    def status(self) -> str:
+        return self.verdict.status
+
+    @property
+    def signed_at(self) -> datetime | None:
+        return self.verdict.signed_at
+
+
+def examine(data: bytes) -> Seal:
+    """Any PDF, against every unit's certificate (retired ones too). Never raises on garbage."""
+    sha = hashlib.sha256(data).hexdigest()
+    verdict = signing.verdict(data, signing_keys.trust_roots()) if signing.is_pdf(data) else signing.Verdict(
+        signing.UNREADABLE)
+    signer = signing_keys.by_fingerprint(verdict.fingerprint) if verdict.status != signing.NOT_OURS else None
+    letter = db.session.scalar(select(Letter).where(Letter.pdf_sha256 == sha).limit(1))
+    return Seal(verdict, signer, letter, sha)
+
+
+def seal_of(letter: Letter) -> Seal | None:
+    """The letter's kept file examined (the public page): None for a letter kept without a file (issued before
+    signing, or still printing in a batch)."""
+    if not letter.pdf_key:
+        return None
+    try:
+        data = storage().read(letter.pdf_key)
+    except StorageError:
+        return Seal(signing.Verdict(signing.UNREADABLE), None, None, "")
+    return examine(data)

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import gettext as _
+from PIL import Image, UnidentifiedImageError
 from sqlalchemy import String, func, literal, select, update
 
 from app.extensions import db
@@ -15,6 +18,7 @@ from app.services import audit
 from app.services.errors import NotFound, ValidationFailed
 from app.services.permissions import require
 from app.services.scope import get_scoped_or_404
+from app.storage import storage
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference_data"
 MINISTRY_CODE = "MOE"
@@ -92,6 +96,8 @@ class UnitInput:
     parent_id: int | None
     active: bool = True
     letterhead: dict | None = None  # LETTERHEAD fields; None leaves them as they are
+    emblem: bytes | None = None     # a newly uploaded emblem image (checked by check_emblem)
+    remove_emblem: bool = False     # back to no emblem: the 3 cm at the top of letters stay empty
 
 
 LETTERHEAD = ("letter_prefix", "address", "section", "phone", "email", "signer_name", "signer_position")
@@ -143,6 +149,85 @@ def _validate(data: UnitInput, actor: User, unit: OrgUnit | None = None) -> OrgU
     return parent
 
 
+# ---- the emblem of a unit's letters (issue 18) ------------------------------------------------------------------
+# The regulation puts the emblem (about 3 cm high) centred at the top of an external letter (thai-documents.md).
+# The national emblem (ครุฑ) is not bundled: each unit's administrator uploads the image its letters carry.
+
+EMBLEM_MAX_BYTES = 1024 * 1024
+EMBLEM_MIN_SIDE, EMBLEM_MAX_SIDE = 64, 3000  # pixels: 3 cm at 300 dpi is ~354 px
+EMBLEM_FORMATS = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
+
+
+@dataclass(frozen=True)
+class Emblem:
+    png: bytes       # the image re-encoded as PNG: what is stored and printed
+    width: int
+    height: int
+    source_format: str
+    sha256: str
+
+    @property
+    def key(self) -> str:
+        return f"emblems/{self.sha256}.png"
+
+
+def check_emblem(data: bytes) -> Emblem:
+    """An uploaded emblem, checked by its content (not its name or the browser's type): a PNG or JPEG of at most
+    1 MB that decodes whole, 64 to 3,000 pixels a side. It is re-encoded as PNG, so nothing else in the file (a
+    script, a second format appended) is ever stored or printed."""
+
+    def refuse(message: str):
+        raise ValidationFailed(_("Please correct the marked fields."), {"emblem": message})
+
+    if not data:
+        refuse(_("Choose an image file."))
+    if len(data) > EMBLEM_MAX_BYTES:
+        refuse(_("The emblem may be at most 1 MB."))
+    declared = next((kind for magic, kind in EMBLEM_FORMATS.items() if data.startswith(magic)), None)
+    if declared is None:
+        refuse(_("The emblem must be a PNG or JPEG image."))
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format != declared:
+                refuse(_("The emblem must be a PNG or JPEG image."))
+            width, height = probe.size
+            if not (EMBLEM_MIN_SIDE <= min(width, height) and max(width, height) <= EMBLEM_MAX_SIDE):
+                refuse(_("The emblem must be %(low)d to %(high)d pixels a side.", low=EMBLEM_MIN_SIDE,
+                         high=EMBLEM_MAX_SIDE))
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+            out = io.BytesIO()
+            image.save(out, format="PNG", optimize=True)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        refuse(_("The emblem could not be read as an image."))
+    png = out.getvalue()
+    return Emblem(png, width, height, declared, hashlib.sha256(png).hexdigest())
+
+
+def _set_emblem(actor: User, unit: OrgUnit, data: UnitInput) -> None:
+    """Store a new emblem (content-addressed: a key is never overwritten, so letters issued with an earlier
+    emblem keep it) or remove it; audited as org_unit.emblem."""
+
+    if data.emblem is None and not data.remove_emblem:
+        return
+    before = unit.emblem_key
+    details: dict = {}
+    if data.emblem is not None:
+        emblem = check_emblem(data.emblem)
+        if not storage().exists(emblem.key):
+            storage().write(emblem.key, emblem.png)
+        unit.emblem_key = emblem.key
+        details = {"width": emblem.width, "height": emblem.height, "format": emblem.source_format,
+                   "bytes": len(data.emblem)}
+    else:
+        unit.emblem_key = None
+    if unit.emblem_key != before:
+        audit.record("org_unit.emblem", actor=actor, object_type="org_unit", object_id=unit.id, org_path=unit.path,
+                     before={"emblem_key": before}, after={"emblem_key": unit.emblem_key, **details})
+
+
 def create_unit(actor: User, data: UnitInput) -> OrgUnit:
     require(actor, "manage_org_units")
     parent = _validate(data, actor)
@@ -151,8 +236,11 @@ def create_unit(actor: User, data: UnitInput) -> OrgUnit:
                      province_code=parent.province_code if parent else None,
                      region_no=parent.region_no if parent else None, active=data.active)
     _apply_letterhead(unit, data)
+    if data.emblem is not None:
+        check_emblem(data.emblem)  # refused before anything is written
     audit.record("org_unit.create", actor=actor, object_type="org_unit", object_id=unit.id,
                  org_path=unit.path, after=_snapshot(unit))
+    _set_emblem(actor, unit, data)
     db.session.commit()
     return unit
 
@@ -167,6 +255,8 @@ def update_unit(actor: User, unit_id: int, data: UnitInput) -> OrgUnit:
         raise ValidationFailed(_("Please correct the marked fields."),
                                {"parent_id": _("You cannot move the unit you belong to.")})
     parent = _validate(data, actor, unit)
+    if data.emblem is not None:
+        check_emblem(data.emblem)  # refused before anything is changed
     before = _snapshot(unit)
     unit.code, unit.name = data.code.strip(), data.name.strip()
     unit.name_en = (data.name_en or "").strip() or None
@@ -178,6 +268,7 @@ def update_unit(actor: User, unit_id: int, data: UnitInput) -> OrgUnit:
     if new:
         audit.record("org_unit.update", actor=actor, object_type="org_unit", object_id=unit.id,
                      org_path=unit.path, before=old, after=new)
+    _set_emblem(actor, unit, data)
     db.session.commit()
     return unit
 

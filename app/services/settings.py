@@ -28,9 +28,12 @@ class SettingDefinition:
 
 
 DEFINITIONS: dict[str, SettingDefinition] = {
+    # Letters cite the floor's source from here (issue 18, item 5: one place for rule citations; domain.md: the MOE
+    # regulation, never a Ministry of Finance one). An administrator's change may cite its own (SettingValue.source).
     "affordability.floor": SettingDefinition(
         "0.30", _l("Share of salary a teacher must keep (floor)"),
-        "ระเบียบกระทรวงศึกษาธิการว่าด้วยการหักเงินเดือน พ.ศ. 2551 ข้อ 7(5); มติ ครม. 19 ธ.ค. 2566"),
+        "ระเบียบกระทรวงศึกษาธิการว่าด้วยหลักเกณฑ์การหักเงินเดือน เงินบำเหน็จบำนาญ เพื่อชำระหนี้ พ.ศ. 2551 ข้อ 7(5) "
+        "และมติคณะรัฐมนตรีเมื่อวันที่ 19 ธันวาคม 2566"),
     "affordability.base": SettingDefinition(
         "salary", _l("Base of the ratio"), "domain.md, The 30% rule", choices=("salary", "receipts"),
         kind="choice"),
@@ -85,6 +88,15 @@ def values(on: date | None = None) -> dict[str, str]:
         if key in current:
             current[key] = stored
     return current
+
+
+def source_of(key: str, on: date | None = None) -> str:
+    """What the value of `key` in force on `on` rests on: the source cited with it, else the definition's."""
+    on = on or clock.today()
+    row = db.session.scalar(
+        select(SettingValue.source).where(SettingValue.key == key, SettingValue.effective_from <= on)
+        .order_by(SettingValue.effective_from.desc(), SettingValue.id.desc()).limit(1))
+    return (row or "").strip() or DEFINITIONS[key].source
 
 
 def history(key: str) -> list[SettingValue]:

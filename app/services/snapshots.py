@@ -70,7 +70,7 @@ def debt_snapshot(case: DebtCase, affordability, settings) -> dict:
                    "outstanding": money_str(d.outstanding), "annual_rate": rate_str(d.annual_rate),
                    "monthly_payment": money_str(d.monthly_payment), "remaining_months": d.remaining_months,
                    "salary_deducted": d.salary_deducted, "legal_status": d.legal_status,
-                   "guarantors": d.guarantors} for d in case.debts],
+                   "guarantors": d.guarantors, **_creditor_of(d)} for d in case.debts],
         "affordability": affordability.as_dict(),
         "risk_group": case.risk_group,
         "chosen_plan_id": chosen.id if chosen else None,
@@ -79,6 +79,17 @@ def debt_snapshot(case: DebtCase, affordability, settings) -> dict:
         "chosen_plan": ({"id": chosen.id, "label": chosen.label, "spec": chosen.spec, **chosen.result}
                         if chosen else None),
     }
+
+
+def _creditor_of(debt) -> dict:
+    """Issue 18: the debt's creditor on file as approved — whom its request letter is addressed to, by position and
+    the creditor's own name, and whether it is a cooperative of the org tree (the issuing cooperative never writes
+    to itself: org_unit_id, never names). Keys added to each debt; snapshots frozen before lack them
+    (letter_kinds/creditor_request.py then reads the current creditor row)."""
+    creditor = debt.creditor
+    return {"creditor_id": debt.creditor_id, "creditor": None if creditor is None else {
+        "name": creditor.name, "branch": creditor.branch, "address": creditor.address,
+        "addressee": creditor.addressee, "org_unit_id": creditor.org_unit_id}}
 
 
 # ---- relief cases ----------------------------------------------------------------------------------------------

@@ -137,7 +137,8 @@ def test_the_letters_read_the_snapshot_not_todays_settings(api):
     case, _plan = _approved(api)
     summary_before = letters.issue(user("province_officer"), "debt", case["id"], "case_summary")
     _change_every_plan_setting()
-    summary_after = letters.issue(user("province_officer"), "debt", case["id"], "case_summary")
+    summary_after = letters.issue(user("province_officer"), "debt", case["id"], "case_summary",
+                                  reissue_reason="หลังเปลี่ยนค่ากำหนด")
     assert summary_after.payload["data"] == summary_before.payload["data"]  # the case summary too
 
     letter = letters.issue(user("province_officer"), "debt", case["id"], "schedule")

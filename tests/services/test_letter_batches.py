@@ -15,7 +15,7 @@ from app.jobs import engine, rows
 from app.models import Letter, LetterBatch, LetterBatchChunk
 from app.services import letter_batches, letters
 from app.storage import storage
-from tests.factories import act, new_case, user
+from tests.factories import approved_cases, new_case, user
 from tests.pdf.helpers import norm, page_count, pdf_text
 
 
@@ -23,16 +23,6 @@ from tests.pdf.helpers import norm, page_count, pdf_text
 def small_chunks(monkeypatch):
     """Two cases a chunk: every batch here is printed by several chunks and merged."""
     monkeypatch.setitem(current_app.config, "LETTER_BATCH_CHUNK", 2)
-
-
-def approved_cases(count: int) -> list[int]:
-    ids = []
-    for _ in range(count):
-        case_id, plan_id = new_case()
-        act("coop_officer", case_id, "submit", plan_id=plan_id)
-        act("province_approver", case_id, "approve")
-        ids.append(case_id)
-    return ids
 
 
 def batch_row(batch_id: int) -> LetterBatch:

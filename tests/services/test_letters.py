@@ -1,6 +1,5 @@
 """Letters through the services: every kind prints from the approval snapshot for the demo's decided cases,
 numbering never repeats (also under parallel issuing), reprints are identical, batches are all-or-nothing."""
-import threading
 from datetime import date
 from decimal import Decimal
 
@@ -11,11 +10,11 @@ from app.domain import clock
 from app.domain.thai_text import baht_text, be_year, format_be_date
 from app.extensions import db
 from app.models import AuditEvent, Debt, DebtCase, Letter, LetterBatch, User
-from app.services import letter_batches, letters, settings
+from app.services import creditors, letter_batches, letters, settings
 from app.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tests.pdf.helpers import norm, page_count, pdf_text, qr_codes
 from tests.factories import act, new_case, snapshot_of, unit_by_code, user
-from tests.helpers import three_debts
+from tests.helpers import at_once, three_debts
 
 
 def text_of(letter) -> str:
@@ -69,7 +68,9 @@ def test_creditor_pack_is_one_request_per_restructured_debt(decided):
     numbers = [x.number for x in pack]
     assert numbers == list(range(numbers[0], numbers[0] + 2))
     text = text_of(pack[0])
-    assert norm("ผู้จัดการธนาคารออมสิน (ช.พ.ค.)") in text and "720,000.00" in text
+    # issue 18: addressed by the creditor's addressee position and its own name on file, not "ผู้จัดการ" + typed text
+    assert norm("ผู้อำนวยการธนาคารออมสิน") in text and "720,000.00" in text
+    assert norm("ผู้จัดการธนาคารออมสิน (ช.พ.ค.)") not in text
 
 
 def test_a_creditor_request_needs_a_debt_of_the_plan(decided):
@@ -181,26 +182,35 @@ def test_parallel_issuing_never_repeats_a_number(app, decided):
     """Twenty workers issue letters from one office at once, on SQLite and PostgreSQL alike."""
     debt, _ = decided
     case_id, officer_id = debt.id, user("province_officer").id
-    errors, barrier = [], threading.Barrier(20)
-
-    def worker():
-        with app.app_context():
-            try:
-                barrier.wait()
-                letters.issue(db.session.get(User, officer_id), "debt", case_id, "approval_notice")
-            except Exception as error:  # noqa: BLE001 — any failure fails the test below
-                errors.append(repr(error))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker) for _ in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    outcomes = at_once(app, 20, lambda _i: letters.issue(
+        db.session.get(User, officer_id), "debt", case_id, "approval_notice",
+        reissue_reason="ฉบับที่ต้องส่งหลายหน่วยงาน").number)
+    assert sorted(outcomes) == list(range(1, 21))
     numbers = sorted(db.session.scalars(select(Letter.number).where(Letter.office_id == user("province_officer").org_unit_id)))
     assert numbers == list(range(1, 21))
+
+
+@pytest.mark.commits  # threads, each with its own connection
+def test_twenty_clicks_at_once_issue_one_letter_and_use_up_no_number(app, decided):
+    """A double click (here twenty) without a reissue reason: one letter, nineteen refusals naming it, and the next
+    letter of the office takes the very next number (issue 18, item 6)."""
+    debt, _ = decided
+    case_id, officer_id = debt.id, user("province_officer").id
+
+    def click(_i):
+        try:
+            letters.issue(db.session.get(User, officer_id), "debt", case_id, "approval_notice")
+        except Conflict as error:
+            return error.extra["existing_letter"]["number"]
+        return "issued"
+
+    outcomes = at_once(app, 20, click)
+    issued = db.session.scalars(select(Letter).where(Letter.case_id == case_id, Letter.kind == "approval_notice")).all()
+    assert len(issued) == 1
+    assert sorted(outcomes) == sorted(["issued"] + [issued[0].number_text] * 19)
+    office = user("province_officer").org_unit_id
+    following = letters.issue(user("province_officer"), "debt", case_id, "deduction_notice")
+    assert following.number == issued[0].number + 1 and following.office_id == office
 
 
 def test_batches_refuse_bad_requests():
@@ -256,9 +266,9 @@ def test_moving_a_cooperative_takes_its_letters_along(decided):
 def test_a_pack_with_no_other_creditor_is_refused():
     case_id, plan_id = new_case(consolidate_all=False)
     case = db.session.get(DebtCase, case_id)
-    own = case.cooperative.name
+    own = creditors.of_unit(case.cooperative_id)  # issue 18: the cooperative is a creditor on file
     for debt in case.debts:
-        debt.creditor_name = own  # every debt is owed to the cooperative itself
+        debt.creditor_id, debt.creditor_name = own.id, own.name  # every debt is owed to the cooperative itself
     db.session.commit()
     act("coop_officer", case_id, "submit", plan_id=plan_id)
     act("province_approver", case_id, "approve")

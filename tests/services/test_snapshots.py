@@ -32,6 +32,7 @@ def _legacy_debt_snapshot(case) -> dict:
         body.pop(derived)
     for debt in body["debts"]:
         debt.pop("above_legal_rate")
+        debt.pop("creditor_id")  # issue 18: the creditor on file, added to both (see below)
     chosen = case.chosen_plan
     body["chosen_plan"] = {"id": chosen.id, "label": chosen.label, "spec": chosen.spec, **chosen.result}
     return body
@@ -51,7 +52,12 @@ def test_schema_2_is_the_old_shape_with_a_version_and_the_settings(decided):
     # schema 2 (issue 17) adds the settings in force at approval; the chosen plan carries those it was worked out under
     assert debt_snapshot["settings"] == settings_to_json(plan_settings())
     assert debt_snapshot["chosen_plan"]["settings"] == settings_to_json(plan_settings())
-    assert {k: v for k, v in debt_snapshot.items() if k not in ("schema", "settings")} == _legacy_debt_snapshot(debt)
+    # issue 18 adds each debt's creditor on file (creditor_id and its addressee, address, branch) to the same shape
+    older = {k: v for k, v in debt_snapshot.items() if k not in ("schema", "settings")}
+    assert all(d["creditor_id"] == row.creditor_id and d["creditor"]["addressee"] == row.creditor.addressee
+               for d, row in zip(older["debts"], debt.debts))
+    older["debts"] = [{k: v for k, v in d.items() if k not in ("creditor_id", "creditor")} for d in older["debts"]]
+    assert older == _legacy_debt_snapshot(debt)
     # The relief payments made after approval are not frozen; the approved amounts are.
     legacy = _legacy_relief_snapshot(relief)
     for entitlement in legacy["entitlements"]:
@@ -83,7 +89,7 @@ def test_a_snapshot_frozen_before_schemas_prints_the_same_letter(decided):
         stored.data = old
         db.session.commit()
         legacy = letters.issue(user("province_officer" if case_type == "debt" else "south_officer"),
-                               case_type, case.id, kind)
+                               case_type, case.id, kind, reissue_reason="พิมพ์จากภาพที่บันทึกก่อนมีรุ่น")
         assert legacy.payload["data"] == current.payload["data"]
         assert legacy.content_sha256 == current.content_sha256
         text = pdf_text(letters.render([legacy]))

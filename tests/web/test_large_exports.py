@@ -140,7 +140,7 @@ def test_every_other_list_exports_through_the_same_declaration(as_user, threshol
     debt_cases(4)
     for n in range(4):
         ReliefCaseFactory(body=death_case(victim__citizen_id=citizen_id(800 + n), victim__first_name=f"เหยื่อ{n}"))
-        letters.issue(user("province_officer"), "debt", debt.id, "approval_notice")
+        letters.issue(user("province_officer"), "debt", debt.id, "approval_notice", reissue_reason=f"สำเนาที่ {n}")
     for username, url, name in (("south_officer", "/relief-cases/", "relief-cases"),
                                 ("province_officer", "/people/", "people"),
                                 ("province_officer", "/letters?office=all", "letters-register"),

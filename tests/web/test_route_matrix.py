@@ -34,6 +34,7 @@ PROV_OFFICER = frozenset({Role.PROVINCIAL_OFFICER})
 RELIEF_USERS = {Role.PROVINCIAL_OFFICER: "south_officer", Role.PROVINCIAL_APPROVER: "south_approver"}
 ISSUERS = frozenset({Role.COOPERATIVE_OFFICER, Role.PROVINCIAL_OFFICER, Role.PROVINCIAL_APPROVER})
 RELIEF_ISSUERS = frozenset({Role.PROVINCIAL_OFFICER, Role.PROVINCIAL_APPROVER})
+CREDITOR_EDITORS = frozenset({Role.COOPERATIVE_OFFICER, Role.PROVINCIAL_OFFICER, Role.ADMINISTRATOR})
 PUBLIC = "public"
 # The object that lies outside the Chiang Mai users' scope (a Khon Kaen cooperative and its officer).
 OTHER_UNIT, OTHER_USER = "COOP-KKN-01", "coop_officer2"
@@ -83,6 +84,8 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("admin.rule_version", "POST"): Entry(ADMIN, ok=ok(422), obj="rule"),
     ("admin.setting_change", "POST"): Entry(ADMIN, ok=ok(302, 422), obj="setting"),
     ("admin.jobs", "GET"): Entry(ADMIN),
+    ("admin.signing_keys_page", "GET"): Entry(ADMIN),
+    ("admin.signing_key_upload", "POST"): Entry(ADMIN, ok=ok(422), obj="unit"),  # no file chosen
     ("admin.backup_now", "POST"): Entry(ADMIN, ok=ok(302)),
     ("admin.job_file", "GET"): Entry(ADMIN, obj="backup"),
     ("debt.cases", "GET"): Entry(ALL),
@@ -128,11 +131,23 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("debt.import_job", "GET"): Entry(COOP, obj="import"),
     ("debt.import_commit", "POST"): Entry(COOP, ok=ok(302), obj="import"),
     ("api.reports_summary", "GET"): Entry(ALL),
+    # Issue 18: creditors on file are national reference data (every signed-in user reads them, not scoped);
+    # cooperative officers, provincial officers and administrators add them.
+    ("debt.creditors_list", "GET"): Entry(ALL),
+    ("debt.creditor_search", "GET"): Entry(ALL),
+    ("debt.creditor_new", "GET"): Entry(CREDITOR_EDITORS),
+    ("debt.creditor_new", "POST"): Entry(CREDITOR_EDITORS, ok=ok(422)),  # nothing typed
+    ("api.list_creditors", "GET"): Entry(ALL),
+    ("api.create_creditor", "POST"): Entry(CREDITOR_EDITORS, ok=ok(400)),  # no body
+    ("api.get_creditor", "GET"): Entry(ALL, obj="creditor"),
     ("letters.issue", "POST"): Entry(ISSUERS, ok=ok(404)),  # names no case
     ("letters.register", "GET"): Entry(ALL),
     ("letters.letter", "GET"): Entry(ALL, obj="letter"),
     ("letters.letter_pdf", "GET"): Entry(ALL, obj="letter"),
     ("letters.verify", "GET"): Entry(PUBLIC, obj="letter"),
+    ("letters.verify", "POST"): Entry(PUBLIC, ok=ok(422), obj="letter"),  # no file chosen
+    ("letters.verify_file", "GET"): Entry(PUBLIC),
+    ("letters.verify_file", "POST"): Entry(PUBLIC, ok=ok(422)),  # no file chosen
     ("letters.batches", "GET"): Entry(ISSUERS),
     ("letters.new_batch", "GET"): Entry(ISSUERS),
     ("letters.new_batch", "POST"): Entry(ISSUERS, ok=ok(422)),  # no case chosen
@@ -246,6 +261,10 @@ def _values(obj_kind: str | None, username: str | None, in_scope: bool) -> dict:
         return {}
     if obj_kind == "setting":
         return {"key": "affordability.floor"}
+    if obj_kind == "creditor":  # national reference data: the same creditor whoever asks
+        from app.models import Creditor
+
+        return {"creditor_id": db.session.scalar(select(Creditor.id).order_by(Creditor.id).limit(1))}
     if obj_kind == "rule":
         from app.models import EntitlementRule
 
@@ -314,7 +333,7 @@ def _expected(entry: Entry, role: Role | None, in_scope: bool, username: str | N
         return ok(403)
     if entry.obj == "export" and not in_scope:  # another user's export: missing, whoever asks
         return ok(404)
-    if entry.obj and entry.obj not in ("setting", "rule", "backup") and (not in_scope or path) and not _covers(username, entry.obj, path):
+    if entry.obj and entry.obj not in ("setting", "rule", "backup", "creditor") and (not in_scope or path) and not _covers(username, entry.obj, path):
         return ok(404)
     return entry.ok
 

@@ -28,6 +28,7 @@ class Source:
     office: object          # the issuing office (the issuer's own OrgUnit)
     on: date                # the issue date
     debt_id: object = None  # the debt a per-debt letter is about, as the caller sent it (the kind checks it)
+    kind: object = None     # the LetterKind being written
 
 
 class Facts(NamedTuple):
@@ -48,6 +49,9 @@ class LetterKind:
     compose: Callable[[dict], object]        # (stored payload) -> LetterContent; pure: no database, no Flask
     decision: bool = True                    # states a decision: prints only from the approval snapshot
     debts: Callable[[Source], list[int]] | None = None  # one letter per debt: the debts a pack writes to
+    # The recipient must act for the person (domain.md, "Documents": the deduction notice, the creditor request):
+    # the letter carries the full citizen ID, and issuing it is logged as a use of personal data.
+    full_citizen_id: bool = False
 
     @property
     def needs_debt(self) -> bool:

@@ -44,5 +44,23 @@ def head_of(unit: OrgUnit | None) -> str:
     return unit.signer_position or unit.name.removeprefix("สำนักงาน")
 
 
+def superior_head(office: OrgUnit) -> str:
+    """The head of the office above the sender: a provincial office reports to its regional education office
+    (ศึกษาธิการภาค), Bangkok and the regions to the Permanent Secretary (domain.md, "Documents": a letter is
+    addressed to whoever acts on it, never to its own sender)."""
+    parent = db.session.get(OrgUnit, office.parent_id) if office.parent_id else None
+    if parent is None or parent.kind == "ministry":
+        return "ปลัดกระทรวงศึกษาธิการ"
+    return head_of(parent)
+
+
+def addressee_for_case_office(office: OrgUnit, province: OrgUnit | None) -> str:
+    """A cooperative writes to the provincial education office of its case; the provincial office itself, to the
+    office above it."""
+    if province is not None and office.id == province.id:
+        return superior_head(office)
+    return head_of(province)
+
+
 def province_office(province_code: str | None) -> OrgUnit | None:
     return db.session.scalar(select(OrgUnit).where(OrgUnit.code == (province_code or "")))

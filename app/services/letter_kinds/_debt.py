@@ -2,16 +2,21 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from app import labels
-from app.domain.thai_id import mask_citizen_id
+from app.domain.money import ratio_percent
+from app.services import settings
+from app.domain.thai_id import format_citizen_id, mask_citizen_id
 from app.services.letter_kinds import Source
 from app.services.letter_kinds._common import approval_of, person_name, thai
 
 
-def teacher_of(body: dict) -> dict:
+def teacher_of(body: dict, full_id: bool = False) -> dict:
+    """The teacher as a letter names them; the citizen ID masked unless the recipient must act for them."""
     t = body["teacher"]
-    return {"name": person_name(t), "citizen_id": mask_citizen_id(t["citizen_id"]),
+    citizen_id = format_citizen_id(t["citizen_id"]) if full_id else mask_citizen_id(t["citizen_id"])
+    return {"name": person_name(t), "citizen_id": citizen_id,
             "position": t.get("position") or "", "workplace": t.get("workplace") or ""}
 
 
@@ -35,11 +40,26 @@ def first_due_month(approved_on: str) -> date:
     return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
+def floor_rule(body: dict, approved_on: str) -> dict:
+    """The 30% rule as letters state it: the floor frozen at approval and the source it rests on, from the setting
+    itself (issue 18, item 5: rule citations come from the rule's own source; domain.md: the MOE regulation)."""
+    day = date.fromisoformat(approved_on)
+    floor = (body.get("settings") or {}).get("floor") or settings.value("affordability.floor", day)
+    return {"percent": f"{ratio_percent(Decimal(floor)).normalize():f}",
+            "source": settings.source_of("affordability.floor", day)}
+
+
+def kind_shows_full_id(source: Source) -> bool:
+    return bool(source.kind is not None and source.kind.full_citizen_id)
+
+
 def decision_facts(source: Source) -> dict:
     """The approved plan as every debt decision letter states it."""
     body, approval = source.body, approval_of(source.snapshot)
     return {"reference": body["reference"], "cooperative": source.case.cooperative.name,
-            "teacher": teacher_of(body), "salary": body["monthly_salary"], "debts": debt_rows(body),
+            "floor_rule": floor_rule(body, approval["approved_on"]), "full_citizen_id": kind_shows_full_id(source),
+            "teacher": teacher_of(body, full_id=kind_shows_full_id(source)), "salary": body["monthly_salary"],
+            "debts": debt_rows(body),
             "plan": plan_summary(body["chosen_plan"]),
             "consolidated_ids": body["chosen_plan"]["spec"].get("consolidate", {}).get("debt_ids", []),
             "first_due": first_due_month(approval["approved_on"]).isoformat(), **approval}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app import labels
 from app.domain.thai_id import mask_citizen_id
+from app.pdf.wording import names
 from app.services.letter_kinds import Source
 from app.services.letter_kinds._common import approval_of, person_name, province_office, thai
 
@@ -36,6 +37,14 @@ def decision_facts(source: Source) -> dict:
                                # the snapshot already holds the masked account (xxxxxx4567)
                                "bank_account": b.get("bank_account") or ""} for b in body["beneficiaries"]],
             "entitlements": entitlements}
+
+
+def people_of(d: dict) -> tuple[str, ...]:
+    """Everyone a relief letter names (the victim, the heirs, each share's and instalment's beneficiary), for
+    LetterContent.names: their names are never broken across lines."""
+    return names(d["victim"]["name"], [b["name"] for b in d["beneficiaries"]],
+                 [s["name"] for e in d["entitlements"] for s in e["shares"]],
+                 [i["name"] for e in d["entitlements"] for i in e["schedule"]])
 
 
 def province_name(code: str) -> str:

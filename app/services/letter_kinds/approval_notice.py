@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.pdf.content import Fields, LetterContent, Para
-from app.pdf.wording import baht, be_date, frame, money, months_text, percent_of_ratio, rate, resolution_phrase
+from app.pdf.wording import (baht, be_date, frame, money, months_text, names, percent_of_ratio, rate,
+                              resolution_phrase)
 from app.services.letter_kinds import Facts, LetterKind, Source
 from app.services.letter_kinds._common import PROVINCE
 from app.services.letter_kinds._debt import decision_facts
@@ -43,6 +44,17 @@ def plan_fields(d: dict) -> Fields:
     return Fields(rows=tuple(rows))
 
 
+def floor_sentence(d: dict) -> str:
+    """The 30% rule with its source as frozen in the letter (issue 18, item 5). Letters issued before carried no
+    rule and reprint the sentence they were printed with."""
+    rule = d.get("floor_rule")
+    if rule is None:
+        return ("ทั้งนี้ เงินเดือนคงเหลือหลังหักชำระหนี้ต้องไม่น้อยกว่าร้อยละสามสิบของเงินเดือน ตามระเบียบกระทรวงการคลัง"
+                "ว่าด้วยการจ่ายเงินเดือน")
+    return (f"ทั้งนี้ เงินเดือนคงเหลือหลังหักชำระหนี้ต้องไม่น้อยกว่าร้อยละ {rule['percent']} ของเงินเดือน "
+            f"ตาม{rule['source']}")
+
+
 def compose(payload: dict) -> LetterContent:
     d = payload["data"]
     resolution = resolution_phrase(d)
@@ -51,11 +63,10 @@ def compose(payload: dict) -> LetterContent:
             Para(f"สำนักงานศึกษาธิการจังหวัดได้พิจารณาแล้ว อนุมัติแผนการแก้ไขปัญหาหนี้สินของท่าน เมื่อวันที่ "
                  f"{be_date(d['approved_on'])}{resolution} โดยมีสาระสำคัญดังนี้"),
             plan_fields(d),
-            Para("ทั้งนี้ เงินเดือนคงเหลือหลังหักชำระหนี้ต้องไม่น้อยกว่าร้อยละสามสิบของเงินเดือน ตามระเบียบกระทรวงการคลัง"
-                 "ว่าด้วยการจ่ายเงินเดือน ขอให้ท่านติดต่อสหกรณ์เพื่อลงนามในสัญญาภายใน 30 วัน นับแต่วันที่ได้รับหนังสือนี้"),
+            Para(floor_sentence(d) + " ขอให้ท่านติดต่อสหกรณ์เพื่อลงนามในสัญญาภายใน 30 วัน นับแต่วันที่ได้รับหนังสือนี้"),
             Para("จึงเรียนมาเพื่อทราบ"))
     return frame(payload, body=body, reference=f"คำขอเข้าร่วมโครงการ กรณีเลขที่ {d['reference']}",
-                 enclosures=("ตารางการผ่อนชำระหนี้ 1 ฉบับ",))
+                 enclosures=("ตารางการผ่อนชำระหนี้ 1 ฉบับ",), names=names(d["teacher"]["name"]))
 
 
 KIND = LetterKind(name="approval_notice", programme="debt", order=3, title=_l("Approval notice to the teacher"),

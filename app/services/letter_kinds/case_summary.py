@@ -6,10 +6,10 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 
 from app import labels
-from app.pdf.content import Fields, LetterContent, Para, Table
-from app.pdf.wording import baht, frame, money, months_text, percent_of_ratio, rate
+from app.pdf.content import LATEST_LAYOUT, LAYOUT_2, Fields, LetterContent, Para, Table
+from app.pdf.wording import baht, frame, layout_of, money, months_text, names, percent_of_ratio, rate
 from app.services.letter_kinds import Facts, LetterKind, Source
-from app.services.letter_kinds._common import COOPERATIVE, PROVINCE, head_of, province_office, thai
+from app.services.letter_kinds._common import COOPERATIVE, PROVINCE, addressee_for_case_office, province_office, thai
 from app.services.letter_kinds._debt import debt_rows, plan_summary, teacher_of
 
 # ---- what it prints: built when it is issued --------------------------------------------------------------
@@ -26,22 +26,24 @@ def facts(source: Source) -> Facts:
             "affordability": body["affordability"], "risk": thai(labels.RISK_LABELS, body.get("risk_group")),
             "debts": debt_rows(body), "plan": plan_summary(plan) if plan else None}
     return Facts(data, f"สรุปข้อมูลกรณีขอแก้ไขปัญหาหนี้สิน ราย {data['teacher']['name']} ({data['reference']})",
-                 head_of(province_office(case.province_code)))
+                 addressee_for_case_office(source.office, province_office(case.province_code)))
 
 
 # ---- how it prints: from the stored payload alone ---------------------------------------------------------
 
-DEBT_TABLE_WIDTHS = (0.30, 0.15, 0.17, 0.09, 0.14, 0.15)
+DEBT_TABLE_WIDTHS = (0.29, 0.15, 0.17, 0.10, 0.14, 0.15)  # "(ร้อยละ)" fits its column whole (issue 18)
+DEBT_TABLE_WIDTHS_LAYOUT_1 = (0.30, 0.15, 0.17, 0.09, 0.14, 0.15)  # letters issued before: as they printed
 
 
-def debts_table(debts: list[dict], title: str | None = None) -> Table:
+def debts_table(debts: list[dict], title: str | None = None, layout: int = LATEST_LAYOUT) -> Table:
     total = sum((Decimal(d["outstanding"]) for d in debts), Decimal("0"))
     monthly = sum((Decimal(d["monthly"]) for d in debts), Decimal("0"))
     return Table(header=("เจ้าหนี้", "ประเภท", "ยอดหนี้คงเหลือ (บาท)", "ดอกเบี้ย (ร้อยละ)", "ผ่อนต่อเดือน (บาท)",
                          "สถานะ"),
                  rows=tuple((d["creditor"], d["type"], money(d["outstanding"]), rate(d["rate"]), money(d["monthly"]),
                              d["status"]) for d in debts),
-                 widths=DEBT_TABLE_WIDTHS, numeric=(2, 3, 4), title=title,
+                 widths=DEBT_TABLE_WIDTHS if layout >= LAYOUT_2 else DEBT_TABLE_WIDTHS_LAYOUT_1, numeric=(2, 3, 4),
+                 title=title,
                  total=("รวม", "", money(total), "", money(monthly), ""))
 
 
@@ -61,7 +63,7 @@ def compose(payload: dict) -> LetterContent:
                      ("เกณฑ์คงเหลือขั้นต่ำ", f"ร้อยละ {percent_of_ratio(a['floor'])}"
                                             + ("" if a["meets_floor"] else f" (ขาดอีก {money(a['shortfall'])} บาท)")),
                      ("กลุ่มความเสี่ยง", d["risk"]))),
-        debts_table(d["debts"], "รายการหนี้"),
+        debts_table(d["debts"], "รายการหนี้", layout_of(payload)),
     ]
     if d["deductions"]:
         body.append(Table(header=("รายการหักอื่น", "จำนวนต่อเดือน (บาท)"),
@@ -75,7 +77,7 @@ def compose(payload: dict) -> LetterContent:
                       f"ผ่อนชำระงวดละ {baht(loan['monthly_payment'])} ทำให้คงเหลือสุทธิร้อยละ "
                       f"{percent_of_ratio(plan['after']['ratio'])} ของเงินเดือน")]
     body.append(Para("จึงเรียนมาเพื่อโปรดพิจารณา"))
-    return frame(payload, body=tuple(body), enclosures=("ตารางสรุปรายการหนี้ 1 ชุด",))
+    return frame(payload, body=tuple(body), enclosures=("ตารางสรุปรายการหนี้ 1 ชุด",), names=names(teacher["name"]))
 
 
 KIND = LetterKind(name="case_summary", programme="debt", order=1, title=_l("Case summary"),

@@ -9,7 +9,7 @@ from app.pdf.content import LetterContent, Para, Table
 from app.pdf.wording import baht, be_date, frame, money, resolution_phrase
 from app.services.letter_kinds import Facts, LetterKind, Source
 from app.services.letter_kinds._common import PROVINCE
-from app.services.letter_kinds._relief import decision_facts
+from app.services.letter_kinds._relief import decision_facts, people_of
 
 # ---- what it prints: built when it is issued --------------------------------------------------------------
 
@@ -53,7 +53,7 @@ def compose(payload: dict) -> LetterContent:
     if accounts:
         body.append(Para("การจ่ายเงินจะโอนเข้าบัญชีเงินฝากธนาคารของผู้มีสิทธิ ได้แก่ " + ", ".join(accounts)))
     body.append(Para("จึงเรียนมาเพื่อทราบ"))
-    return frame(payload, body=tuple(body), reference=f"กรณีเลขที่ {d['reference']}")
+    return frame(payload, body=tuple(body), reference=f"กรณีเลขที่ {d['reference']}", names=people_of(d))
 
 
 KIND = LetterKind(name="decision_notice", programme="relief", order=1, title=_l("Decision notice to the family"),

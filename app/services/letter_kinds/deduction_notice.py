@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import OrgUnit
 from app.pdf.content import LetterContent, Para, Table
-from app.pdf.wording import baht, be_date, frame, money, months_text, resolution_phrase
+from app.pdf.wording import baht, be_date, frame, money, months_text, names, resolution_phrase
 from app.services.letter_kinds import Facts, LetterKind, Source
 from app.services.letter_kinds._common import PROVINCE
 from app.services.letter_kinds._debt import decision_facts
@@ -40,6 +40,19 @@ RETIRED_FLOOR = ("ทั้งนี้ ให้คงเงินบำนา�
                  "ข้อ 7(5) หากมีการเปลี่ยนแปลงขอให้แจ้งสำนักงานศึกษาธิการจังหวัดทราบ")
 
 
+def floor_sentence(d: dict, retired: bool) -> str:
+    """The 30% rule of the salary or the pension, with its source as frozen in the letter (issue 18, item 5). Letters
+    issued before carried no rule and reprint the sentence they were printed with."""
+    rule, noun = d.get("floor_rule"), "เงินบำนาญ" if retired else "เงินเดือน"
+    amount = money(d["pension"] if retired else d["salary"])
+    if rule is None:
+        return RETIRED_FLOOR.format(pension=amount) if retired else (
+            f"ทั้งนี้ ให้คงเงินเดือนเหลือไม่น้อยกว่าร้อยละสามสิบของเงินเดือน (เงินเดือน {amount} บาท) "
+            "ตามระเบียบกระทรวงการคลังว่าด้วยการจ่ายเงินเดือน หากมีการเปลี่ยนแปลงขอให้แจ้งสำนักงานศึกษาธิการจังหวัดทราบ")
+    return (f"ทั้งนี้ ให้คง{noun}เหลือไม่น้อยกว่าร้อยละ {rule['percent']} ของ{noun} ({noun} {amount} บาท) "
+            f"ตาม{rule['source']} หากมีการเปลี่ยนแปลงขอให้แจ้งสำนักงานศึกษาธิการจังหวัดทราบ")
+
+
 def compose(payload: dict) -> LetterContent:
     d = payload["data"]
     retired = bool(d.get("retired"))  # letters issued before issue 17 have no such key: serving, printed as then
@@ -65,13 +78,11 @@ def compose(payload: dict) -> LetterContent:
                  f"เป็นต้นไป รวมเดือนละ {baht(total)} และนำส่งเจ้าหนี้ ดังนี้"),
             Table(header=("เจ้าหนี้ผู้รับเงิน", "หักต่อเดือน (บาท)", "จำนวนงวด"), rows=tuple(rows),
                   widths=(0.5, 0.22, 0.28), numeric=(1,), total=("รวม", money(total), "")),
-            Para(RETIRED_FLOOR.format(pension=money(d["pension"])) if retired else
-                 f"ทั้งนี้ ให้คงเงินเดือนเหลือไม่น้อยกว่าร้อยละสามสิบของเงินเดือน (เงินเดือน {money(d['salary'])} บาท) "
-                 "ตามระเบียบกระทรวงการคลังว่าด้วยการจ่ายเงินเดือน หากมีการเปลี่ยนแปลงขอให้แจ้งสำนักงานศึกษาธิการจังหวัดทราบ"),
+            Para(floor_sentence(d, retired)),
             Para("จึงเรียนมาเพื่อโปรดดำเนินการ"))
-    return frame(payload, body=body, reference=f"กรณีเลขที่ {d['reference']}")
+    return frame(payload, body=body, reference=f"กรณีเลขที่ {d['reference']}", names=names(teacher["name"]))
 
 
 KIND = LetterKind(name="deduction_notice", programme="debt", order=4,
                   title=_l("Salary-deduction notice to the paying unit"), issuers=PROVINCE, facts=facts,
-                  compose=compose)
+                  compose=compose, full_citizen_id=True)

@@ -10,7 +10,7 @@ from app.pdf.content import LetterContent, Para, Table
 from app.pdf.wording import baht, be_date, frame, money, resolution_phrase
 from app.services.letter_kinds import Facts, LetterKind, Source
 from app.services.letter_kinds._common import PROVINCE, head_of
-from app.services.letter_kinds._relief import decision_facts
+from app.services.letter_kinds._relief import decision_facts, people_of
 
 # ---- what it prints: built when it is issued --------------------------------------------------------------
 
@@ -56,7 +56,7 @@ def compose(payload: dict) -> LetterContent:
             Para("ข้อพิจารณา เห็นควรอนุมัติเบิกจ่ายเงินในรอบถัดไปตามยอดคงเหลือที่ถึงกำหนด โดยทุนการศึกษารายปี"
                  "จ่ายเมื่อได้รับหลักฐานการศึกษาต่อของปีการศึกษานั้นแล้ว และโอนเข้าบัญชีของผู้มีสิทธิ"),
             Para("จึงเรียนมาเพื่อโปรดพิจารณาอนุมัติ"))
-    return frame(payload, form="memo", body=body)
+    return frame(payload, form="memo", body=body, names=people_of(d))
 
 
 KIND = LetterKind(name="payment_memo", programme="relief", order=2, title=_l("Payment-approval memo"),

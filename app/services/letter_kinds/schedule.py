@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from app import labels
 from app.pdf.content import LetterContent, Para, Table
-from app.pdf.wording import be_month, frame, money, months_text, rate
+from app.pdf.wording import be_month, frame, money, months_text, names, rate
 from app.services.letter_kinds import Facts, LetterKind, Source
 from app.services.letter_kinds._common import PROVINCE, thai
 from app.services.letter_kinds._debt import decision_facts
@@ -57,7 +57,7 @@ def compose(payload: dict) -> LetterContent:
                                       money(interest), money(balance))
                                      for n, due, pay, principal, interest, balance in part["rows"]),
                           widths=(0.09, 0.19, 0.18, 0.18, 0.16, 0.20), numeric=(0, 2, 3, 4, 5)))
-    return frame(payload, form="annex", body=tuple(body))
+    return frame(payload, form="annex", body=tuple(body), names=names(d["teacher"]["name"]))
 
 
 KIND = LetterKind(name="schedule", programme="debt", order=5, title=_l("Repayment schedule (annex)"),

@@ -14,7 +14,7 @@ from app.pdf.wording import baht, frame, money
 from app.services.errors import ValidationFailed
 from app.services.letter_kinds import Facts, LetterKind, Source
 from app.services.letter_kinds._common import PROVINCE
-from app.services.letter_kinds._relief import decision_facts
+from app.services.letter_kinds._relief import decision_facts, people_of
 from app.services.relief import academic_year_of
 
 # ---- what it prints: built when it is issued --------------------------------------------------------------
@@ -75,7 +75,8 @@ def compose(payload: dict) -> LetterContent:
         body.append(Para("ขอให้ท่านส่งหลักฐานการเป็นนักเรียนหรือนักศึกษาของปีการศึกษานี้ (หนังสือรับรองจากสถานศึกษา) "
                          "ให้สำนักงานศึกษาธิการจังหวัด เพื่อดำเนินการเบิกจ่ายต่อไป"))
     body.append(Para("จึงเรียนมาเพื่อทราบและดำเนินการ"))
-    return frame(payload, body=tuple(body), reference=f"กรณีเลขที่ {d['reference']}")
+    return frame(payload, body=tuple(body), reference=f"กรณีเลขที่ {d['reference']}",
+                 names=people_of(d) + tuple(r["name"] for r in rows))
 
 
 KIND = LetterKind(name="scholarship_continuation", programme="relief", order=3,
