@@ -6,6 +6,7 @@ import json
 import math
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from urllib.parse import quote, urlsplit
 
@@ -13,8 +14,18 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_wtf import FlaskForm
 from sqlalchemy import Integer, Numeric, String, literal, tuple_
 
+from app.domain.thai_text import parse_typed_date
 from app.extensions import db
 from app.services.errors import ServiceError, ValidationFailed
+
+
+def typed_day(text: str | None) -> date | None:
+    """A date a person typed in a form: dd/mm/Buddhist year as pages show it, or ISO (thai_text.parse_typed_date);
+    None when blank or no date (the caller says so on the field)."""
+    try:
+        return parse_typed_date(text) if text and text.strip() else None
+    except ValueError:
+        return None
 
 
 def safe_next(target: str | None, fallback: str) -> str:

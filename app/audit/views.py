@@ -9,17 +9,15 @@ from app.export_jobs import list_download
 from app.exports import requested_format
 from app.labels import AUDIT_ACTION_LABELS
 from app.services import list_exports
-from app.web import paginate
+from app.web import paginate, typed_day
 
 bp = Blueprint("audit", __name__)
 
 
 def _parse_day(value: str) -> date | None:
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        return None
-    return day if 1900 <= day.year <= 2600 else None  # beyond that, UTC conversion overflows
+    """dd/mm/Buddhist year as typed (or ISO), within the years a UTC conversion can take."""
+    day = typed_day(value)
+    return day if day is not None and 1900 <= day.year <= 2600 else None  # beyond that, UTC conversion overflows
 
 
 @bp.route("/")

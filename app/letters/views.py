@@ -2,8 +2,6 @@
 batch printing with progress, and the public verification page behind each letter's QR code."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,20 +19,13 @@ from app.services.scope import units_in_scope
 from app.export_jobs import list_download
 from app.exports import requested_format
 from app.storage import storage
-from app.web import file_response, paginate, pdf_response
+from app.web import file_response, paginate, pdf_response, typed_day
 
 bp = Blueprint("letters", __name__)
 
 
 def _int(value) -> int | None:
     return int(value) if isinstance(value, str) and value.isascii() and value.isdecimal() and len(value) < 10 else None
-
-
-def _date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @bp.route("/letters/issue", methods=["POST"])
@@ -77,7 +68,7 @@ def register():
     if office_id is None and not args["office"] and current_user.org_unit.kind in ("cooperative", "province"):
         office_id = current_user.org_unit_id  # an office's register opens on its own letters
         args["office"] = str(office_id)
-    date_from, date_to = _date(args["from"]), _date(args["to"])
+    date_from, date_to = typed_day(args["from"]), typed_day(args["to"])
     if requested_format():
         return list_download("letters-register", {
             "office_id": office_id, "kind": args["kind"], "year": _int(args["year"]), "text": args["q"],

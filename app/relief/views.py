@@ -20,7 +20,7 @@ from app.relief.forms import apply_row_action, blank_payload, case_to_payload, e
 from app.services import relief, relief_evidence, relief_input, relief_payments, workflow
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.permissions import can
-from app.web import file_response, paginate
+from app.web import file_response, paginate, typed_day
 
 bp = Blueprint("relief", __name__)
 
@@ -163,8 +163,12 @@ def pay(case_id: int):
     form = request.form
     typed = {k: form.get(k, "") for k in ("entitlement_id", "target", "amount", "paid_on", "reference")}
     target = typed["target"].split(":")  # "person_id" or "person_id:period"
+    paid_on = typed_day(typed["paid_on"])  # typed dd/mm/BE; the service takes ISO, as the API sends it
+    if typed["paid_on"].strip() and paid_on is None:
+        return _refuse(case_id, ValidationFailed(_("Please correct the marked fields."),
+                                                 {"paid_on": _("Enter a valid date.")}), typed)
     data = {"entitlement_id": int(typed["entitlement_id"]) if typed["entitlement_id"].isdecimal() else None,
-            "amount": typed["amount"], "paid_on": typed["paid_on"], "reference": typed["reference"],
+            "amount": typed["amount"], "paid_on": paid_on.isoformat() if paid_on else "", "reference": typed["reference"],
             "person_id": int(target[0]) if target[0].isdecimal() else None,
             "period": target[1] if len(target) > 1 else None}
     try:

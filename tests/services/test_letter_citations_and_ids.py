@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.domain import clock
 from app.domain.thai_id import format_citizen_id, mask_citizen_id
 from app.extensions import db
 from app.models import AuditEvent
@@ -70,7 +71,7 @@ def test_no_letter_is_addressed_to_its_own_sender(decided):
                 if not letters.may_issue(actor, kind) or unavailable(kind, case):
                     continue
                 try:
-                    drafts = (letters.pack_drafts(actor, case_type, case.id, kind.name, date.today())
+                    drafts = (letters.pack_drafts(actor, case_type, case.id, kind.name, clock.today())
                               if kind.needs_debt else [letters.prepare(actor, case_type, case.id, kind.name)])
                 except Exception as error:  # noqa: BLE001 — out of this actor's scope: nothing addressed
                     assert getattr(error, "status", None) in (404, 422), error
