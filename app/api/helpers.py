@@ -90,10 +90,13 @@ def _text(value) -> str | None:
 
 
 def transition_request(body: dict):
-    """A workflow request from an API body: action, comment, version, plan_id, resolution_no."""
+    """A workflow request from an API body: action, comment, version, plan_id, resolution_no, and for activation
+    agreement_signed_on and first_due_month (checked by the debt programme)."""
     return TransitionRequest(action=str(body.get("action", "")), comment=_text(body.get("comment")),
                              version=_whole_number(body.get("version")), plan_id=_whole_number(body.get("plan_id")),
-                             resolution_no=_text(body.get("resolution_no")))
+                             resolution_no=_text(body.get("resolution_no")),
+                             agreement_signed_on=body.get("agreement_signed_on"),
+                             first_due_month=body.get("first_due_month"))
 
 
 def history_json(case_type: str, case_id: int) -> dict:

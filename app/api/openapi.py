@@ -122,11 +122,18 @@ OPERATIONS: dict[str, dict] = {
             **_error_responses(401, 403, 404)},
     },
     "debt_case_transition": {
-        "summary": "Move a debt case: submit, approve, return, reject, activate, close",
+        "summary": "Move a debt case: submit, approve, return, reject, activate, close, revise",
+        "description": "activate needs agreement_signed_on and first_due_month (YYYY-MM) and is 409 while a debt "
+                       "the plan touches lacks an accepted answer or a consolidated debt is not paid off (the "
+                       "message names them). revise takes an approved or active case back to draft for a new "
+                       "version of the plan; earlier snapshots, letters and answers are kept.",
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
             "type": "object", "required": ["action"], "properties": {
-                "action": {"type": "string", "enum": ["submit", "approve", "return", "reject", "activate", "close"]},
-                "comment": {"type": "string"}, "plan_id": {"type": "integer"}, "version": {"type": "integer"}}}}}},
+                "action": {"type": "string", "enum": ["submit", "approve", "return", "reject", "activate", "close",
+                                                      "revise"]},
+                "comment": {"type": "string"}, "plan_id": {"type": "integer"}, "version": {"type": "integer"},
+                "agreement_signed_on": {"type": "string", "format": "date"},
+                "first_due_month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}}}}}},
         "responses": {"200": _json({"$ref": "#/components/schemas/DebtCase"}),
                       **_error_responses(400, 401, 403, 404, 409, 422)},
     },
@@ -135,6 +142,46 @@ OPERATIONS: dict[str, dict] = {
         "responses": {"200": _json({"type": "object", "required": ["items"], "properties": {
             "items": {"type": "array", "items": {"type": "object"}},
             "snapshot_sha256": {"type": ["string", "null"]}}}), **_error_responses(401, 403, 404)},
+    },
+    "create_creditor_response": {
+        "summary": "Record a creditor's answer about a debt the approved plan touches",
+        "description": "accepted (payoff_amount and payoff_valid_until for a consolidated debt), counter_offer "
+                       "(counter_annual_rate, counter_term_months) or declined. 409 unless the case is approved "
+                       "and not yet active.",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["debt_id", "response", "responded_on"], "properties": {
+                "debt_id": {"type": "integer"},
+                "response": {"type": "string", "enum": ["accepted", "counter_offer", "declined"]},
+                "responded_on": {"type": "string", "format": "date"}, "reference": {"type": "string"},
+                "payoff_amount": {"type": "string"}, "payoff_valid_until": {"type": "string", "format": "date"},
+                "counter_annual_rate": {"type": "string"}, "counter_term_months": {"type": "integer"},
+                "comment": {"type": "string"}}}}}},
+        "responses": {"201": _json({"$ref": "#/components/schemas/CreditorResponse"}, "recorded"),
+                      **_error_responses(400, 401, 403, 404, 409, 422)},
+    },
+    "list_creditor_responses": {
+        "summary": "Every creditor answer of the case, of every version of the plan, the latest first",
+        "responses": {"200": _json({"type": "object", "required": ["items"], "properties": {"items": {
+            "type": "array", "items": {"$ref": "#/components/schemas/CreditorResponse"}}}}),
+            **_error_responses(401, 403, 404)},
+    },
+    "create_payoff": {
+        "summary": "Record the payoff of an accepted, consolidated debt; the old debt closes",
+        "description": "The amount is the accepted payoff amount, paid on or before its valid-until day, or "
+                       "difference_reason says why not. 422 for a debt the plan does not consolidate or whose "
+                       "creditor has not accepted.",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["debt_id", "amount", "paid_on"], "properties": {
+                "debt_id": {"type": "integer"}, "amount": {"type": "string"},
+                "paid_on": {"type": "string", "format": "date"}, "reference": {"type": "string"},
+                "difference_reason": {"type": "string"}}}}}},
+        "responses": {"201": _json({"$ref": "#/components/schemas/Payoff"}, "recorded"),
+                      **_error_responses(400, 401, 403, 404, 409, 422)},
+    },
+    "list_payoffs": {
+        "summary": "Every payoff of the case, the latest first",
+        "responses": {"200": _json({"type": "object", "required": ["items"], "properties": {"items": {
+            "type": "array", "items": {"$ref": "#/components/schemas/Payoff"}}}}), **_error_responses(401, 403, 404)},
     },
     "list_creditors": {
         "summary": "Creditors on file (national reference data: every signed-in user), by name",
@@ -308,6 +355,21 @@ COMPONENTS = {
             "org_unit_code": {"type": ["string", "null"]},
             "source": {"type": "string", "enum": ["org_tree", "reference", "entered", "free_text"]},
             "active": {"type": "boolean"}}},
+        "CreditorResponse": {"type": "object", "required": ["id", "debt_id", "response", "responded_on",
+                                                            "plan_version"], "properties": {
+            "id": {"type": "integer"}, "debt_id": {"type": "integer"}, "plan_version": {"type": "integer"},
+            "response": {"type": "string", "enum": ["accepted", "counter_offer", "declined"]},
+            "responded_on": {"type": "string", "format": "date"}, "reference": {"type": ["string", "null"]},
+            "payoff_amount": {"type": ["string", "null"]},
+            "payoff_valid_until": {"type": ["string", "null"], "format": "date"},
+            "counter_annual_rate": {"type": ["string", "null"]}, "counter_term_months": {"type": ["integer", "null"]},
+            "comment": {"type": ["string", "null"]}, "current": {"type": "boolean"},
+            "scan_filename": {"type": ["string", "null"]}, "recorded_at": {"type": "string"}}},
+        "Payoff": {"type": "object", "required": ["id", "debt_id", "amount", "paid_on"], "properties": {
+            "id": {"type": "integer"}, "debt_id": {"type": "integer"}, "plan_version": {"type": "integer"},
+            "amount": {"type": "string"}, "paid_on": {"type": "string", "format": "date"},
+            "reference": {"type": ["string", "null"]}, "difference_reason": {"type": ["string", "null"]},
+            "recorded_at": {"type": "string"}}},
         "Affordability": {"type": "object", "properties": {k: {"type": "string"} for k in (
             "receipts", "non_debt_deductions", "debt_service", "net", "base", "ratio", "floor", "shortfall")}},
         "DebtCase": {"type": "object", "required": ["id", "reference", "status", "version", "teacher", "debts",

@@ -40,6 +40,10 @@ def legal_rate_message(rate) -> str:
              "allows; check it with the lender.", rate=rate_str(rate), limit=f"{LEGAL_RATE_LIMIT:f}")
 
 
+def _day(value) -> str | None:
+    return value.isoformat() if value else None
+
+
 def case_json(case: DebtCase, affordability) -> dict:
     chosen = case.chosen_plan
     return {
@@ -57,13 +61,20 @@ def case_json(case: DebtCase, affordability) -> dict:
                    "creditor_type": d.creditor_type, "outstanding": money_str(d.outstanding), "annual_rate": rate_str(d.annual_rate),
                    "monthly_payment": money_str(d.monthly_payment), "remaining_months": d.remaining_months,
                    "salary_deducted": d.salary_deducted, "legal_status": d.legal_status,
-                   "guarantors": d.guarantors, "above_legal_rate": above_legal_rate(d.annual_rate)}
+                   "guarantors": d.guarantors, "above_legal_rate": above_legal_rate(d.annual_rate),
+                   "closed_on": _day(d.closed_on)}
                   for d in case.debts],
         "affordability": affordability.as_dict(),
         "warnings": case_warnings(case),
         "risk_group": case.risk_group,
         "plans": [plan_json(p) for p in case.plans],
         "chosen_plan_id": chosen.id if chosen else None,
+        # v1.1, after approval: the version of the plan (one more at each revision) and the days of its steps.
+        "plan_version": case.plan_version,
+        "agreement_signed_on": _day(case.agreement_signed_on),
+        "first_due_month": case.first_due_month.strftime("%Y-%m") if case.first_due_month else None,
+        "after_approval": {"approved_on": _day(case.approved_on), "answered_on": _day(case.answered_on),
+                           "paid_off_on": _day(case.paid_off_on), "agreement_signed_on": _day(case.agreement_signed_on)},
         "status_since": case.status_since.replace(microsecond=0).isoformat() + "Z",
         "created_at": case.created_at.replace(microsecond=0).isoformat() + "Z",
         "updated_at": case.updated_at.replace(microsecond=0).isoformat() + "Z",

@@ -31,6 +31,9 @@ REG_APPROVER = "regional_approver"
 
 # Debt cases: draft → submitted → approved (or, above the regional threshold, awaiting_regional →
 # approved) | returned (back to the cooperative with a comment) | rejected; approved → active → closed.
+# After approval (domain.md, "After approval" 1–2): activation only once every touched debt is accepted and every
+# consolidated debt paid off; a counter-offer or a decline leads to "revise" (approved or active → draft, a new
+# version of the plan; api-v1.md v1.1), the earlier snapshot, letters and answers kept.
 DEBT_TRANSITIONS: tuple[Transition, ...] = (
     Transition("submit", ("draft", "returned"), "submitted", frozenset({COOP}), guards=("chosen_plan",)),
     Transition("approve", ("submitted",), "approved", frozenset({PROV_APPROVER}), approval=True,
@@ -45,7 +48,9 @@ DEBT_TRANSITIONS: tuple[Transition, ...] = (
     Transition("return", ("awaiting_regional",), "returned", frozenset({REG_APPROVER}), comment_required=True),
     Transition("reject", ("submitted",), "rejected", frozenset({PROV_APPROVER}), comment_required=True),
     Transition("reject", ("awaiting_regional",), "rejected", frozenset({REG_APPROVER}), comment_required=True),
-    Transition("activate", ("approved",), "active", frozenset({COOP, PROV_OFFICER})),
+    Transition("activate", ("approved",), "active", frozenset({COOP, PROV_OFFICER}),
+               guards=("creditors_settled", "activation_dates")),
+    Transition("revise", ("approved", "active"), "draft", frozenset({COOP, PROV_OFFICER})),
     Transition("close", ("active",), "closed", frozenset({COOP, PROV_OFFICER})),
 )
 

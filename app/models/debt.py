@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Numeric, String, Text, false
@@ -75,6 +75,16 @@ class DebtCase(db.Model):
     interest_remaining: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"), server_default="0")
     plan_interest_remaining: Mapped[Decimal | None] = mapped_column(MONEY)
     plan_meets_floor: Mapped[bool | None] = mapped_column(Boolean)
+    # After approval (domain.md, "After approval" 1–3; migration 0019). The version of the plan: 1, then one more at
+    # each revision (api-v1.md "revise"); answers, payoffs and deduction lines belong to a version. The days the
+    # current version reached each step of the funnel (approved → answered → paid off → active), for the waiting
+    # times on the dashboard; a revision clears them. The agreement day and the first month payroll deducts.
+    plan_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    approved_on: Mapped[date | None]
+    answered_on: Mapped[date | None]
+    paid_off_on: Mapped[date | None]
+    agreement_signed_on: Mapped[date | None]
+    first_due_month: Mapped[date | None]  # the first day of that month
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # When the case entered its current state: the inbox counts days waiting from here.
@@ -146,6 +156,8 @@ class Debt(db.Model):
     salary_deducted: Mapped[bool] = mapped_column(Boolean, default=True)
     legal_status: Mapped[str] = mapped_column(String(16), default="normal")
     guarantors: Mapped[str | None] = mapped_column(Text)
+    # The day the model cooperative paid this debt off (domain.md, "After approval" 2: the old debt closes).
+    closed_on: Mapped[date | None]
 
     case: Mapped[DebtCase] = relationship(back_populates="debts")
     creditor: Mapped[Creditor | None] = relationship()

@@ -17,6 +17,8 @@ class UnitKind(str, enum.Enum):
     PROVINCE = "province"
     COOPERATIVE = "cooperative"
     AREA_OFFICE = "area_office"
+    # The unit that draws a retired teacher's pension and deducts from it (domain.md, "After approval" 3).
+    PENSION_PAYER = "pension_payer"
 
 
 # Which kinds may hang under which: the tree's shape, checked by the org-unit service.
@@ -27,6 +29,7 @@ ALLOWED_PARENT_KINDS: dict[UnitKind, tuple[UnitKind, ...]] = {
     UnitKind.PROVINCE: (UnitKind.REGION, UnitKind.MINISTRY),
     UnitKind.COOPERATIVE: (UnitKind.PROVINCE,),
     UnitKind.AREA_OFFICE: (UnitKind.PROVINCE,),
+    UnitKind.PENSION_PAYER: (UnitKind.PROVINCE,),
 }
 
 

@@ -36,6 +36,7 @@ class Programme:
     guard: Callable                         # (guard name, case) -> None, or why not
     snapshot: Callable                      # (case) -> the approval snapshot (app/services/snapshots.py)
     prepare: Callable | None = None         # (case, TransitionRequest) -> None, before the guards run
+    after_transition: Callable | None = None  # (actor, case, Transition, request) -> audit details, once moved
 
     def link(self, case) -> str:
         """The case page, app-relative, built from the URL map alone: services also run outside requests (CLI,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.models import DebtCase, DebtCaseStatus
 from app.models.debt import DECIDED_STATUSES, EDITABLE_STATUSES
 from app.programmes import Programme
-from app.services import case_figures, debt_cases, plan_upkeep, settings, snapshots
+from app.services import after_approval_steps, case_figures, debt_cases, plan_upkeep, settings, snapshots
 from app.services.plan_settings import plan_settings
 
 
@@ -31,11 +31,17 @@ def guard(name: str, case: DebtCase) -> str | None:
         return None if _consolidated_principal(case) > threshold else "below"
     if name == "below_regional_threshold":
         return None if _consolidated_principal(case) <= threshold else "above"
+    if name == "creditors_settled":  # 409 naming what is missing (api-v1.md v1.1, "Activation")
+        return after_approval_steps.settled_guard(case)
+    if name == "activation_dates":   # 422 for a missing or bad agreement day or first due month
+        after_approval_steps.read_activation(case.transition_request)
+        return None
     raise KeyError(name)
 
 
 def prepare(case: DebtCase, request) -> None:
-    """Submitting names the plan to decide on."""
+    """Submitting names the plan to decide on. The request is kept on the case for the guards that read it."""
+    case.transition_request = request
     if request.plan_id is not None and request.action == "submit":
         plan_upkeep.mark_chosen(case, request.plan_id)
 
@@ -58,4 +64,5 @@ PROGRAMME = Programme(
     editable=EDITABLE_STATUSES, decided=DECIDED_STATUSES, page_endpoint="debt.case",
     view_permission="view_debt_cases", cases_of_person=cases_of_person,
     load=debt_cases.get_case, in_scope=debt_cases.in_scope_of, guard=guard, snapshot=snapshot, prepare=prepare,
+    after_transition=after_approval_steps.after_transition,
 )

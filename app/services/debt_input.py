@@ -206,7 +206,7 @@ class FieldReader:
             return raw.lower() in ("1", "true", "y", "yes", "on")
         return bool(raw)
 
-    def day(self, data: dict, key: str, path: str, *, required=False) -> date | None:
+    def day(self, data: dict, key: str, path: str, *, required=False, allow_future=False) -> date | None:
         raw = data.get(key)
         if raw in (None, ""):
             if required:
@@ -217,7 +217,7 @@ class FieldReader:
         except ValueError:
             self.errors[path] = _("Enter a date as YYYY-MM-DD (Common Era).")
             return None
-        if value > clock.today():
+        if value > clock.today() and not allow_future:
             self.errors[path] = _("The date cannot be in the future.")
             return None
         if value.year < 1900:

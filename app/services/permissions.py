@@ -19,6 +19,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "view_debt_cases": ALL_ROLES,
     "edit_debt_cases": frozenset({Role.COOPERATIVE_OFFICER}),
     "build_debt_plans": frozenset({Role.COOPERATIVE_OFFICER}),
+    # After approval (api-v1.md v1.1, "Who acts"): the case's cooperative records its creditors' answers and the
+    # payoffs; deduction lists are read by anyone whose scope holds the cases.
+    "record_creditor_answers": frozenset({Role.COOPERATIVE_OFFICER}),
     "view_people": frozenset({Role.COOPERATIVE_OFFICER, Role.PROVINCIAL_OFFICER, Role.PROVINCIAL_APPROVER,
                               Role.REGIONAL_APPROVER, Role.AUDITOR, Role.ADMINISTRATOR}),
     # Relief programme: provincial offices register and verify; approvers decide; the cooperatives are

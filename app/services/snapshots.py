@@ -9,6 +9,8 @@ Schema 1 has the fields that snapshots had before they carried a version, plus "
 Schema 2 (issue 17) adds "settings": the plan settings in force at approval (floor, base, minimum, caps, rounding),
 under which the case's figures are shown for as long as it stays approved, whatever the settings become. A schema-1
 snapshot has none: it is read under the settings in force on its approval day (app/services/plan_schedules.py).
+Schema 3 (issue 19) adds "plan_version" to debt snapshots: the version of the plan approved (1, then one more at each
+revision), which pages and letters show; older snapshots are version 1.
 """
 from __future__ import annotations
 
@@ -21,8 +23,8 @@ from app.models import DebtCase, ReliefCase
 from app.services.plan_json import settings_to_json
 from app.services.relief_rules import note_message
 
-SCHEMA = 2
-READABLE_SCHEMAS = (1, 2)
+SCHEMA = 3
+READABLE_SCHEMAS = (1, 2, 3)
 
 
 def sha256_of(data: dict) -> str:
@@ -34,7 +36,7 @@ def sha256_of(data: dict) -> str:
 def read(data: dict) -> dict:
     """A stored snapshot in the current schema, whichever schema it was frozen in."""
     schema = data.get("schema", 1)  # before versioning, the shape was schema 1's
-    if schema not in READABLE_SCHEMAS:  # 2 only adds "settings"; readers fall back where it is missing
+    if schema not in READABLE_SCHEMAS:  # 2 adds "settings", 3 "plan_version"; readers fall back where missing
         raise ValueError(f"unknown snapshot schema {schema!r}")
     return data
 
@@ -57,7 +59,7 @@ def debt_snapshot(case: DebtCase, affordability, settings) -> dict:
     return {
         "schema": SCHEMA,
         "settings": settings_to_json(settings),
-        "id": case.id, "reference": case.reference,
+        "id": case.id, "reference": case.reference, "plan_version": case.plan_version,
         "cooperative_code": case.cooperative.code, "province_code": case.province_code,
         "teacher": {**_person(case.person), "position": case.person.position, "workplace": case.person.workplace},
         "monthly_salary": money_str(case.monthly_salary), "monthly_allowances": money_str(case.monthly_allowances),

@@ -31,6 +31,9 @@ class TransitionRequest:
     version: int | None = None
     plan_id: int | None = None
     resolution_no: str | None = None
+    # Activation (api-v1.md v1.1): the day the agreement was signed and the first month payroll deducts, as sent.
+    agreement_signed_on: object = None
+    first_due_month: object = None
 
 
 def transition(case_type: str, actor: User, case_id: int, request: TransitionRequest):
@@ -95,6 +98,8 @@ def _apply(actor: User, case, transition: table.Transition, request: TransitionR
     db.session.flush()
     db.session.refresh(case)
     after = {"status": transition.target, "comment": comment}
+    if kind.after_transition:  # the programme's own records of the move (debt: after_approval.after_transition)
+        after.update(kind.after_transition(actor, case, transition, request) or {})
     if transition.approval and transition.target == "approved":
         data = kind.snapshot(case)
         digest = snapshots.sha256_of(data)

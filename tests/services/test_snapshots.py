@@ -45,15 +45,17 @@ def _legacy_relief_snapshot(case) -> dict:
     return body
 
 
-def test_schema_2_is_the_old_shape_with_a_version_and_the_settings(decided):
+def test_schema_3_is_the_old_shape_with_a_version_the_settings_and_the_plan_version(decided):
     debt, relief = decided
     debt_snapshot, relief_snapshot = _stored("debt", debt.id).data, _stored("relief", relief.id).data
-    assert debt_snapshot["schema"] == 2 and relief_snapshot["schema"] == 2
+    assert debt_snapshot["schema"] == 3 and relief_snapshot["schema"] == 3
     # schema 2 (issue 17) adds the settings in force at approval; the chosen plan carries those it was worked out under
     assert debt_snapshot["settings"] == settings_to_json(plan_settings())
     assert debt_snapshot["chosen_plan"]["settings"] == settings_to_json(plan_settings())
     # issue 18 adds each debt's creditor on file (creditor_id and its addressee, address, branch) to the same shape
-    older = {k: v for k, v in debt_snapshot.items() if k not in ("schema", "settings")}
+    # schema 3 (issue 19) adds the version of the plan approved: 1 for a case never revised
+    assert debt_snapshot["plan_version"] == 1
+    older = {k: v for k, v in debt_snapshot.items() if k not in ("schema", "settings", "plan_version")}
     assert all(d["creditor_id"] == row.creditor_id and d["creditor"]["addressee"] == row.creditor.addressee
                for d, row in zip(older["debts"], debt.debts))
     older["debts"] = [{k: v for k, v in d.items() if k not in ("creditor_id", "creditor")} for d in older["debts"]]
