@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run worker test test-postgres bench bench-letters bench-reports bench-jobs bench-national load-test setup translations clean
+.PHONY: run worker test test-postgres bench bench-letters bench-reports bench-jobs bench-national bench-deductions load-test setup translations clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -61,6 +61,12 @@ bench-jobs: setup
 # database named by DATABASE_URL, e.g. postgresql://postgres@127.0.0.1:5432/krudesk_bench), then every page timed.
 bench-national: setup
 	$(PY) -m bench.national.run $(if $(DATABASE_URL),--database-url $(DATABASE_URL)) $(BENCH_ARGS)
+
+# Deduction lists (issue 19): the national dataset with 1,000,000 active cases, 25,000 of them in Chiang Mai (made once,
+# kept under instance/bench/ or in DATABASE_URL, e.g. postgresql://postgres@127.0.0.1:5432/krudesk_bench19), then the
+# province's list as CSV and XLSX (≤ 3 s) and the nation's as XLSX (≤ 60 s), each in a fresh process (≤ 300 MB).
+bench-deductions: setup
+	$(PY) -m bench.bench_deductions $(if $(DATABASE_URL),--database-url $(DATABASE_URL)) $(BENCH_ARGS)
 
 # A bounded load test against gunicorn on loopback: no 5xx, no lost writes (exits 1 otherwise).
 load-test: setup

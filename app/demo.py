@@ -4,12 +4,15 @@ Acceptance tests sign in with exactly these usernames.
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
+from app.domain import clock
 from app.extensions import db
 from app.models import DebtCase, OrgUnit, Person, ReliefCase, Role, User
-from app.services import audit, creditors, relief, relief_evidence, relief_input, relief_payments
+from app.services import audit, creditor_answers, creditors, payoffs, relief, relief_evidence, relief_input, relief_payments
 from app.services.debt_cases import create_case
 from app.services.debt_input import parse_case
 from app.services.debt_plans import create_plan
@@ -25,6 +28,25 @@ DEMO_UNITS = [
     ("COOP-KKN-01", "สหกรณ์ออมทรัพย์ครูขอนแก่น จำกัด", "cooperative", "40"),
     ("COOP-PTN-01", "สหกรณ์ออมทรัพย์ครูปัตตานี จำกัด", "cooperative", "94"),
     ("AREA-CMI-01", "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาเชียงใหม่ เขต 1", "area_office", "50"),
+]
+
+# The paying units of the demo provinces (issue 19; domain.md "After approval" 3): the real area offices — primary
+# (สพป.) by district number, secondary (สพม.) one per province — and a pension payer for each province. Seeded beside
+# DEMO_UNITS (AREA-CMI-01 stays there: tests use it) but given no signing key: they issue no demo letters.
+DEMO_PAYING_UNITS = [
+    *[(f"AREA-CMI-{n:02d}", f"สำนักงานเขตพื้นที่การศึกษาประถมศึกษาเชียงใหม่ เขต {n}", "area_office", "50")
+      for n in range(2, 7)],
+    ("AREA-CMI-M", "สำนักงานเขตพื้นที่การศึกษามัธยมศึกษาเชียงใหม่", "area_office", "50"),
+    *[(f"AREA-KKN-{n:02d}", f"สำนักงานเขตพื้นที่การศึกษาประถมศึกษาขอนแก่น เขต {n}", "area_office", "40")
+      for n in range(1, 6)],
+    ("AREA-KKN-M", "สำนักงานเขตพื้นที่การศึกษามัธยมศึกษาขอนแก่น", "area_office", "40"),
+    *[(f"AREA-PTN-{n:02d}", f"สำนักงานเขตพื้นที่การศึกษาประถมศึกษาปัตตานี เขต {n}", "area_office", "94")
+      for n in range(1, 4)],
+    ("AREA-PTN-M", "สำนักงานเขตพื้นที่การศึกษามัธยมศึกษาปัตตานี", "area_office", "94"),
+    # The office that draws a retired teacher's pension and deducts from it (UnitKind.PENSION_PAYER).
+    ("PENSION-CMI", "สำนักงานคลังจังหวัดเชียงใหม่ (ผู้จ่ายบำนาญ)", "pension_payer", "50"),
+    ("PENSION-KKN", "สำนักงานคลังจังหวัดขอนแก่น (ผู้จ่ายบำนาญ)", "pension_payer", "40"),
+    ("PENSION-PTN", "สำนักงานคลังจังหวัดปัตตานี (ผู้จ่ายบำนาญ)", "pension_payer", "94"),
 ]
 
 # Demo letterheads (fictional numbers and contacts; administrators set the real ones on the unit page).
@@ -61,7 +83,7 @@ def seed_demo(password: str) -> dict[str, int]:
     added_units = seed_reference_tree()
     seed_rules()
     units = {u.code: u for u in db.session.scalars(select(OrgUnit))}
-    for code, name, kind, province in DEMO_UNITS:
+    for code, name, kind, province in DEMO_UNITS + DEMO_PAYING_UNITS:
         if code not in units:
             parent = units[province]
             units[code] = _add_unit(parent, code=code, name=name, kind=kind, province_code=province,
@@ -100,7 +122,7 @@ DEMO_CASES = [
     ("coop_officer", {
         "teacher": {"citizen_id": "1101700230708", "title": "นาง", "first_name": "สมศรี", "last_name": "ใจดี",
                     "birth_date": "1975-04-01", "position": "ครู ชำนาญการพิเศษ", "workplace": "โรงเรียนบ้านหนองผึ้ง"},
-        "monthly_salary": "45000.00", "monthly_allowances": "3500.00",
+        "monthly_salary": "45000.00", "monthly_allowances": "3500.00", "paying_unit_code": "AREA-CMI-02",
         "deductions": [{"kind": "tax", "monthly_amount": "1200.00"}, {"kind": "gpf", "monthly_amount": "1350.00"},
                        {"kind": "other", "label": "ประกันชีวิต", "monthly_amount": "800.00"}],
         "debts": [{"creditor_name": "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "creditor_type": "cooperative",
@@ -115,7 +137,7 @@ DEMO_CASES = [
     ("coop_officer", {
         "teacher": {"citizen_id": "3100100123451", "title": "นาย", "first_name": "วิชัย", "last_name": "สุขสวัสดิ์",
                     "birth_date": "1968-09-12", "position": "ครู ชำนาญการ", "workplace": "โรงเรียนสันทรายวิทยาคม"},
-        "monthly_salary": "38000.00", "monthly_allowances": "3500.00",
+        "monthly_salary": "38000.00", "monthly_allowances": "3500.00", "paying_unit_code": "AREA-CMI-M",
         "deductions": [{"kind": "tax", "monthly_amount": "600.00"}, {"kind": "gpf", "monthly_amount": "1140.00"}],
         "debts": [{"creditor_name": "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "creditor_type": "cooperative",
                    "outstanding": "980000.00", "annual_rate": "5.75", "monthly_payment": "15000.00",
@@ -126,7 +148,7 @@ DEMO_CASES = [
     ("coop_officer2", {
         "teacher": {"citizen_id": "1409900123454", "title": "นางสาว", "first_name": "กัลยา", "last_name": "มั่นคง",
                     "birth_date": "1982-02-20", "position": "ครู", "workplace": "โรงเรียนบ้านโนนสะอาด"},
-        "monthly_salary": "29000.00", "monthly_allowances": "0",
+        "monthly_salary": "29000.00", "monthly_allowances": "0", "paying_unit_code": "AREA-KKN-01",
         "deductions": [{"kind": "gpf", "monthly_amount": "870.00"}],
         "debts": [{"creditor_name": "สหกรณ์ออมทรัพย์ครูขอนแก่น จำกัด", "creditor_type": "cooperative",
                    "outstanding": "450000.00", "annual_rate": "5.50", "monthly_payment": "7000.00",
@@ -152,7 +174,7 @@ DEMO_CASES = [
         "teacher": {"citizen_id": "3500200555553", "title": "นาย", "first_name": "สมบัติ", "last_name": "ทองดี",
                     "birth_date": "1958-11-20", "position": "ครู ชำนาญการ (ข้าราชการบำนาญ)"},
         "retired": True, "monthly_pension": "26000.00", "monthly_salary": "0.00",
-        "paying_unit_code": "AREA-CMI-01",
+        "paying_unit_code": "PENSION-CMI",
         "deductions": [{"kind": "funeral_welfare", "monthly_amount": "800.00"}],
         "debts": [{"creditor_name": "ธนาคารออมสิน (ช.พ.ค.)", "creditor_type": "gsb", "outstanding": "900000.00",
                    "annual_rate": "6.90", "monthly_payment": "14000.00", "remaining_months": 96,
@@ -164,7 +186,7 @@ DEMO_CASES = [
     ("coop_officer2", {
         "teacher": {"citizen_id": "3400100666664", "title": "นาง", "first_name": "ละเอียด", "last_name": "ศรีสุข",
                     "birth_date": "1962-06-01", "position": "ครู (ข้าราชการบำนาญ)"},
-        "retired": True, "monthly_pension": "24000.00",
+        "retired": True, "monthly_pension": "24000.00", "paying_unit_code": "PENSION-KKN",
         "deductions": [],
         "debts": [{"creditor_name": "สหกรณ์ออมทรัพย์ครูขอนแก่น จำกัด", "creditor_type": "cooperative",
                    "outstanding": "350000.00", "annual_rate": "5.50", "monthly_payment": "6500.00",
@@ -184,7 +206,9 @@ def seed_demo_cases() -> int:
         if exists is None:
             create_case(officer, parse_case(body))
             added += 1
-    return added + _seed_demo_relief() + seed_demo_decisions()
+    # the active case only for the demo itself (`flask seed-demo`), not for the tests' `decided` fixture
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    return added + _seed_demo_relief() + seed_demo_decisions() + _seed_demo_active(users)
 
 
 DEMO_RELIEF = {
@@ -230,6 +254,24 @@ DEMO_DECIDED_DEBT = ("coop_officer", {
               {"creditor_name": "บริษัทบัตรกรุงไทย จำกัด (มหาชน)", "creditor_type": "other_bank",
                "outstanding": "95000.00", "annual_rate": "16.00", "monthly_payment": "5000.00",
                "remaining_months": 24, "legal_status": "overdue"}],
+})
+
+# An active case (issue 19), so that `make run` shows a deduction list: approved, each creditor's answer and the
+# payoff recorded, the agreement signed, deductions from next month (services/after_approval_steps.py).
+DEMO_ACTIVE_DEBT = ("coop_officer", {
+    "teacher": {"citizen_id": "3501200777778", "title": "นาย", "first_name": "ประยูร", "last_name": "แสงทอง",
+                "birth_date": "1971-01-25", "position": "ครู ชำนาญการพิเศษ", "workplace": "โรงเรียนบ้านสันป่าตอง"},
+    "monthly_salary": "48000.00", "monthly_allowances": "3500.00", "paying_unit_code": "AREA-CMI-01",
+    "deductions": [{"kind": "tax", "monthly_amount": "1300.00"}, {"kind": "gpf", "monthly_amount": "1440.00"}],
+    "debts": [{"creditor_name": "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "creditor_type": "cooperative",
+               "outstanding": "1100000.00", "annual_rate": "5.75", "monthly_payment": "17000.00",
+               "remaining_months": 96, "legal_status": "normal", "salary_deducted": True},
+              {"creditor_name": "ธนาคารออมสิน (ช.พ.ค.)", "creditor_type": "gsb", "outstanding": "650000.00",
+               "annual_rate": "6.90", "monthly_payment": "10500.00", "remaining_months": 84,
+               "legal_status": "normal", "salary_deducted": True},
+              {"creditor_name": "ธนาคารกรุงไทย", "creditor_type": "ktb", "outstanding": "120000.00",
+               "annual_rate": "7.12", "monthly_payment": "4200.00", "remaining_months": 36,
+               "legal_status": "normal", "salary_deducted": True}],
 })
 
 DEMO_DECIDED_RELIEF = {
@@ -279,6 +321,42 @@ def seed_demo_decisions() -> int:
                                                  "paid_on": "2025-06-30", "reference": "PV-2568/014"})
         added += 1
     return added
+
+
+def _seed_demo_active(users: dict) -> int:
+    """DEMO_ACTIVE_DEBT consolidated into the cooperative (the bank debt rescheduled), approved, answered, paid off
+    and activated, each step through its service, dated today. Once."""
+    username, body = DEMO_ACTIVE_DEBT
+    if db.session.scalar(select(DebtCase.id).where(
+            DebtCase.person.has(citizen_id=body["teacher"]["citizen_id"]))) is not None:
+        return 0
+    officer = users[username]
+    case = create_case(officer, parse_case(body))
+    ids = [d.id for d in case.debts]
+    plan = create_plan(officer, case.id, {
+        "label": "รวมหนี้เข้าสหกรณ์ 4.75% 84 งวด ปรับงวดธนาคาร",
+        "consolidate": {"debt_ids": ids[:2], "annual_rate": "4.75", "term_months": 84, "method": "annuity"},
+        "reschedule": [{"debt_id": ids[2], "annual_rate": "6.00", "term_months": 48, "method": "annuity"}]})
+    transition("debt", officer, case.id, TransitionRequest("submit", plan_id=plan.id))
+    transition("debt", users["province_approver"], case.id,
+               TransitionRequest("approve", comment="เห็นชอบ", resolution_no="ศธจ.ชม. 13/2569"))
+    today = clock.today()
+    for debt, reference in zip(case.debts[:2], ("สอ.ชม. 881/2569", "ออมสิน ชพค. 2569/412")):
+        creditor_answers.record_response(officer, case.id, {
+            "debt_id": debt.id, "response": "accepted", "responded_on": today.isoformat(), "reference": reference,
+            "payoff_amount": str(debt.outstanding),
+            "payoff_valid_until": (today + timedelta(days=30)).isoformat()})
+    creditor_answers.record_response(officer, case.id, {
+        "debt_id": ids[2], "response": "accepted", "responded_on": today.isoformat(), "reference": "กท. 55/2569"})
+    for debt in case.debts[:2]:
+        payoffs.record_payoff(officer, case.id, {"debt_id": debt.id, "amount": str(debt.outstanding),
+                                                 "paid_on": today.isoformat(), "reference": f"TR-{debt.id}"})
+    next_month = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    case = db.session.get(DebtCase, case.id)
+    transition("debt", officer, case.id, TransitionRequest(
+        "activate", version=case.version, agreement_signed_on=today.isoformat(),
+        first_due_month=next_month.strftime("%Y-%m")))
+    return 1
 
 
 def seed_demo_keys(units: dict) -> int:

@@ -19,6 +19,7 @@ UNIT_KIND_LABELS = {
     UnitKind.PROVINCE.value: _l("Provincial education office"),
     UnitKind.COOPERATIVE.value: _l("Savings cooperative"),
     UnitKind.AREA_OFFICE.value: _l("Educational service area office"),
+    UnitKind.PENSION_PAYER.value: _l("Pension payer"),
 }
 
 AUDIT_ACTION_LABELS = {
@@ -50,6 +51,8 @@ AUDIT_ACTION_LABELS = {
     "person.update": _l("Person changed"),
     "person.view": _l("Person record viewed"),
     "person.letter_use": _l("Full citizen ID printed in a letter for its recipient to act on"),
+    # Issue 19: a read of the monthly deduction list (full citizen IDs for the paying unit to act on).
+    "deduction_list.view": _l("Deduction list viewed"), "deduction_list.download": _l("Deduction list downloaded"),
     "debt_case.create": _l("Debt case registered"),
     "creditor.create": _l("Creditor added"),
     "creditor.update": _l("Creditor changed"),
@@ -64,6 +67,9 @@ AUDIT_ACTION_LABELS = {
     "debt_case.reject": _l("Debt case rejected"),
     "debt_case.activate": _l("Debt case activated"),
     "debt_case.close": _l("Debt case closed"),
+    "debt_case.revise": _l("Debt case sent back for a new version of the plan"),
+    "debt_case.creditor_response": _l("Creditor's answer recorded"),
+    "debt_case.payoff": _l("Old debt paid off"),
     "relief_case.create": _l("Relief case registered"),
     "relief_case.update": _l("Relief case changed"),
     "relief_case.verify": _l("Relief case verified"),
@@ -133,6 +139,7 @@ ACTION_LABELS = {
     "verify": _l("Verify (evidence complete)"), "pay": _l("First payment"),
     "submit": _l("Submit for approval"), "approve": _l("Approve"), "return": _l("Return for correction"),
     "reject": _l("Reject"), "activate": _l("Agreement signed: activate"), "close": _l("Close the case"),
+    "revise": _l("Revise the plan (new version)"),
 }
 
 HARM_LABELS = {"death": _l("Death"), "permanent_disability": _l("Permanent disability"),
@@ -181,4 +188,25 @@ SETTING_CHOICE_LABELS = {
     "repayment.rounding_mode": {"half_up": _l("Half up (to the satang or 1 baht)"), "up": _l("Upward")},
     "relief.satun_covered": {"no": _l("No"), "yes": _l("Yes")},
     "letters.thai_digits": {"no": _l("No"), "yes": _l("Yes")},
+}
+
+
+# Issue 19, the case page after approval: how the approved plan touches a debt, and what its creditor answered.
+TOUCH_LABELS = {
+    "consolidated": _l("Consolidated into the new loan"),
+    "rescheduled": _l("Rescheduled with its creditor"),
+    "pro_rata": _l("Shared pro rata"),
+}
+
+RESPONSE_LABELS = {
+    "accepted": _l("Accepted"),
+    "counter_offer": _l("Counter-offer"),
+    "declined": _l("Declined"),
+}
+
+PAYOFF_STATUS_LABELS = {
+    "not_needed": _l("No payoff (not consolidated)"),
+    "waiting": _l("Waiting for the creditor's acceptance"),
+    "due": _l("To be paid off"),
+    "paid": _l("Paid off"),
 }

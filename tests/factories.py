@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import (CaseSnapshot, Debt, DebtCase, DebtPlan, ImportJob, OrgUnit, Person, ReliefCase, Role,
                         UnitKind, User)
-from app.services import debt_cases, debt_import, debt_plans, relief, workflow
+from app.services import creditor_answers, debt_cases, debt_import, debt_plans, payoffs, relief, workflow
+from app.services.approved_plan import CONSOLIDATED, approved_plan
 from app.services.debt_input import parse_case
 from app.services.relief_input import parse_relief
 from app.services.users import hash_password
@@ -165,6 +166,28 @@ def act(username: str, case_id: int, action: str, **kw):
     case = db.session.get(DebtCase, case_id)
     return workflow.transition_debt_case(user(username), case_id,
                                          TransitionRequest(action=action, version=case.version, **kw))
+
+
+def settle(case_id: int, answered_on: str = "2026-11-20", paid_on: str = "2026-11-24") -> None:
+    """Every creditor the approved plan touches accepts, and every consolidated debt is paid off at the accepted
+    amount (its outstanding), through the services (domain.md, "After approval" 1–2)."""
+    case = db.session.get(DebtCase, case_id)
+    plan = approved_plan(case)
+    officer = user("coop_officer")
+    for debt_id, how in plan.touched.items():
+        answer = {"debt_id": debt_id, "response": "accepted", "responded_on": answered_on}
+        if how == CONSOLIDATED:
+            answer |= {"payoff_amount": plan.debts[debt_id]["outstanding"], "payoff_valid_until": "2099-12-31"}
+        creditor_answers.record_response(officer, case_id, answer)
+    for debt_id in plan.consolidated:
+        payoffs.record_payoff(officer, case_id, {"debt_id": debt_id, "amount": plan.debts[debt_id]["outstanding"],
+                                                 "paid_on": paid_on})
+
+
+def activate(case_id: int, signed: str = "2026-11-25", first_due: str = "2027-01", username: str = "coop_officer"):
+    """Settle the approved case and activate it (the agreement day and the first month payroll deducts)."""
+    settle(case_id)
+    return act(username, case_id, "activate", agreement_signed_on=signed, first_due_month=first_due)
 
 
 def approved_cases(count: int) -> list[int]:

@@ -133,7 +133,7 @@ def _set_active(user_id: int, active: bool):
 
 # ---- org units ---------------------------------------------------------------------------------
 
-CREATABLE_KINDS = (UnitKind.COOPERATIVE.value, UnitKind.AREA_OFFICE.value)
+CREATABLE_KINDS = (UnitKind.COOPERATIVE.value, UnitKind.AREA_OFFICE.value, UnitKind.PENSION_PAYER.value)
 PARENT_KINDS = (UnitKind.MINISTRY.value, UnitKind.REGION.value, UnitKind.PROVINCE.value)
 
 

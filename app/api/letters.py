@@ -6,7 +6,7 @@ from flask import jsonify, url_for
 from app.api.blueprint import bp
 from app.api.helpers import api_user, json_body, require_permission
 from app.api.openapi import documented
-from app.services import letters
+from app.services import letters, unit_notices
 from app.urls import absolute_url_for
 from app.web import pdf_response
 
@@ -41,6 +41,20 @@ def issue_debt_letter(case_id: int):
 @documented("issue_letter")
 def issue_relief_letter(case_id: int):
     return _issue("relief", case_id)
+
+
+@bp.route("/deduction-lists/notices", methods=["POST"])
+@documented("issue_deduction_list_notice")
+def issue_deduction_list_notice():
+    """One paying unit's notice for one month (issue 19; services/unit_notices.py)."""
+    require_permission("issue_letters")
+    body = json_body()
+    letter = unit_notices.issue_unit_notice(api_user(), body.get("paying_unit_code"), body.get("month"),
+                                            body.get("reissue_reason"))
+    response = jsonify(letter_json(letter))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_letter", letter_id=letter.id)
+    return response
 
 
 def _list(case_type: str, case_id: int):

@@ -56,7 +56,7 @@ OPERATIONS: dict[str, dict] = {
     "org_units": {
         "summary": "Org units in the caller's scope",
         "parameters": [{"name": "kind", "in": "query", "schema": {
-            "type": "string", "enum": ["ministry", "region", "province", "cooperative", "area_office"]}},
+            "type": "string", "enum": ["ministry", "region", "province", "cooperative", "area_office", "pension_payer"]}},
             *PAGE_PARAMETERS],
         "responses": {"200": _json(_page_of("#/components/schemas/OrgUnit")), **_error_responses(401, 422)},
     },
@@ -183,6 +183,36 @@ OPERATIONS: dict[str, dict] = {
         "responses": {"200": _json({"type": "object", "required": ["items"], "properties": {"items": {
             "type": "array", "items": {"$ref": "#/components/schemas/Payoff"}}}}), **_error_responses(401, 403, 404)},
     },
+    "deduction_lists": {
+        "summary": "The month's deduction list for the paying units: per teacher, the amounts to deduct per creditor",
+        "description": "For the cases in the caller's scope with deductions in the month or the month before, "
+                       "ordered by paying unit code then case id. Lines in the legal order (the new loan, other "
+                       "cooperative debts, then other creditors, oldest first); order counts from 1 within the "
+                       "item. change is against the month before: new, changed, unchanged, or stopped (no lines, "
+                       "total 0). citizen_id is the full ID (each read is logged). JSON is streamed; format=csv or "
+                       "xlsx gives the same list as a file (XLSX: a sheet per paying unit).",
+        "parameters": [
+            {"name": "month", "in": "query", "required": True, "schema": {"type": "string", "example": "2027-02"}},
+            {"name": "paying_unit_code", "in": "query", "schema": {"type": "string"}},
+            {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "csv", "xlsx"]}}],
+        "responses": {"200": {"description": "OK", "content": {
+            "application/json": {"schema": {"type": "object", "required": ["month", "items", "total"], "properties": {
+                "month": {"type": "string"}, "total": {"type": "string"},
+                "items": {"type": "array", "items": {"type": "object", "required": [
+                    "citizen_id", "name", "paying_unit_code", "case_id", "lines", "total", "change"], "properties": {
+                    "citizen_id": {"type": "string"}, "name": {"type": "string"},
+                    "paying_unit_code": {"type": ["string", "null"]}, "case_id": {"type": "integer"},
+                    "lines": {"type": "array", "items": {"type": "object", "required": [
+                        "order", "creditor", "part", "amount"], "properties": {
+                        "order": {"type": "integer"}, "creditor": {"type": "string"}, "part": {"type": "string"},
+                        "amount": {"type": "string"}}}},
+                    "total": {"type": "string"},
+                    "change": {"type": "string", "enum": ["new", "changed", "unchanged", "stopped"]}}}}}}},
+            "text/csv": {"schema": {"type": "string"}},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                "schema": {"type": "string", "format": "binary"}}}},
+            **_error_responses(401, 403, 422)},
+    },
     "list_creditors": {
         "summary": "Creditors on file (national reference data: every signed-in user), by name",
         "description": "q matches the name or branch; creditor_type narrows to one type. Every cooperative of the "
@@ -221,6 +251,23 @@ OPERATIONS: dict[str, dict] = {
                        {"name": "fiscal_year", "in": "query", "schema": {"type": "integer"}}],
         "responses": {"200": _json({"type": "object", "required": ["scope", "debt_cases", "relief_cases"]}),
                       **_error_responses(401, 404)}},
+    "reports_funnel": {"summary": "After approval: cases approved, answered, paid off and active, with the waiting "
+                                  "times at each step (issue 19)",
+        "description": "The current version of each case's plan (a revision takes the case out until it is approved "
+                       "again). reached: the step's day is set (active: agreement signed, closed cases included); "
+                       "waiting: at the step now (active: active now, not closed). median_days/average_days: days "
+                       "spent at the step by the cases that moved on; waiting_median_days/waiting_average_days: "
+                       "days since the cases still there reached it, to today in Bangkok. by_unit: the "
+                       "cooperatives of a province, the provinces of a region or of the nation (empty below). "
+                       "province_code: any unit code in the caller's scope (404 outside it).",
+        "parameters": [{"name": "province_code", "in": "query", "schema": {"type": "string"}}],
+        "responses": {"200": _json({"type": "object", "required": ["scope", "steps", "by_unit"], "properties": {
+            "scope": {"type": "object"}, "as_of": {"type": "string", "format": "date"},
+            "steps": {"type": "array", "items": {"$ref": "#/components/schemas/FunnelStep"}},
+            "by_unit": {"type": "array", "items": {"type": "object", "required": ["code", "name", "steps"],
+                "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"},
+                               "steps": {"type": "array", "items": {"$ref": "#/components/schemas/FunnelStep"}}}}}}}),
+                      **_error_responses(401, 404)}},
     "issue_letter": {"summary": "Issue an official letter for a case (numbered, printed from the approval snapshot)",
         "description": "Debt kinds: case_summary, creditor_request (needs debt_id), approval_notice, deduction_notice, "
                        "schedule. Relief kinds: decision_notice, payment_memo, scholarship_continuation. Letters that "
@@ -230,6 +277,22 @@ OPERATIONS: dict[str, dict] = {
         "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object",
             "required": ["kind"], "properties": {"kind": {"type": "string"}, "debt_id": {"type": "integer"},
                                                  "reissue_reason": {"type": "string", "maxLength": 300}}}}}},
+        "responses": {"201": _json({"$ref": "#/components/schemas/Letter"}, "issued"),
+                      **_error_responses(400, 401, 403, 404, 409, 422)}},
+    "issue_deduction_list_notice": {"summary": "Issue the deduction notice of one paying unit for one month "
+                                               "(one letter, every teacher, with an annex table)",
+        "description": "From the provincial education office the paying unit belongs to (provincial officer or "
+                       "approver, from the province office itself). The letter is addressed to the unit's head and "
+                       "lists the month's deduction list of the unit as the caller reads it: one annex row per "
+                       "teacher with the full citizen ID (the use is logged), each creditor's amount in the legal "
+                       "order, the total and new/changed/unchanged/stopped. month: 2027-02 or 02/2570. A notice "
+                       "already issued for the same unit and month needs reissue_reason; without it 409, with "
+                       "error.existing_letter {id, number, issued_on}. 404: a paying unit outside the caller's "
+                       "scope; 409: nothing to deduct in that month; 422: no such paying unit, or a bad month.",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object",
+            "required": ["paying_unit_code", "month"], "properties": {
+                "paying_unit_code": {"type": "string"}, "month": {"type": "string", "example": "2027-02"},
+                "reissue_reason": {"type": "string", "maxLength": 300}}}}}},
         "responses": {"201": _json({"$ref": "#/components/schemas/Letter"}, "issued"),
                       **_error_responses(400, 401, 403, 404, 409, 422)}},
     "list_case_letters": {"summary": "Letters issued for a case, newest first",
@@ -290,6 +353,12 @@ COMPONENTS = {
             "kind": {"type": "string"}, "parent_code": {"type": ["string", "null"]},
             "province_code": {"type": ["string", "null"]}}},
         "Money": {"type": "string", "pattern": "^-?[0-9]+\\.[0-9]{2}$"},
+        "FunnelStep": {"type": "object", "required": ["step", "reached", "waiting", "median_days", "average_days"],
+                       "properties": {
+            "step": {"type": "string", "enum": ["approved", "answered", "paid_off", "active"]},
+            "reached": {"type": "integer"}, "waiting": {"type": "integer"},
+            "median_days": {"type": ["number", "null"]}, "average_days": {"type": ["number", "null"]},
+            "waiting_median_days": {"type": ["number", "null"]}, "waiting_average_days": {"type": ["number", "null"]}}},
         "Teacher": {"type": "object", "required": ["citizen_id", "title", "first_name", "last_name"], "properties": {
             "citizen_id": {"type": "string"}, "title": {"type": "string"}, "first_name": {"type": "string"},
             "last_name": {"type": "string"}, "birth_date": {"type": ["string", "null"], "format": "date"},
@@ -324,7 +393,9 @@ COMPONENTS = {
             "teacher": {"$ref": "#/components/schemas/Teacher"}, "cooperative_code": {"type": "string"},
             "monthly_salary": {"type": "string"}, "monthly_allowances": {"type": "string"},
             "retired": {"type": "boolean"}, "monthly_pension": {"type": "string"},
-            "paying_unit_code": {"type": ["string", "null"], "description": "an area office (area_office) code"},
+            "paying_unit_code": {"type": ["string", "null"], "description":
+                                 "an area office (area_office) code; for a retired teacher also a pension payer "
+                                 "(pension_payer)"},
             "deductions": {"type": "array", "items": {"$ref": "#/components/schemas/Deduction"}},
             "debts": {"type": "array", "items": {"$ref": "#/components/schemas/Debt"}}}},
         "DebtCasePatch": {"type": "object", "required": ["version"], "properties": {

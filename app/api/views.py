@@ -7,7 +7,7 @@ from app.api.helpers import api_user, json_body, paged
 from app.api.openapi import documented
 from app.errors import api_error
 from app.models import OrgUnit, UnitKind
-from app.services import auth as auth_service, reports
+from app.services import auth as auth_service, funnel, reports
 from app.services.scope import units_in_scope
 
 
@@ -68,3 +68,10 @@ def reports_summary():
     code = request.args.get("province_code", "").strip() or None
     fy = request.args.get("fiscal_year", "").strip()
     return jsonify(reports.summary(api_user(), code, int(fy) if fy.isascii() and fy.isdecimal() and len(fy) == 4 else None))
+
+
+@bp.route("/reports/funnel", methods=["GET"])
+@documented("reports_funnel")
+def reports_funnel():
+    code = request.args.get("province_code", "").strip() or None
+    return jsonify(funnel.funnel(api_user(), code).as_json())

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.auth.forms import EmptyForm
 from app.auth.session import permission_required
-from app.debt import creditor_views
+from app.debt import after_approval_views, creditor_views, deduction_views
 from app.letters.panel import case_letters_context
 from app.debt.forms import (
     TITLES, apply_row_action, blank_payload, case_to_payload, error_name, form_to_payload,
@@ -29,7 +29,7 @@ from app.services.plan_settings import plan_settings
 from app.services.scope import units_in_scope
 from app.export_jobs import list_download
 from app.exports import table_response
-from app.web import keyset_paginate
+from app.web import keyset_paginate, typed_day
 
 bp = Blueprint("debt", __name__)
 
@@ -125,7 +125,8 @@ def _plans_context(case) -> dict:
             "settings_changed": [settings_service.DEFINITIONS[key].label for key in changed]}
 
 
-def _render_case(case, plan_form=None, plan_errors=None, suggestion=None, status=200, transition_form=None):
+def _render_case(case, plan_form=None, plan_errors=None, suggestion=None, status=200, transition_form=None,
+                 after_approval=None):
     affordability = case_figures.affordability_of(case)
     weights = debt_weights({d.id: d.monthly_payment for d in case.debts})
     debts_by_id = {d.id: d for d in case.debts}
@@ -139,6 +140,8 @@ def _render_case(case, plan_form=None, plan_errors=None, suggestion=None, status
         actions=workflow.available_actions(current_user, case), transition_form=transition_form or {},
         can_plan=can(current_user, "build_debt_plans") and case.editable,
         can_edit=can(current_user, "edit_debt_cases") and case.editable,
+        # Issue 19: the debts the approved plan touches, their answers and payoffs, activation, versions.
+        aa=after_approval_views.section_context(case, **(after_approval or {})),
         **case_letters_context("debt", case)), status
 
 
@@ -298,22 +301,47 @@ def _schedule_download(case_id: int, plan_id: int, fmt: str):
 @bp.route("/<int:case_id>/transitions", methods=["POST"])
 @permission_required("view_debt_cases")
 def transition(case_id: int):
-    """Submit, approve, return, reject, activate, close: what the engine allows is decided there."""
+    """Submit, approve, return, reject, activate, revise, close: what the engine allows is decided there."""
     case = debt_cases.get_case(current_user, case_id)
     form = request.form
-    typed = {"action": form.get("action", ""), "comment": form.get("comment", ""), "version": form.get("version", "")}
+    typed = {name: form.get(name, "").strip() if name != "comment" else form.get(name, "")
+             for name in ("action", "comment", "version", "agreement_signed_on", "first_due_month")}
+    # Activation (issue 19): the agreement's day typed dd/mm/BE (the service takes ISO, as the API sends it), the
+    # first month payroll deducts typed mm/BE-year (the service reads it as typed).
+    signed = typed_day(typed["agreement_signed_on"])
     try:
+        if typed["agreement_signed_on"] and signed is None:
+            raise ValidationFailed(_("Please correct the marked fields."), {
+                "agreement_signed_on": _("Enter a valid date as dd/mm/yyyy (Buddhist Era), e.g. 25/11/2569.")})
+        if typed["action"] == "revise" and form.get("confirm") != "y":
+            raise ValidationFailed(_("Please correct the marked fields."), {
+                "confirm": _("Tick the box to confirm: the creditors' answers of this version no longer count.")})
         workflow.transition_debt_case(current_user, case.id, workflow.TransitionRequest(
             action=typed["action"], comment=typed["comment"],
-            version=int(typed["version"]) if typed["version"].isdecimal() else None))
+            version=int(typed["version"]) if typed["version"].isdecimal() else None,
+            agreement_signed_on=signed.isoformat() if signed else None,
+            first_due_month=typed["first_due_month"] or None))
     except (ValidationFailed, Conflict, Forbidden) as error:
         db.session.rollback()
         flash(error.message or _("This action is not possible."), "danger")
         status = {ValidationFailed: 422, Conflict: 409, Forbidden: 403}[type(error)]
-        return _render_case(debt_cases.get_case(current_user, case_id), status=status, transition_form=typed)
+        form_name = typed["action"] if typed["action"] in ("activate", "revise") else "transition"
+        return _render_case(debt_cases.get_case(current_user, case_id), status=status, transition_form=typed,
+                            after_approval={"forms": {form_name: typed},
+                                            "errors": {form_name: getattr(error, "fields", {}) or {},
+                                                       "refused": error.message}})
     flash(_("Done: the case is now “%(status)s”.", status=STATUS_LABELS.get(case.status, case.status)), "success")
-    return redirect(url_for("debt.case", case_id=case.id, _anchor="workflow"))
+    anchor = "after-approval" if typed["action"] in ("activate", "revise") else "workflow"
+    return redirect(url_for("debt.case", case_id=case.id, _anchor=anchor))
+
 
 # Issue 18: the creditors pages (app/debt/creditor_views.py) live under /debt-cases/creditors on this blueprint.
 for _rule, _view, _methods in creditor_views.ROUTES:
+    bp.add_url_rule(_rule, view_func=_view, methods=_methods)
+# Issue 19: creditor answers, payoffs and answer scans (app/debt/after_approval_views.py), rendering this page.
+for _rule, _view, _methods in after_approval_views.routes(_render_case):
+    bp.add_url_rule(_rule, view_func=_view, methods=_methods)
+
+# Issue 19: the monthly deduction list (app/debt/deduction_views.py) at /debt-cases/deductions.
+for _rule, _view, _methods in deduction_views.ROUTES:
     bp.add_url_rule(_rule, view_func=_view, methods=_methods)

@@ -13,13 +13,13 @@ from app.domain.thai_text import be_year, parse_typed_month, typed_month_text
 from app.extensions import db
 from app.models import OrgUnit
 from app.rate_limits import verify_limit
-from app.services import letter_batches, letter_kinds, letters
+from app.services import letter_batches, letter_kinds, letters, unit_notices
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.scope import units_in_scope
 from app.export_jobs import list_download
 from app.exports import requested_format
 from app.storage import storage
-from app.web import file_response, paginate, pdf_response, typed_day
+from app.web import file_response, paginate, pdf_response, safe_next, typed_day
 
 bp = Blueprint("letters", __name__)
 
@@ -58,6 +58,27 @@ def issue():
     return redirect(url_for(case_page, case_id=case_id, _anchor="letters"))
 
 
+@bp.route("/letters/deduction-notices", methods=["POST"])
+@permission_required("issue_letters")
+def issue_deduction_notice():
+    """One paying unit's deduction notice for one month (issue 19): `paying_unit_code`, `month` (02/2570 or 2027-02),
+    `reissue_reason`; back to `next` (the deduction list page) when it is refused."""
+    back = safe_next(request.form.get("next"), url_for("letters.register"))
+    try:
+        letter = unit_notices.issue_unit_notice(current_user, request.form.get("paying_unit_code", ""),
+                                                request.form.get("month", ""), request.form.get("reissue_reason"))
+    except (ValidationFailed, Conflict, Forbidden) as error:
+        db.session.rollback()
+        detail = error.message if "reissue_reason" in error.fields else ("; ".join(error.fields.values()) or error.message)
+        flash(_("The letter was not issued: %(reason)s", reason=detail), "danger")
+        return redirect(back)
+    flash(_("Issued letter no. %(numbers)s.", numbers=letter.number_text), "success")
+    if letter.pdf_key and letter.signing_key_id is None:
+        flash(_("The letter was issued without a digital signature: your office has no signing certificate. "
+                "Ask an administrator to upload one."), "warning")
+    return redirect(url_for("letters.letter", letter_id=letter.id))
+
+
 @bp.route("/letters")
 @permission_required("view_org_units")
 def register():
@@ -83,8 +104,9 @@ def register():
 @permission_required("view_org_units")
 def letter(letter_id: int):
     row = letters.get_letter(current_user, letter_id)
-    return render_template("letters/letter.html", letter=row, kind=letter_kinds.get(row.kind),
-                           case_page=programmes.programme(row.case_type).page_endpoint)
+    # a letter about no single case (a paying unit's monthly notice) links to no case page
+    case_page = programmes.programme(row.case_type).page_endpoint if row.case_type in programmes.names() else None
+    return render_template("letters/letter.html", letter=row, kind=letter_kinds.get(row.kind), case_page=case_page)
 
 
 @bp.route("/letters/<int:letter_id>.pdf")

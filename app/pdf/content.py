@@ -22,14 +22,25 @@ class Fields:
 
 
 @dataclass(frozen=True)
+class Pairs:
+    """A table cell of label–amount lines (a teacher's creditors and what each receives, in the order of
+    deduction): the labels wrap, the amounts stay right-aligned beside their own label."""
+    rows: tuple[tuple[str, str], ...]
+    label_share: float = 0.68  # of the cell's width
+
+
+@dataclass(frozen=True)
 class Table:
-    """A ruled table; its header repeats on every page it runs onto. `numeric` columns are right-aligned."""
+    """A ruled table; its header repeats on every page it runs onto. `numeric` columns are right-aligned.
+    A cell is a string, or Pairs."""
     header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+    rows: tuple[tuple[str | Pairs, ...], ...]
     widths: tuple[float, ...]  # fractions of the text width, summing to 1
     numeric: tuple[int, ...] = ()
     title: str | None = None
     total: tuple[str, ...] | None = None
+    # Rows may split across pages (layout 2); False keeps each row whole on one page (an annex row per person).
+    split_rows: bool = True
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ from reportlab.platypus import TableStyle
 
 from app.domain.thai_text import thai_digits as to_thai_digits
 from app.pdf import qr
-from app.pdf.content import LATEST_LAYOUT, LAYOUT_2, Fields, LetterContent, PageBreak, Para, Table
+from app.pdf.content import LATEST_LAYOUT, LAYOUT_2, Fields, LetterContent, PageBreak, Pairs, Para, Table
 from app.pdf.fonts import BOLD, REGULAR, register_fonts
 from app.pdf.thai_wrap import WIDTH_SLACK, paragraph_markup, text_width
 
@@ -318,13 +318,30 @@ class LetterRenderer:
 
     def _cell(self, text: str, width: float, numeric: bool):
         """Digits and Latin need no shaping: plain strings draw fastest. Short Thai is shaped once and cached
-        (a plain string in a cell is not shaped by ReportLab); longer Thai is a wrapped, shaped Paragraph."""
+        (a plain string in a cell is not shaped by ReportLab); longer Thai is a wrapped, shaped Paragraph. Pairs: a
+        borderless table of label–amount lines."""
+        if isinstance(text, Pairs):
+            return self._pairs(text, width)
         text = self.t(text)
         if numeric:
             return text
         if text_width(text, REGULAR, CELL_SIZE) <= width - 2 * CELL_PADDING:
             return text if text.isascii() else _shaped(text, REGULAR, CELL_SIZE)
         return self.para(text, self.cell, width=width - 2 * CELL_PADDING)
+
+    def _pairs(self, item: Pairs, width: float):
+        """Label–amount lines in one cell, as a borderless table inside it: each amount beside its label."""
+        if not item.rows:
+            return "-"
+        inner = width - 2 * CELL_PADDING
+        widths = [inner * item.label_share, inner * (1 - item.label_share)]
+        rows = [[self._cell(label, widths[0], False), self.t(amount)] for label, amount in item.rows]
+        table = RLTable(rows, colWidths=widths)
+        table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, CELL_SIZE), ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                                   ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+        return table
 
     def _table(self, item: Table) -> list:
         widths = [LINE_WIDTH * share for share in item.widths]
@@ -335,7 +352,8 @@ class LetterRenderer:
             rows.append([self._cell(v, w, i in item.numeric) for i, (v, w) in enumerate(zip(item.total, widths))])
         # A row may split across pages (splitInRow): one tall row (every heir's share in one cell) would otherwise
         # move whole and leave the page before it half empty. Layout 1 never split a row.
-        table = RLTable(rows, colWidths=widths, repeatRows=1, splitInRow=2 if self.layout >= LAYOUT_2 else 0)
+        split = 2 if self.layout >= LAYOUT_2 and item.split_rows else 0
+        table = RLTable(rows, colWidths=widths, repeatRows=1, splitInRow=split)
         style = [("FONT", (0, 0), (-1, -1), REGULAR, CELL_SIZE), ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                  ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
                  ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),

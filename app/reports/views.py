@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from app.auth.session import permission_required
 from app.exports import table_response
 from app.labels import PROGRAMME_LABELS, RISK_LABELS, STATUS_LABELS
-from app.services import reports
+from app.services import funnel as funnel_service, reports
 from flask_login import current_user
 
 bp = Blueprint("reports", __name__)
@@ -18,10 +18,35 @@ def _fiscal_year(raw: str) -> int | None:
     return int(raw) if raw.isascii() and raw.isdecimal() and len(raw) == 4 else None
 
 
-def tables(board: reports.Dashboard) -> dict[str, tuple[str, list[str], list[list]]]:
+def step_labels() -> dict[str, str]:
+    return {"approved": _("Approved"), "answered": _("Answered by every creditor"),
+            "paid_off": _("Paid off"), "active": _("Active (agreement signed)")}
+
+
+def funnel_tables(funnel: funnel_service.Funnel) -> dict[str, tuple[str, list[str], list[list]]]:
+    """The funnel after approval (issue 19): the steps at the unit, and the same per unit below it."""
+    labels = step_labels()
+    headers = [_("Step"), _("Reached"), _("Waiting now"), _("Median days at the step"),
+               _("Average days at the step"), _("Median days waiting so far"), _("Average days waiting so far")]
+
+    def row(first: list, step) -> list:
+        j = step.as_json()
+        days = [j[k] for k in ("median_days", "average_days", "waiting_median_days", "waiting_average_days")]
+        return [*first, j["reached"], j["waiting"], *("" if d is None else d for d in days)]
+
+    named = {"funnel": (_("After approval: approved, answered, paid off, active"), headers,
+                        [row([labels[s.step]], s) for s in funnel.steps])}
+    if funnel.rows:
+        named["funnel_units"] = (_("After approval by unit"), [_("Unit"), *headers],
+                                 [row([unit.name, labels[s.step]], s) for unit, steps in funnel.rows for s in steps])
+    return named
+
+
+def tables(board: reports.Dashboard, funnel: funnel_service.Funnel | None = None
+           ) -> dict[str, tuple[str, list[str], list[list]]]:
     """Every table on the dashboard: (title, headers, rows) — the page and the downloads use the same numbers."""
     d, r = board.debt, board.relief
-    return {
+    return {**(funnel_tables(funnel) if funnel is not None else {}),
         "debt_status": (_("Debt cases by status"), [_("Status"), _("Cases")],
                         [[str(STATUS_LABELS.get(s, s)), n] for s, n in d.by_status.items()]),
         "debt_risk": (_("Debt cases by risk group"), [_("Risk group"), _("Cases")],
@@ -64,7 +89,8 @@ def dashboard():
     unit_code = request.args.get("unit", "").strip()[:32]
     fy = _fiscal_year(request.args.get("fy", "").strip())
     board = reports.dashboard(current_user, unit_code or None, fy)
-    named = tables(board)
+    funnel = funnel_service.funnel(current_user, board.unit.code)
+    named = tables(board, funnel)
     export = request.args.get("export", "")
     if export:
         if export not in named:
@@ -75,7 +101,7 @@ def dashboard():
     status_labels = {str(STATUS_LABELS.get(s, s)): s for s in board.debt.by_status}
     risk_labels = {str(RISK_LABELS.get(g, g)): g for g in board.debt.by_risk_group}
     return render_template(
-        "reports/dashboard.html", board=board, tables=named, fy=fy, this_fy=reports.current_fiscal_year(),
+        "reports/dashboard.html", board=board, tables=named, funnel=funnel, fy=fy, this_fy=reports.current_fiscal_year(),
         trail=reports.trail(current_user, board.unit),
         status_links={label: url_for("debt.cases", unit=code, status=s) for label, s in status_labels.items()},
         risk_links={label: url_for("debt.cases", unit=code, risk_group=g) for label, g in risk_labels.items()})

@@ -9,6 +9,7 @@ and agreement_signed_on (activation). A revision clears them: the new version st
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
@@ -39,8 +40,19 @@ def current_payoffs(case: DebtCase) -> dict[int, DebtPayoff]:
         DebtPayoff.case_id == case.id, DebtPayoff.plan_version == case.plan_version))}
 
 
-def missing_for_activation(case: DebtCase, plan: ApprovedPlan) -> list[str]:
-    """What activation still waits for, one sentence per debt, naming its creditor (api-v1.md v1.1: the 409 names
+@dataclass(frozen=True)
+class Missing:
+    """One thing activation waits for: the debt, its creditor, what is missing ("answer", "acceptance", "payoff")
+    and the sentence that says it."""
+
+    debt_id: int
+    creditor: str
+    what: str
+    message: str
+
+
+def missing_for_activation(case: DebtCase, plan: ApprovedPlan) -> list[Missing]:
+    """What activation still waits for, one item per debt, naming its creditor (api-v1.md v1.1: the 409 names
     them)."""
     answers, paid = current_answers(case), current_payoffs(case)
     missing = []
@@ -48,12 +60,15 @@ def missing_for_activation(case: DebtCase, plan: ApprovedPlan) -> list[str]:
         name = plan.creditor_name(debt_id)
         answer = answers.get(debt_id)
         if answer is None:
-            missing.append(_("debt %(id)s (%(creditor)s): no answer from the creditor yet", id=debt_id, creditor=name))
+            missing.append(Missing(debt_id, name, "answer", _(
+                "debt %(id)s (%(creditor)s): no answer from the creditor yet", id=debt_id, creditor=name)))
         elif answer.response != "accepted":
-            missing.append(_("debt %(id)s (%(creditor)s): the creditor did not accept (revise the plan)",
-                             id=debt_id, creditor=name))
+            missing.append(Missing(debt_id, name, "acceptance", _(
+                "debt %(id)s (%(creditor)s): the creditor did not accept (revise the plan)", id=debt_id,
+                creditor=name)))
         elif how == "consolidated" and debt_id not in paid:
-            missing.append(_("debt %(id)s (%(creditor)s): not paid off yet", id=debt_id, creditor=name))
+            missing.append(Missing(debt_id, name, "payoff", _(
+                "debt %(id)s (%(creditor)s): not paid off yet", id=debt_id, creditor=name)))
     return missing
 
 
@@ -80,7 +95,10 @@ def settled_guard(case: DebtCase) -> None:
     """Activation waits for every touched debt's acceptance and every consolidated debt's payoff: 409 naming them."""
     missing = missing_for_activation(case, approved_plan(case))
     if missing:
-        raise Conflict(_("The case cannot become active yet: %(missing)s.", missing="; ".join(missing)))
+        raise Conflict(_("The case cannot become active yet: %(missing)s.",
+                         missing="; ".join(m.message for m in missing)),
+                       extra={"missing": [{"debt_id": m.debt_id, "creditor": m.creditor, "missing": m.what}
+                                          for m in missing]})
 
 
 def read_activation(request) -> tuple[date, date]:

@@ -42,12 +42,17 @@ def in_scope_of(stmt, actor: User):
     cooperative are those with its id and the cases under a province those with its code — which the composite
     indexes of migration 0008 answer in key order, and which PostgreSQL estimates well (a path LIKE beside the
     equality made it guess 90 times too few rows and pick a slow plan). Above a province: the path prefix."""
-    unit = actor.org_unit
+    return in_unit(stmt, actor.org_unit)
+
+
+def in_unit(stmt, unit: OrgUnit):
+    """The cases under `unit` (the caller's own, or a unit a report covers inside the caller's scope), said as
+    in_scope_of says it."""
     if unit.kind == UnitKind.COOPERATIVE.value:
         return stmt.where(DebtCase.cooperative_id == unit.id)
     if unit.province_code and unit.kind == UnitKind.PROVINCE.value:
         return stmt.where(DebtCase.province_code == unit.province_code)
-    return scoped(stmt, DebtCase.org_path, actor)
+    return stmt.where(prefix_match(DebtCase.org_path, unit.path))
 
 
 # ---- snapshots for the audit trail ---------------------------------------------------------------
@@ -98,29 +103,49 @@ def cooperative_for(actor: User, code: str | None) -> OrgUnit:
 
 # ---- the paying unit ------------------------------------------------------------------------------
 
+PAYING_UNIT_KINDS = (UnitKind.AREA_OFFICE.value, UnitKind.PENSION_PAYER.value)
+
+
 def paying_unit_for(code: str | None) -> OrgUnit | None:
-    """The unit that pays the teacher's salary or draws the pension (ส่วนราชการผู้เบิก): an area office (domain.md,
-    "After approval" 3; api-v1.md v1.1 "paying_unit_code"). Any active area office, not only those in the caller's
-    scope: a cooperative officer's scope holds no area office, and a retired teacher's pension may be drawn in
-    another province. Org units are no personal data, so naming one reveals nothing."""
+    """The unit that pays the teacher's salary or draws the pension (ส่วนราชการผู้เบิก): an area office, or for a
+    retired teacher the pension payer (domain.md, "After approval" 3; api-v1.md v1.1 "paying_unit_code"; which kind
+    fits the teacher is check_paying_unit's). Any active one, not only those in the caller's scope: a cooperative
+    officer's scope holds neither, and a retired teacher's pension may be drawn in another province. Org units are
+    no personal data, so naming one reveals nothing."""
     if code is None:
         return None
     unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == code))
-    if unit is None or unit.kind != UnitKind.AREA_OFFICE.value or not unit.active:
+    if unit is None or unit.kind not in PAYING_UNIT_KINDS or not unit.active:
         raise ValidationFailed(_("Please correct the marked fields."), {"paying_unit_code": _(
-            "No educational service area office with this code (the paying unit is the area office that pays the "
-            "salary or the pension).")})
+            "No area office or pension payer with this code (the paying unit is the area office that pays the "
+            "salary, or for a retired teacher the area office or pension payer that pays the pension).")})
     return unit
 
 
+def paying_unit_error(retired: bool, unit_kind: str | None) -> str | None:
+    """A serving teacher is paid by an area office; a retired teacher's pension by an area office or a pension
+    payer (domain.md, "After approval" 3)."""
+    if unit_kind == UnitKind.PENSION_PAYER.value and not retired:
+        return _("A serving teacher's paying unit is the area office that pays the salary, not a pension payer.")
+    return None
+
+
+def check_paying_unit(case: DebtCase) -> None:
+    """The case as it will be: a PATCH may change the paying unit or the teacher's retirement alone."""
+    message = paying_unit_error(bool(case.retired), case.paying_unit.kind if case.paying_unit else None)
+    if message:
+        raise ValidationFailed(_("Please correct the marked fields."), {"paying_unit_code": message})
+
+
 def paying_unit_choices(cooperatives) -> list[OrgUnit]:
-    """The area offices of the cooperatives' provinces, offered first on the form (any area office's code is taken)."""
+    """The area offices and pension payers of the cooperatives' provinces, offered first on the form (any active
+    one's code is taken)."""
     provinces = {c.province_code for c in cooperatives if c.province_code}
     if not provinces:
         return []
     return list(db.session.scalars(select(OrgUnit).where(
-        OrgUnit.kind == UnitKind.AREA_OFFICE.value, OrgUnit.active.is_(True),
-        OrgUnit.province_code.in_(sorted(provinces))).order_by(OrgUnit.code)))
+        OrgUnit.kind.in_(PAYING_UNIT_KINDS), OrgUnit.active.is_(True),
+        OrgUnit.province_code.in_(sorted(provinces))).order_by(OrgUnit.kind, OrgUnit.code)))
 
 
 def above_legal_rate_debts(case: DebtCase) -> list[tuple[int, Debt]]:
@@ -179,6 +204,7 @@ def create_case(actor: User, data: CaseInput, *, commit: bool = True) -> DebtCas
                     monthly_allowances=data.monthly_allowances or Decimal("0"), created_by_id=actor.id,
                     retired=bool(data.retired), monthly_pension=data.monthly_pension or Decimal("0"),
                     paying_unit=paying_unit)
+    check_paying_unit(case)
     db.session.add(case)
     _apply_rows(actor, case, data)
     db.session.flush()
@@ -221,6 +247,8 @@ def update_case(actor: User, case_id: int, data: CaseInput, *, commit: bool = Tr
         case.monthly_pension = data.monthly_pension
     if "paying_unit_code" in data.present:
         case.paying_unit = paying_unit_for(data.paying_unit_code)
+    if {"retired", "paying_unit_code"} & data.present:
+        check_paying_unit(case)
     if {"retired", "monthly_salary", "monthly_pension"} & data.present:
         _check_income(case)  # the case as it will be: a PATCH may change one of the three alone
     dropped = _apply_rows(actor, case, data)

@@ -11,13 +11,14 @@ from sqlalchemy import select
 
 from app.domain.thai_id import normalise_citizen_id
 from app.extensions import db
-from app.models import DebtCase, OrgUnit, UnitKind, User
+from app.models import DebtCase, OrgUnit, User
 from app.models.debt import DEDUCTION_KINDS, EDITABLE_STATUSES
 from app.jobs.limits import checkpoint
 from app.services import creditors, people
 from app.services.debt_import_sheet import (
     CASE_FIELDS, DEBT_COLUMNS, RETIRED_NO, RETIRED_YES, TEACHER_FIELDS, Sheet, column_label,
 )
+from app.services.debt_cases import PAYING_UNIT_KINDS, paying_unit_error
 from app.services.debt_input import CaseInput, parse_case
 from app.services.errors import ValidationFailed
 
@@ -171,22 +172,28 @@ def _match_creditors(teachers: list[Teacher], errors: list) -> list[dict]:
 
 
 def _match_paying_units(teachers: list[Teacher], errors: list) -> None:
-    """Each paying unit code names an active area office (debt_cases.paying_unit_for, checked for all rows at once);
-    the ids found are kept for the bulk insert."""
+    """Each paying unit code names an active area office or pension payer, of a kind that fits the teacher
+    (debt_cases.paying_unit_for and paying_unit_error, checked for all rows at once); the ids found are kept for the
+    bulk insert."""
     codes = sorted({t.parsed.paying_unit_code for t in teachers if t.parsed and t.parsed.paying_unit_code})
-    found: dict[str, int] = {}
+    found: dict[str, tuple[int, str]] = {}
     for start in range(0, len(codes), CHUNK):
         checkpoint()
-        found.update(db.session.execute(select(OrgUnit.code, OrgUnit.id).where(
-            OrgUnit.code.in_(codes[start:start + CHUNK]), OrgUnit.kind == UnitKind.AREA_OFFICE.value,
-            OrgUnit.active.is_(True))).all())
+        found.update((code, (unit_id, kind)) for code, unit_id, kind in db.session.execute(
+            select(OrgUnit.code, OrgUnit.id, OrgUnit.kind).where(
+                OrgUnit.code.in_(codes[start:start + CHUNK]), OrgUnit.kind.in_(PAYING_UNIT_KINDS),
+                OrgUnit.active.is_(True))).all())
     for teacher in teachers:
         code = teacher.parsed.paying_unit_code if teacher.parsed else None
         if code and code not in found:
             _error(errors, teacher.first_row, "paying_unit_code", _(
-                "No educational service area office with this code (the paying unit is the area office that pays "
-                "the salary or the pension)."))
-        teacher.paying_unit_id = found.get(code) if code else None
+                "No area office or pension payer with this code (the paying unit is the area office that pays the "
+                "salary, or for a retired teacher the area office or pension payer that pays the pension)."))
+        elif code:
+            message = paying_unit_error(bool(teacher.parsed.retired), found[code][1])
+            if message:
+                _error(errors, teacher.first_row, "paying_unit_code", message)
+        teacher.paying_unit_id = found[code][0] if code in found else None
 
 
 def _match_on_file(actor: User, cooperative: OrgUnit, teachers: list[Teacher], errors: list) -> None:

@@ -33,7 +33,7 @@ from app.domain.thai_text import be_year, format_be_date
 from app.extensions import db
 from app.i18n import current_language
 from app.labels import ROLE_LABELS
-from app.models import Letter, LetterCounter, OrgUnit, SigningKey, User
+from app.models import CaseSnapshot, Letter, LetterCounter, OrgUnit, SigningKey, User
 from app.pdf import signing
 from app.pdf.frame import LetterRenderer
 from app.services import audit, letter_kinds, settings, signing_keys, snapshots
@@ -194,21 +194,47 @@ def _letter_row(actor: User, draft: Draft, number: int, on: date, base_url: str,
                   batch_id=batch_id, issued_by_id=actor.id)
 
 
-def existing_letter(case_type: str, case_id: int, kind_name: str, debt_id=None) -> Letter | None:
-    """The latest letter of this kind already issued for the case (and, for a per-debt kind, the debt)."""
+def _current_snapshot_hashes(case_type: str, kind_name: str, case_ids: list[int]) -> dict[int, str]:
+    """For a kind that states a decision: the SHA-256 of each case's latest approval snapshot, by case id. Such a
+    letter carries the hash of the snapshot it was printed from (prepare: Letter.content_sha256), so a letter of an
+    earlier version of the plan (issue 19: revised, approved again) is not the letter of the current one. Empty for
+    a kind that states none, or cases never frozen: then any letter of the kind counts."""
+    kind = letter_kinds.get(kind_name)
+    if kind is None or not kind.decision or not case_ids:
+        return {}
+    hashes: dict[int, str] = {}
+    for part in (case_ids[i:i + 500] for i in range(0, len(case_ids), 500)):
+        for case_id, sha in db.session.execute(select(CaseSnapshot.case_id, CaseSnapshot.sha256).where(
+                CaseSnapshot.case_type == case_type, CaseSnapshot.case_id.in_(part)).order_by(CaseSnapshot.id)):
+            hashes[case_id] = sha
+    return hashes
+
+
+def existing_letter(case_type: str, case_id: int, kind_name: str, debt_id=None, reference=None) -> Letter | None:
+    """The latest letter of this kind already issued for the case (and, for a per-debt kind, the debt; for a
+    per-reference kind, the reference: a paying unit's notice of one month); for a kind that states a decision,
+    only one printed from the case's current approval snapshot (_current_snapshot_hashes)."""
     query = select(Letter).where(Letter.case_type == case_type, Letter.case_id == case_id, Letter.kind == kind_name)
     if debt_id is not None:
         query = query.where(Letter.debt_id == debt_id)
+    if reference is not None:
+        query = query.where(Letter.case_reference == reference)
+    current = _current_snapshot_hashes(case_type, kind_name, [case_id]).get(case_id)
+    if current is not None:
+        query = query.where(Letter.content_sha256 == current)
     return db.session.scalar(query.order_by(Letter.id.desc()).limit(1))
 
 
 def existing_letters_for(case_type: str, kind_name: str, case_ids: list[int]) -> dict[int, Letter]:
     """existing_letter of many cases at once (a batch page), by case id: the latest of each."""
     found: dict[int, Letter] = {}
+    current = _current_snapshot_hashes(case_type, kind_name, case_ids)
     for case_ids_part in (case_ids[i:i + 500] for i in range(0, len(case_ids), 500)):
         for letter in db.session.scalars(select(Letter).where(
                 Letter.case_type == case_type, Letter.kind == kind_name, Letter.case_id.in_(case_ids_part))
                 .order_by(Letter.id)):
+            if letter.case_id in current and letter.content_sha256 != current[letter.case_id]:
+                continue  # printed from an earlier approval: not this version's letter
             found[letter.case_id] = letter
     return found
 
@@ -220,7 +246,8 @@ def reissue_reason_of(value) -> str:
 def check_reissue(draft: Draft, reason: str) -> None:
     """A kind already issued for the case (and debt) is issued again only with a reason (api-v1.md, "Letters"): a
     double click never uses up a number. Without one: 409 naming the existing letter, which can be reprinted."""
-    existing = existing_letter(draft.kind.programme, draft.case.id, draft.kind.name, draft.debt_id)
+    existing = existing_letter(draft.kind.programme, draft.case.id, draft.kind.name, draft.debt_id,
+                               draft.case.reference if draft.kind.per_reference else None)
     if existing is None or reason:
         return
     raise Conflict(
@@ -280,6 +307,14 @@ def _log_personal_data_use(actor: User, issued: list[Letter]) -> None:
     """A letter that carries a person's full citizen ID, for a recipient who must act for them, is a use of personal
     data (domain.md, "Documents"; PDPA): logged like a view of the person's record, naming the letter."""
     wanted = [letter for letter in issued if letter_kinds.get(letter.kind).full_citizen_id]
+    for letter in [x for x in wanted if letter_kinds.get(x.kind).listed_people is not None]:
+        # a letter listing many people (the paying unit's notice): one record for the letter, with the count
+        audit.record("person.letter_use", actor=actor, object_type="letter", object_id=letter.id,
+                     org_path=letter.org_path,
+                     after={"letter_id": letter.id, "kind": letter.kind, "number": letter.number_text,
+                            "case": letter.case_reference, "people": letter_kinds.get(letter.kind).listed_people(
+                                letter.payload["data"]), "purpose": "full citizen ID for the recipient to act on"})
+    wanted = [x for x in wanted if letter_kinds.get(x.kind).listed_people is None]
     if not wanted:
         return
     model = programmes.programme(wanted[0].case_type).model
@@ -319,7 +354,8 @@ def pack_drafts(actor: User, case_type: str, case_id: int, kind_name, on: date) 
 def get_letter(actor: User, letter_id: int) -> Letter:
     """Letters are scoped like their case: 404 outside the caller's scope."""
     letter = get_scoped_or_404(Letter, letter_id, actor, Letter.org_path)
-    require(actor, f"view_{letter.case_type}_cases")
+    kind = letter_kinds.get(letter.kind)
+    require(actor, (kind.view_permission if kind is not None else None) or f"view_{letter.case_type}_cases")
     return letter
 
 

@@ -11,7 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.domain.money import money_str
+from app.domain.thai_text import format_be_date
 from app.extensions import db
+from app.i18n import current_language
 from app.models import Debt, DebtPayoff, User
 from app.services import after_approval_steps, audit
 from app.services.approved_plan import CONSOLIDATED, approved_plan
@@ -51,7 +53,7 @@ def record_payoff(actor: User, case_id: int, data: dict) -> DebtPayoff:
             reader.errors["difference_reason"] = _("Say why the amount differs from the accepted payoff.")
         elif answer.payoff_valid_until and paid_on > answer.payoff_valid_until:
             reader.errors["paid_on"] = _("The accepted payoff held until %(day)s. Say why it was paid later.",
-                                         day=answer.payoff_valid_until.isoformat())
+                                         day=format_be_date(answer.payoff_valid_until, "long", current_language()))
             reader.errors["difference_reason"] = _("Say why the payoff was paid after the day it held until.")
     if reader.errors:
         raise ValidationFailed(_("Please correct the marked fields."), reader.errors)

@@ -6,7 +6,14 @@ bulk with their ids assigned; cases that went through the workflow get their tra
 approval snapshot built by the same function the workflow uses. Relief cases go through the relief service itself
 (5,000 is few enough), so their entitlements and schedules come from the versioned rule tables.
 
-Run: `python -m bench.national.generate [--database-url URL] [--cases N] [--seed S]` — or let bench.national.run
+After approval (issue 19, bench/national/after_approval.py): every case has a paying unit (area offices, a few per
+province); cases past approval have their funnel days, creditor answers and payoffs, and active ones their
+agreement day, first due month and deduction runs (deduction_lines.plan_runs, once per archetype). With
+--active-cases N --province-active M exactly N cases are active, M of them in one province (the deduction-list
+benchmark, bench/bench_deductions.py, wants 25,000 in a province and 1,000,000 in the nation).
+
+Run: `python -m bench.national.generate [--database-url URL] [--cases N] [--seed S] [--active-cases N
+--province-active M [--active-province 50]]` — or let bench.national.run
 build the dataset it needs. The target database is emptied and migrated first.
 """
 from __future__ import annotations
@@ -18,6 +25,8 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+
+from bench.national.after_approval import COLUMNS as AFTER_APPROVAL_COLUMNS
 
 CHUNK = 20_000
 PLAN_SHARE = 0.20
@@ -138,12 +147,15 @@ def _transitions(rng, status: str, regional: bool, created: datetime, actors: Ac
 CASE_COLUMNS = ("id", "reference", "status", "version", "person_id", "cooperative_id", "org_path", "province_code",
                 "monthly_salary", "monthly_allowances", "non_debt_deductions", "debt_service", "total_outstanding",
                 "net_income", "ratio", "meets_floor", "risk_group", "interest_remaining", "plan_interest_remaining",
-                "plan_meets_floor", "created_by_id", "submitted_by_id", "status_since", "created_at", "updated_at")
+                "plan_meets_floor", "created_by_id", "submitted_by_id", "status_since", "created_at", "updated_at",
+                # issue 19 (bench/national/after_approval.py): the paying unit and the funnel days
+                "paying_unit_id", "plan_version", "approved_on", "answered_on", "paid_off_on", "agreement_signed_on",
+                "first_due_month")
 PERSON_COLUMNS = ("id", "citizen_id", "title", "first_name", "last_name", "birth_date", "position", "workplace",
                   "created_at", "updated_at")
 DEDUCTION_COLUMNS = ("id", "case_id", "position", "kind", "label", "monthly_amount")
 DEBT_COLUMNS = ("id", "case_id", "position", "creditor_name", "creditor_type", "outstanding", "annual_rate",
-                "monthly_payment", "remaining_months", "salary_deducted", "legal_status", "guarantors")
+                "monthly_payment", "remaining_months", "salary_deducted", "legal_status", "guarantors", "closed_on")
 PLAN_COLUMNS = ("id", "case_id", "label", "spec", "result", "interest_saved", "meets_floor", "chosen",
                 "created_by_id", "created_at")
 TRANSITION_COLUMNS = ("id", "case_type", "case_id", "action", "from_state", "to_state", "actor_id", "actor_username",
@@ -151,15 +163,27 @@ TRANSITION_COLUMNS = ("id", "case_type", "case_id", "action", "from_state", "to_
 SNAPSHOT_COLUMNS = ("id", "case_type", "case_id", "transition_id", "data", "sha256", "created_at")
 COLUMNS = {"people": PERSON_COLUMNS, "debt_cases": CASE_COLUMNS, "debt_case_deductions": DEDUCTION_COLUMNS,
            "debts": DEBT_COLUMNS, "debt_plans": PLAN_COLUMNS, "case_transitions": TRANSITION_COLUMNS,
-           "case_snapshots": SNAPSHOT_COLUMNS}
+           "case_snapshots": SNAPSHOT_COLUMNS, **AFTER_APPROVAL_COLUMNS}
 TABLES = tuple(COLUMNS)
 
 
+@dataclass
+class ActiveShare:
+    """--active-cases/--province-active: exactly `cases` active cases, `in_province` of them in the province
+    `province_code` (the rest spread over the other provinces by weight); no other case is active."""
+
+    cases: int
+    in_province: int
+    province_code: str = "50"
+
+
 class DebtCaseGenerator:
-    def __init__(self, writer, seed: int, archetype_count: int, actors: Actors, coops, log):
+    def __init__(self, writer, seed: int, archetype_count: int, actors: Actors, coops, log, total: int = 0,
+                 active: ActiveShare | None = None, units: dict[str, list[int]] | None = None):
         from app.extensions import db
         from app.services import settings as settings_service
         from app.services.plan_settings import plan_settings
+        from bench.national.after_approval import AfterApproval
         from bench.national.archetypes import pool
         from bench.national.writer import next_ids
 
@@ -177,6 +201,19 @@ class DebtCaseGenerator:
             f"{time.perf_counter() - started:.0f} s")
         self.ids = next_ids(db.session, TABLES)
         self.first_case_id = self.ids["debt_cases"]
+        self.after = AfterApproval(seed, units or {}, actors.creator_id, self._next, END.date())
+        self.active = active
+        self.forced = bytearray(total)  # 1: active in the chosen province, 2: active elsewhere
+        if active is not None:
+            picked = random.Random(seed + 20).sample(range(total), min(total, active.cases))
+            for n, serial in enumerate(picked):
+                self.forced[serial] = 1 if n < active.in_province else 2
+            inside = [(c, w) for c, w in coops if c.province_code == active.province_code]
+            outside = [(c, w) for c, w in coops if c.province_code != active.province_code]
+            if not inside or (active.cases > active.in_province and not outside):
+                raise SystemExit(f"no cooperative in province {active.province_code} (or none outside it)")
+            self.inside = ([c for c, _w in inside], [w for _c, w in inside])
+            self.outside = ([c for c, _w in outside], [w for _c, w in outside])
 
     def _next(self, table: str) -> int:
         value = self.ids[table]
@@ -189,13 +226,17 @@ class DebtCaseGenerator:
         from app.programmes.debt import snapshot as debt_snapshot
         from app.services.snapshots import sha256_of as snapshot_hash
 
-        rng, actors = self.rng, self.actors
+        rng, actors, after, active = self.rng, self.actors, self.after, self.active
         rows = {table: [] for table in TABLES}
         coops = rng.choices(self.coops, weights=self.coop_weights, k=count)
         for offset in range(count):
             serial = start + offset
+            forced = self.forced[serial] if serial < len(self.forced) else 0
             coop = coops[offset]
-            planned = rng.random() < PLAN_SHARE
+            if forced:
+                pool_, weights = self.inside if forced == 1 else self.outside
+                coop = after.rng.choices(pool_, weights=weights)[0]
+            planned = bool(forced) or rng.random() < PLAN_SHARE
             archetype = rng.choice(self.planned if planned else self.unplanned)
             created = START + timedelta(seconds=rng.randint(0, int((END - START).total_seconds())))
             person_id, case_id = self._next("people"), self._next("debt_cases")
@@ -208,12 +249,11 @@ class DebtCaseGenerator:
                           for i, (kind, label, amount) in enumerate(archetype.deductions)]
             debts = [(self._next("debts"), case_id, i, d["creditor_name"] or coop.name, d["creditor_type"],
                       d["outstanding"], d["annual_rate"], d["monthly_payment"], d["remaining_months"],
-                      d["salary_deducted"], d["legal_status"], None) for i, d in enumerate(archetype.debts)]
+                      d["salary_deducted"], d["legal_status"], None, None) for i, d in enumerate(archetype.debts)]
             rows["debt_case_deductions"].extend(deductions)
-            rows["debts"].extend(debts)
             status, chosen, plan_row = "draft", False, None
             if planned:
-                chosen = rng.random() < CHOSEN_SHARE
+                chosen = bool(forced) or rng.random() < CHOSEN_SHARE
                 plan = archetype.plan
                 spec = json.loads(json.dumps(plan["spec"]))
                 spec["consolidate"]["debt_ids"] = [debts[k][0] for k in spec["consolidate"]["debt_ids"]]
@@ -221,19 +261,29 @@ class DebtCaseGenerator:
                             plan["interest_saved"], plan["meets_floor"], chosen, actors.creator_id,
                             created + timedelta(minutes=rng.randint(5, 600)))
                 rows["debt_plans"].append(plan_row)
-                if chosen:
+                if forced:
+                    status = "active"
+                elif chosen:
                     status = rng.choices([s for s, _w in CHOSEN_STATUSES], weights=[w for _s, w in CHOSEN_STATUSES])[0]
                     if status == "awaiting_regional" and not archetype.regional:
                         status = "submitted"
+                    if active is not None and status == "active":
+                        status = "approved"  # exactly the active cases asked for
             steps = _transitions(rng, status, archetype.regional, created, actors) if status != "draft" else []
             status_since = steps[-1][5] if steps else created
             figures = archetype.chosen_figures if chosen else archetype.figures
+            approved_at = next((s[5] for s in steps if s[2] == "approved"), None)
+            activated_at = next((s[5] for s in steps if s[0] == "activate"), None)
+            paying_unit_id = after.paying_unit(coop.province_code)
+            days, closed = after.days(status, approved_at, activated_at, debts, case_id, rows)
             case = (case_id, debt_case_reference(case_id, to_bangkok(created).date()), status, 1 + len(steps),
                     person_id, coop.id, coop.path, coop.province_code, archetype.salary, archetype.allowances,
                     figures["non_debt_deductions"], figures["debt_service"], figures["total_outstanding"],
                     figures["net_income"], figures["ratio"], figures["meets_floor"], figures["risk_group"],
                     figures["interest_remaining"], figures["plan_interest_remaining"], figures["plan_meets_floor"],
-                    actors.creator_id, actors.coop[0] if steps else None, status_since, created, status_since)
+                    actors.creator_id, actors.coop[0] if steps else None, status_since, created, status_since,
+                    paying_unit_id, days["plan_version"], days["approved_on"], days["answered_on"],
+                    days["paid_off_on"], days["agreement_signed_on"], days["first_due_month"])
             rows["debt_cases"].append(case)
             for action, source, target, (actor_id, username, role), comment, at in steps:
                 transition_id = self._next("case_transitions")
@@ -245,6 +295,11 @@ class DebtCaseGenerator:
                     data = json.loads(json.dumps(data, ensure_ascii=False))
                     rows["case_snapshots"].append((self._next("case_snapshots"), "debt", case_id, transition_id, data,
                                                    snapshot_hash(data), at))
+                    if status == "active":  # a closed case paid its last instalment: no runs left to deduct
+                        after.lines(archetype, data, at, debts, case_id, coop, paying_unit_id,
+                                    days["first_due_month"], rows)
+            # the old debts the model cooperative paid off are closed (after the snapshot, which froze them open)
+            rows["debts"].extend(d[:-1] + (closed.get(d[0]),) for d in debts)
         for table in TABLES:
             self.writer.write(table, COLUMNS[table], rows[table])
         self.writer.commit()
@@ -350,14 +405,18 @@ def relief_cases(count: int, seed: int) -> int:
 
 # ---- the whole dataset -----------------------------------------------------------------------------------
 
-def debt_dataset(cases: int, seed: int, archetypes: int, log=print) -> None:
-    """The cooperatives and `cases` debt cases with their people, debts, plans, transitions and snapshots."""
+def debt_dataset(cases: int, seed: int, archetypes: int, log=print, active: ActiveShare | None = None) -> None:
+    """The cooperatives, the paying units and `cases` debt cases with their people, debts, plans, transitions and
+    snapshots, and past approval their answers, payoffs, funnel days and deduction runs."""
     from app.extensions import db
+    from bench.national.after_approval import paying_units
     from bench.national.writer import BulkWriter, reset_sequences
 
     started = time.perf_counter()
     coops = cooperatives(random.Random(seed))
-    generator = DebtCaseGenerator(BulkWriter(db.engine), seed, archetypes, _actors(), coops, log)
+    units = paying_units(log)
+    generator = DebtCaseGenerator(BulkWriter(db.engine), seed, archetypes, _actors(), coops, log, total=cases,
+                                  active=active, units=units)
     for start in range(0, cases, CHUNK):
         generator.chunk(start, min(CHUNK, cases - start))
         done = min(cases, start + CHUNK)
@@ -367,16 +426,17 @@ def debt_dataset(cases: int, seed: int, archetypes: int, log=print) -> None:
     reset_sequences(db.session, TABLES)
 
 
-def generate(cases: int, seed: int, archetypes: int, relief_count: int, log=print) -> dict:
+def generate(cases: int, seed: int, archetypes: int, relief_count: int, log=print,
+             active: ActiveShare | None = None) -> dict:
     """Fill the (freshly migrated, demo-seeded) database of the current app context. Returns what was made."""
     from sqlalchemy import func, select, text
 
     from app.extensions import db
-    from app.models import Debt, DebtCase, DebtPlan, ReliefCase
+    from app.models import Debt, DebtCase, DebtPlan, DeductionLine, ReliefCase
     from app.services import audit
 
     started = time.perf_counter()
-    debt_dataset(cases, seed, archetypes, log)
+    debt_dataset(cases, seed, archetypes, log, active)
     relief_started = time.perf_counter()
     relief_cases(relief_count, seed)
     log(f"  {relief_count:,} relief cases through the relief service in {time.perf_counter() - relief_started:.0f} s")
@@ -390,6 +450,9 @@ def generate(cases: int, seed: int, archetypes: int, relief_count: int, log=prin
             "debts": db.session.scalar(select(func.count(Debt.id))),
             "plans": db.session.scalar(select(func.count(DebtPlan.id))),
             "relief_cases": db.session.scalar(select(func.count(ReliefCase.id))),
+            "active": db.session.scalar(select(func.count(DebtCase.id)).where(DebtCase.status == "active")),
+            "deduction_lines": db.session.scalar(select(func.count(DeductionLine.id))),
+            "active_share": ([active.cases, active.in_province, active.province_code] if active else None),
             "seconds": round(time.perf_counter() - started, 1)}
     audit.record("bench.dataset", actor=None, object_type="dataset", after=made)
     db.session.commit()
@@ -404,12 +467,22 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2569)
     parser.add_argument("--archetypes", type=int, default=20_000)
     parser.add_argument("--relief", type=int, default=5_000)
+    parser.add_argument("--active-cases", type=int, help="exactly this many active cases (all with a plan, "
+                        "answered, paid off, with deduction runs); no other case is active")
+    parser.add_argument("--province-active", type=int, default=0,
+                        help="of the active cases, this many in --active-province")
+    parser.add_argument("--active-province", default="50", help="province code (default 50, Chiang Mai)")
     args = parser.parse_args()
     from bench.national.dataset import fresh_app
 
+    active = None
+    if args.active_cases is not None:
+        if args.active_cases > args.cases or args.province_active > args.active_cases:
+            parser.error("--province-active ≤ --active-cases ≤ --cases")
+        active = ActiveShare(args.active_cases, args.province_active, args.active_province)
     app = fresh_app(args.database_url)
     with app.app_context():
-        generate(args.cases, args.seed, args.archetypes, args.relief)
+        generate(args.cases, args.seed, args.archetypes, args.relief, active=active)
 
 
 if __name__ == "__main__":

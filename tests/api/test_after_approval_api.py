@@ -41,7 +41,8 @@ def test_answers_payoffs_and_activation_in_order(api):
     early = officer.post(url + "/transitions", json={"action": "activate", "version": version,
                                                      "agreement_signed_on": "2026-11-25", "first_due_month": "2027-01"})
     assert early.status_code == 409
-    assert all(f"debt {d}" in early.json["error"]["message"] for d in ids)
+    assert [(m["debt_id"], m["missing"]) for m in early.json["error"]["missing"]] == [(d, "answer") for d in ids]
+    assert all(name in early.json["error"]["message"] for name in ("ธนาคารออมสิน (ช.พ.ค.)", "ธนาคารกรุงไทย"))
 
     for debt_id in ids[:2]:
         assert accept(officer, url, debt_id).status_code == 201
@@ -57,8 +58,8 @@ def test_answers_payoffs_and_activation_in_order(api):
     waiting = officer.post(url + "/transitions", json={"action": "activate", "version": version,
                                                        "agreement_signed_on": "2026-11-25", "first_due_month": "2027-01"})
     assert waiting.status_code == 409
-    message = waiting.json["error"]["message"]
-    assert f"debt {ids[0]}" in message and f"debt {ids[1]}" in message and f"debt {ids[2]}" not in message
+    assert [(m["debt_id"], m["missing"]) for m in waiting.json["error"]["missing"]] == [
+        (ids[0], "payoff"), (ids[1], "payoff")]
 
     # the rescheduled debt is not paid off: 422
     assert officer.post(url + "/payoffs", json={"debt_id": ids[2], "amount": "1.00",
@@ -133,3 +134,57 @@ def test_bad_answers_are_field_errors(api):
     # the role first: an approver records no answers
     assert api("province_approver").post(url + "/creditor-responses", json={}).status_code == 403
     assert api("coop_officer2").post(url + "/creditor-responses", json={}).status_code == 404
+
+
+def activated(api):
+    officer, url, ids, plan = approved(api, reschedule_last=False)
+    for debt_id in ids[:2]:
+        accept(officer, url, debt_id)
+        officer.post(url + "/payoffs", json={"debt_id": debt_id, "amount": "1450000.00", "paid_on": "2026-11-24"})
+    version = officer.get(url).json["version"]
+    active = officer.post(url + "/transitions", json={"action": "activate", "version": version,
+                                                      "agreement_signed_on": "2026-11-25",
+                                                      "first_due_month": "01/2570"})
+    assert active.status_code == 200, active.json
+    return officer, url, ids, plan, active.json
+
+
+def test_the_funnel_days_follow_the_answers_and_payoffs(api):
+    officer, url, ids, plan, case = activated(api)
+    days = case["after_approval"]
+    # approved today; answered on the answers' day; paid off on the last payoff day; active on the agreement day
+    assert days["answered_on"] == "2026-11-20" and days["paid_off_on"] == "2026-11-24"
+    assert days["agreement_signed_on"] == "2026-11-25" and case["first_due_month"] == "2027-01"
+    assert days["approved_on"] is not None
+
+
+def test_revising_an_active_case_ends_its_deductions_and_approval_makes_version_2(api):
+    from app.domain import clock
+    from app.services.deduction_lines import add_months
+    from app.services.plan_schedules import approval_snapshot
+    from app.models import DebtCase
+
+    officer, url, ids, plan, case = activated(api)
+    revised = officer.post(url + "/transitions", json={"action": "revise", "version": case["version"]})
+    assert revised.status_code == 200 and revised.json["plan_version"] == 2
+    assert revised.json["after_approval"] == {"approved_on": None, "answered_on": None, "paid_off_on": None,
+                                              "agreement_signed_on": None}
+    # no run reaches past the month under way (today, Bangkok)
+    this_month = clock.today().replace(day=1)
+    lines = db.session.scalars(select(DeductionLine).where(DeductionLine.case_id == case["id"])).all()
+    assert all(line.to_month <= this_month for line in lines)
+    assert all(line.from_month < add_months(this_month, 1) for line in lines)
+    # the same plan submitted and approved again: a second snapshot, of version 2
+    submitted = officer.post(url + "/transitions", json={"action": "submit", "plan_id": plan["id"],
+                                                         "version": revised.json["version"]}).json
+    again = api("province_approver").post(url + "/transitions", json={"action": "approve",
+                                                                      "version": submitted["version"]})
+    assert again.status_code == 200 and again.json["status"] == "approved"
+    snapshot = approval_snapshot(db.session.get(DebtCase, case["id"]))
+    assert snapshot.data["plan_version"] == 2
+    # version 1's answers do not count for version 2: activation names the debts again
+    blocked = officer.post(url + "/transitions", json={"action": "activate", "version": again.json["version"],
+                                                       "agreement_signed_on": "2026-11-28",
+                                                       "first_due_month": "2027-02"})
+    assert blocked.status_code == 409
+    assert {m["debt_id"] for m in blocked.json["error"]["missing"]} == set(ids[:2])

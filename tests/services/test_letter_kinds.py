@@ -37,9 +37,14 @@ def test_every_kind_has_its_metadata_facts_and_composition():
 
 def test_every_kind_belongs_to_exactly_one_programme_that_exists():
     names = programmes.names()
-    for kind in letter_kinds.registry().values():
-        assert kind.programme in names, kind.name
-    assert sum(len(letter_kinds.of_programme(p)) for p in names) == len(letter_kinds.registry())
+    # Issue 19: a kind about no single case (the paying unit's monthly notice) names what it is about instead
+    # ("deduction_list"): no case page or batch offers it, it states no decision, and its letters open with the
+    # permission it names.
+    about_no_case = [k for k in letter_kinds.registry().values() if k.programme not in names]
+    assert [k.name for k in about_no_case] == ["deduction_list_notice"]
+    for kind in about_no_case:
+        assert not kind.decision and not kind.needs_debt and kind.view_permission == "view_debt_cases", kind.name
+    assert sum(len(letter_kinds.of_programme(p)) for p in names) + len(about_no_case) == len(letter_kinds.registry())
     for name in names:  # each programme's kinds in a stated order, and every programme has letters
         orders = [k.order for k in letter_kinds.of_programme(name)]
         assert orders and orders == sorted(set(orders)), name

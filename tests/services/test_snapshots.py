@@ -30,8 +30,13 @@ def _legacy_debt_snapshot(case) -> dict:
     # Added to the API by issue 17 and derived, not frozen: the paying unit's name, and the legal-rate warnings.
     for derived in ("paying_unit", "warnings"):
         body.pop(derived)
+    # Added to the API by issue 19 and not frozen: what happens after approval (snapshot schema 3 adds only the
+    # plan version, checked beside it).
+    for after_approval in ("plan_version", "agreement_signed_on", "first_due_month", "after_approval"):
+        body.pop(after_approval)
     for debt in body["debts"]:
         debt.pop("above_legal_rate")
+        debt.pop("closed_on")
         debt.pop("creditor_id")  # issue 18: the creditor on file, added to both (see below)
     chosen = case.chosen_plan
     body["chosen_plan"] = {"id": chosen.id, "label": chosen.label, "spec": chosen.spec, **chosen.result}

@@ -13,7 +13,7 @@ from app.services.debt_input import parse_case
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.snapshots import sha256_of as snapshot_hash
 from app.services.workflow import TransitionRequest
-from tests.factories import act, new_case, user
+from tests.factories import act, activate, new_case, user
 from tests.helpers import three_debts
 
 ROLE_USERS = {Role.COOPERATIVE_OFFICER.value: "coop_officer", Role.PROVINCIAL_OFFICER.value: "province_officer",
@@ -34,14 +34,15 @@ def test_the_whole_path_with_a_frozen_snapshot():
     snap = db.session.scalar(select(CaseSnapshot))
     assert snap.sha256 == snapshot_hash(snap.data)
     assert snap.data["chosen_plan"]["id"] == plan_id and snap.data["teacher"]["citizen_id"] == "1101700230708"
-    act("coop_officer", case_id, "activate")
+    activate(case_id)  # every creditor accepted, the consolidated debts paid off (domain.md, "After approval")
     act("province_officer", case_id, "close")
     actions = [t.action for t in workflow.history("debt", case_id)]
     assert actions == ["submit", "approve", "activate", "close"]
     audits = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "debt_case",
                                                                 AuditEvent.object_id == str(case_id))).all()
     assert [a for a in audits if a != "debt_case.create" and a != "debt_case.update"] == [
-        "debt_case.submit", "debt_case.approve", "debt_case.activate", "debt_case.close"]
+        "debt_case.submit", "debt_case.approve", "debt_case.creditor_response", "debt_case.creditor_response",
+        "debt_case.payoff", "debt_case.payoff", "debt_case.activate", "debt_case.close"]
 
 
 def test_return_needs_a_comment_and_the_officer_can_fix_and_resubmit():
@@ -160,7 +161,13 @@ def test_transition_matrix(action, source, role):
     db.session.commit()
     allowed = [t for t in DEBT_TRANSITIONS if t.action == action and source in t.sources and role in t.roles]
     kwargs = {"comment": "เหตุผล"} if action in ("return", "reject") else {}
-    if allowed:
+    if allowed and action == "activate":
+        # The state was forced here, with no approval behind it: the role may activate, but the guard finds no
+        # approved plan whose creditors answered (domain.md, "After approval" 2; tests/api/test_after_approval_api.py)
+        with pytest.raises(Conflict):
+            act(ROLE_USERS[role], case_id, action, **kwargs)
+        assert db.session.get(DebtCase, case_id).status == source
+    elif allowed:
         act(ROLE_USERS[role], case_id, action, **kwargs)
         assert db.session.get(DebtCase, case_id).status in {t.target for t in allowed}
     else:

@@ -106,6 +106,10 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("debt.schedule_csv", "GET"): Entry(ALL, obj="plan"),
     ("debt.schedule_xlsx", "GET"): Entry(ALL, obj="plan"),
     ("debt.transition", "POST"): Entry(ALL, ok=ok(422), obj="case"),  # no action given
+    # issue 19: a draft case takes no answers or payoffs (409); the scan of an answer, for anyone in scope
+    ("debt.record_answer", "POST"): Entry(COOP, ok=ok(409), obj="case"),
+    ("debt.record_payoff", "POST"): Entry(COOP, ok=ok(409), obj="case"),
+    ("debt.answer_scan", "GET"): Entry(ALL, obj="answer"),
     ("approvals.inbox", "GET"): Entry(ALL),
     ("approvals.notices", "GET"): Entry(ALL),
     ("approvals.mark_notices_read", "POST"): Entry(ALL, ok=ok(302)),
@@ -131,6 +135,7 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("debt.import_job", "GET"): Entry(COOP, obj="import"),
     ("debt.import_commit", "POST"): Entry(COOP, ok=ok(302), obj="import"),
     ("api.reports_summary", "GET"): Entry(ALL),
+    ("api.reports_funnel", "GET"): Entry(ALL),
     # Issue 18: creditors on file are national reference data (every signed-in user reads them, not scoped);
     # cooperative officers, provincial officers and administrators add them.
     ("debt.creditors_list", "GET"): Entry(ALL),
@@ -176,6 +181,14 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("api.debt_plan_schedule", "GET"): Entry(ALL, obj="plan"),
     ("api.debt_case_transition", "POST"): Entry(ALL, ok=ok(400), obj="case"),  # no body
     ("api.debt_case_history", "GET"): Entry(ALL, obj="case"),
+    # After approval (issue 19): the cooperative records answers and payoffs; everyone in scope reads them.
+    ("api.create_creditor_response", "POST"): Entry(COOP, ok=ok(400), obj="case"),  # no body
+    ("api.list_creditor_responses", "GET"): Entry(ALL, obj="case"),
+    ("api.create_payoff", "POST"): Entry(COOP, ok=ok(400), obj="case"),
+    ("api.list_payoffs", "GET"): Entry(ALL, obj="case"),
+    # The monthly deduction list (issue 19): anyone whose scope holds the cases; the API needs a month (422).
+    ("api.deduction_list", "GET"): Entry(ALL, ok=ok(422)),
+    ("debt.deductions", "GET"): Entry(ALL),
     ("api.create_relief_case", "POST"): Entry(PROV_OFFICER, ok=ok(400)),
     ("api.list_relief_cases", "GET"): Entry(RELIEF),
     ("api.get_relief_case", "GET"): Entry(RELIEF, obj="relief"),
@@ -241,6 +254,26 @@ def _relief_case(in_scope: bool) -> dict:
     case = relief.create_case(officer, relief_input.parse_relief(body))
     evidence = relief_evidence.add_evidence(officer, case.id, "police_report", "report.pdf", PDF)
     return {"case_id": case.id, "evidence_id": evidence.id, "_path": case.org_path}
+
+
+def _answer(username: str) -> dict:
+    """A creditor's answer with its scan, on a case of the user's cooperative (stored as the service stores it)."""
+    from datetime import date
+
+    from app.models import CreditorResponse
+    from app.storage import storage
+    from tests.helpers import PDF
+
+    actor = db.session.scalar(select(User).where(User.username == username))
+    case_id, _plan, _person = _debt_case(username)
+    case = db.session.get(DebtCase, case_id)
+    storage().write("answers/matrix.pdf", PDF)
+    row = CreditorResponse(case_id=case_id, debt_id=case.debts[0].id, plan_version=1, response="accepted",
+                           responded_on=date(2026, 11, 20), scan_key="answers/matrix.pdf", scan_filename="a.pdf",
+                           recorded_by_id=actor.id)
+    db.session.add(row)
+    db.session.flush()
+    return {"case_id": case_id, "response_id": row.id, "_path": case.org_path}
 
 
 def _letter_objects(kind: str, username: str) -> dict:
@@ -310,6 +343,8 @@ def _values(obj_kind: str | None, username: str | None, in_scope: bool) -> dict:
         return {"job_id": job.id, "_path": job.org_path}
     if obj_kind in ("letter", "batch"):
         return _letter_objects(obj_kind, "coop_officer" if in_scope else OTHER_USER)
+    if obj_kind == "answer":
+        return _answer("coop_officer" if in_scope else OTHER_USER)
     case_id, plan_id, person_id = _debt_case("coop_officer" if in_scope else OTHER_USER)
     return {"case_id": case_id, "plan_id": plan_id, "person_id": person_id,
             "_path": db.session.get(DebtCase, case_id).org_path}

@@ -41,7 +41,10 @@ class Facts(NamedTuple):
 @dataclass(frozen=True)
 class LetterKind:
     name: str                                # stored on letters and batches; the module's own name
-    programme: str                           # the programme whose cases it is printed for (app/programmes/)
+    # The programme whose cases it is printed for (app/programmes/), stored as the letter's case_type. A kind about
+    # no single case names what it is about instead (deduction_list_notice: "deduction_list", the paying unit's id
+    # as case_id): no case page offers it, no batch prints it, and its own service issues it.
+    programme: str
     order: int                               # its place among its programme's kinds on pages and in messages
     title: object                            # lazy label for pages
     issuers: frozenset                       # roles whose unit issues it
@@ -52,6 +55,14 @@ class LetterKind:
     # The recipient must act for the person (domain.md, "Documents": the deduction notice, the creditor request):
     # the letter carries the full citizen ID, and issuing it is logged as a use of personal data.
     full_citizen_id: bool = False
+    # One letter per case reference, not per case (a paying unit's notice: one per month, its reference
+    # "<YYYY-MM> <unit code>"): issuing it again for the same reference needs a reason (letters.check_reissue).
+    per_reference: bool = False
+    # A letter listing many people (the paying unit's notice): how many its stored data lists. Its use of personal
+    # data is logged once for the letter, with that count, instead of once per case.
+    listed_people: Callable[[dict], int] | None = None
+    # The permission that opens its letters; None: the one of its programme's cases (view_<programme>_cases).
+    view_permission: str | None = None
 
     @property
     def needs_debt(self) -> bool:

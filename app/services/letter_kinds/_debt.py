@@ -62,4 +62,13 @@ def decision_facts(source: Source) -> dict:
             "debts": debt_rows(body),
             "plan": plan_summary(body["chosen_plan"]),
             "consolidated_ids": body["chosen_plan"]["spec"].get("consolidate", {}).get("debt_ids", []),
-            "first_due": first_due_month(approval["approved_on"]).isoformat(), **approval}
+            "first_due": first_due_month(approval["approved_on"]).isoformat(), **approval,
+            # issue 19: the version of the plan approved (snapshot schema 3); absent from earlier snapshots, so
+            # that letters issued from them keep what they stored and reprint byte for byte
+            **({"plan_version": body["plan_version"]} if "plan_version" in body else {})}
+
+
+def case_reference(d: dict) -> str:
+    """"กรณีเลขที่ X", and the plan's version when the letter's facts carry one: "กรณีเลขที่ X แผนฉบับที่ 2"."""
+    version = d.get("plan_version")
+    return f"กรณีเลขที่ {d['reference']}" + (f" แผนฉบับที่ {version}" if version else "")

@@ -8,7 +8,7 @@ from app.pdf.wording import (baht, be_date, frame, money, months_text, names, pe
                               resolution_phrase)
 from app.services.letter_kinds import Facts, LetterKind, Source
 from app.services.letter_kinds._common import PROVINCE
-from app.services.letter_kinds._debt import decision_facts
+from app.services.letter_kinds._debt import case_reference, decision_facts
 
 # ---- what it prints: built when it is issued --------------------------------------------------------------
 
@@ -65,7 +65,7 @@ def compose(payload: dict) -> LetterContent:
             plan_fields(d),
             Para(floor_sentence(d) + " ขอให้ท่านติดต่อสหกรณ์เพื่อลงนามในสัญญาภายใน 30 วัน นับแต่วันที่ได้รับหนังสือนี้"),
             Para("จึงเรียนมาเพื่อทราบ"))
-    return frame(payload, body=body, reference=f"คำขอเข้าร่วมโครงการ กรณีเลขที่ {d['reference']}",
+    return frame(payload, body=body, reference=f"คำขอเข้าร่วมโครงการ {case_reference(d)}",
                  enclosures=("ตารางการผ่อนชำระหนี้ 1 ฉบับ",), names=names(d["teacher"]["name"]))
 
 

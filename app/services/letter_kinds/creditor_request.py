@@ -13,7 +13,7 @@ from app.services.creditors import addressee_line
 from app.services.errors import ValidationFailed
 from app.services.letter_kinds import Facts, LetterKind, Source
 from app.services.letter_kinds._common import COOPERATIVE
-from app.services.letter_kinds._debt import decision_facts
+from app.services.letter_kinds._debt import case_reference, decision_facts
 
 # ---- what it prints: built when it is issued --------------------------------------------------------------
 
@@ -137,7 +137,7 @@ def compose(payload: dict) -> LetterContent:
                       f"ตามสัดส่วนเดือนละ {baht(terms['monthly_payment'])} ตั้งแต่งวดเดือน{be_date(d['first_due'])[2:]}"
                       " เป็นต้นไป")]
     body.append(Para("จึงเรียนมาเพื่อโปรดพิจารณาให้ความร่วมมือ และแจ้งผลให้สหกรณ์ทราบภายใน 15 วัน นับแต่วันที่ได้รับหนังสือนี้"))
-    return frame(payload, body=tuple(body), reference=f"กรณีเลขที่ {d['reference']}", names=names(teacher["name"]))
+    return frame(payload, body=tuple(body), reference=case_reference(d), names=names(teacher["name"]))
 
 
 KIND = LetterKind(name="creditor_request", programme="debt", order=2, title=_l("Request to a creditor"),

@@ -12,7 +12,7 @@ from app.pdf.content import LetterContent, Para, Table
 from app.pdf.wording import baht, be_date, frame, money, months_text, names, resolution_phrase
 from app.services.letter_kinds import Facts, LetterKind, Source
 from app.services.letter_kinds._common import PROVINCE
-from app.services.letter_kinds._debt import decision_facts
+from app.services.letter_kinds._debt import case_reference, decision_facts
 
 # ---- what it prints: built when it is issued --------------------------------------------------------------
 
@@ -80,7 +80,7 @@ def compose(payload: dict) -> LetterContent:
                   widths=(0.5, 0.22, 0.28), numeric=(1,), total=("รวม", money(total), "")),
             Para(floor_sentence(d, retired)),
             Para("จึงเรียนมาเพื่อโปรดดำเนินการ"))
-    return frame(payload, body=body, reference=f"กรณีเลขที่ {d['reference']}", names=names(teacher["name"]))
+    return frame(payload, body=body, reference=case_reference(d), names=names(teacher["name"]))
 
 
 KIND = LetterKind(name="deduction_notice", programme="debt", order=4,

@@ -11,7 +11,7 @@ from app.pdf.content import LetterContent, Para, Table
 from app.pdf.wording import be_month, frame, money, months_text, names, rate
 from app.services.letter_kinds import Facts, LetterKind, Source
 from app.services.letter_kinds._common import PROVINCE, thai
-from app.services.letter_kinds._debt import decision_facts
+from app.services.letter_kinds._debt import case_reference, decision_facts
 from app.services.plan_schedules import frozen_snapshot_plan
 
 # ---- what it prints: built when it is issued --------------------------------------------------------------
@@ -47,7 +47,7 @@ def _add_months(day: date, months: int) -> date:
 
 def compose(payload: dict) -> LetterContent:
     d = payload["data"]
-    body = [Para(f"ผู้กู้: {d['teacher']['name']}   กรณีเลขที่ {d['reference']}", indent=False)]
+    body = [Para(f"ผู้กู้: {d['teacher']['name']}   {case_reference(d)}", indent=False)]
     for part in d["schedules"]:
         body.append(Para(f"เจ้าหนี้: {part['creditor']}   เงินต้น {money(part['principal'])} บาท   ดอกเบี้ยร้อยละ "
                          f"{rate(part['annual_rate'])} ต่อปี   {part['method']}   {months_text(len(part['rows']))}",

@@ -1,0 +1,94 @@
+"""GET /api/v1/reports/funnel and the funnel on the dashboard (issue 19), with answers worked by hand."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import time_machine
+from openpyxl import load_workbook
+
+from tests.helpers import three_debts
+
+
+def at(day: str):
+    """Noon in Bangkok on `day`."""
+    y, m, d = map(int, day.split("-"))
+    return time_machine.travel(datetime(y, m, d, 5, 0, tzinfo=UTC), tick=False)
+
+
+def approved_on(api, day: str, citizen_id: str):
+    officer = api("coop_officer")
+    body = three_debts()
+    body["teacher"]["citizen_id"] = citizen_id
+    with at(day):
+        case = officer.post("/api/v1/debt-cases", json=body).json
+        ids = [d["id"] for d in case["debts"]]
+        plan = officer.post(f"/api/v1/debt-cases/{case['id']}/plans", json={
+            "consolidate": {"debt_ids": ids[:2], "annual_rate": "4.50", "term_months": 180}}).json
+        url = f"/api/v1/debt-cases/{case['id']}"
+        submitted = officer.post(url + "/transitions", json={"action": "submit", "plan_id": plan["id"]}).json
+        done = api("province_approver").post(url + "/transitions", json={"action": "approve",
+                                                                       "version": submitted["version"]})
+    assert done.status_code == 200 and done.json["status"] == "approved", done.json
+    return officer, url, ids
+
+
+def two_cases(api):
+    """On 1 December 2026: one case approved 2 Nov and answered (both consolidated debts accepted) 12 Nov, waiting
+    for its payoffs 19 days; one approved 21 Nov, unanswered for 10 days. The plan touches only the two debts it
+    consolidates."""
+    officer, url, ids = approved_on(api, "2026-11-02", "1101700230708")
+    with at("2026-12-01"):
+        for debt_id, day in zip(ids[:2], ("2026-11-09", "2026-11-12")):
+            answered = officer.post(url + "/creditor-responses", json={
+                "debt_id": debt_id, "response": "accepted", "responded_on": day,
+                "payoff_amount": "1450000.00", "payoff_valid_until": "2027-01-31"})
+            assert answered.status_code == 201, answered.json
+    approved_on(api, "2026-11-21", "3100100123451")
+
+
+def test_the_funnel_api_gives_the_steps_and_the_units(api):
+    two_cases(api)
+    with at("2026-12-01"):
+        body = api("ministry_viewer").get("/api/v1/reports/funnel?province_code=50").json
+        region = api("region_approver").get("/api/v1/reports/funnel").json
+        outside = api("coop_officer2").get("/api/v1/reports/funnel?province_code=50")
+    assert body["scope"] == {"code": "50", "name": body["scope"]["name"], "kind": "province"}
+    assert body["steps"] == [
+        {"step": "approved", "reached": 2, "waiting": 1, "median_days": 10, "average_days": 10.0,
+         "waiting_median_days": 10, "waiting_average_days": 10.0},
+        {"step": "answered", "reached": 1, "waiting": 1, "median_days": None, "average_days": None,
+         "waiting_median_days": 19, "waiting_average_days": 19.0},
+        {"step": "paid_off", "reached": 0, "waiting": 0, "median_days": None, "average_days": None,
+         "waiting_median_days": None, "waiting_average_days": None},
+        {"step": "active", "reached": 0, "waiting": 0, "median_days": None, "average_days": None,
+         "waiting_median_days": None, "waiting_average_days": None}]
+    coop = next(row for row in body["by_unit"] if row["code"] == "COOP-CMI-01")
+    assert coop["kind"] == "cooperative" and coop["steps"] == body["steps"]
+    assert region["scope"]["kind"] == "region"
+    assert next(row for row in region["by_unit"] if row["code"] == "50")["steps"] == body["steps"]
+    assert outside.status_code == 404
+
+
+def test_the_funnel_is_documented(api):
+    document = api("ministry_viewer").get("/api/v1/openapi.json").json
+    operation = document["paths"]["/reports/funnel"]["get"]
+    assert operation["parameters"][0]["name"] == "province_code"
+    assert "FunnelStep" in document["components"]["schemas"]
+
+
+def test_the_dashboard_shows_the_funnel_and_downloads_it(api, as_user):
+    two_cases(api)
+    with at("2026-12-01"):
+        client = as_user("province_approver")
+        page = client.get("/dashboard").get_data(as_text=True)
+        rows = list(csv.reader(io.StringIO(client.get("/dashboard?export=funnel&format=csv").data.decode("utf-8-sig"))))
+        units = client.get("/dashboard?export=funnel_units&format=xlsx")
+    assert 'data-testid="funnel"' in page and 'data-testid="table-funnel"' in page
+    assert [row[1:3] for row in rows[1:]] == [["2", "1"], ["1", "1"], ["0", "0"], ["0", "0"]]
+    assert rows[1][3:] == ["10", "10.0", "10", "10.0"] and rows[3][3:] == ["", "", "", ""]
+    sheet = load_workbook(io.BytesIO(units.data)).active
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    chiang_mai = [row for row in cells if row[0] == "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด"]
+    assert len(chiang_mai) == 4 and chiang_mai[0][2:4] == [2, 1]
