@@ -259,10 +259,14 @@ DEMO_DECIDED_DEBT = ("coop_officer", {
 # An active case (issue 19), so that `make run` shows a deduction list: approved, each creditor's answer and the
 # payoff recorded, the agreement signed, deductions from next month (services/after_approval_steps.py).
 DEMO_ACTIVE_DEBT = ("coop_officer", {
+    # A retired teacher (about half of the indebted are; domain.md, "The 30% rule"): the pension is receipts and
+    # base, and the pension payer receives the deduction list (domain.md, "After approval" 3).
     "teacher": {"citizen_id": "3501200777778", "title": "นาย", "first_name": "ประยูร", "last_name": "แสงทอง",
-                "birth_date": "1971-01-25", "position": "ครู ชำนาญการพิเศษ", "workplace": "โรงเรียนบ้านสันป่าตอง"},
-    "monthly_salary": "48000.00", "monthly_allowances": "3500.00", "paying_unit_code": "AREA-CMI-01",
-    "deductions": [{"kind": "tax", "monthly_amount": "1300.00"}, {"kind": "gpf", "monthly_amount": "1440.00"}],
+                "birth_date": "1961-01-25", "position": "ข้าราชการบำนาญ (ครู ชำนาญการพิเศษ)",
+                "workplace": "โรงเรียนบ้านสันป่าตอง"},
+    "retired": True, "monthly_pension": "48000.00", "monthly_salary": "0.00", "monthly_allowances": "3500.00",
+    "paying_unit_code": "PENSION-CMI",
+    "deductions": [{"kind": "tax", "monthly_amount": "1300.00"}],
     "debts": [{"creditor_name": "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "creditor_type": "cooperative",
                "outstanding": "1100000.00", "annual_rate": "5.75", "monthly_payment": "17000.00",
                "remaining_months": 96, "legal_status": "normal", "salary_deducted": True},

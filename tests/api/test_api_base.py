@@ -70,7 +70,9 @@ def test_org_units_are_scoped_and_filterable(api):
     items = api("coop_officer").get("/api/v1/org-units").json["items"]
     assert [u["code"] for u in items] == ["COOP-CMI-01"]
     body = api("province_approver").get("/api/v1/org-units").json
-    assert {u["code"] for u in body["items"]} == {"50", "COOP-CMI-01", "AREA-CMI-01"}
+    # the province, its cooperative, its seven area offices (สพป. เขต 1–6, สพม.) and its pension payer (issue 19)
+    assert {u["code"] for u in body["items"]} == {"50", "COOP-CMI-01", "PENSION-CMI", "AREA-CMI-M",
+                                                  *(f"AREA-CMI-0{n}" for n in range(1, 7))}
     region = api("region_approver").get("/api/v1/org-units?kind=province&per_page=200").json
     assert {u["code"] for u in region["items"]} == {"50", "51", "52", "58"}  # ศธภ.15's provinces
     assert all(u["parent_code"] == "REG-15" for u in region["items"])

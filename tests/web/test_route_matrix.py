@@ -189,6 +189,10 @@ MATRIX: dict[tuple[str, str], Entry] = {
     # The monthly deduction list (issue 19): anyone whose scope holds the cases; the API needs a month (422).
     ("api.deduction_list", "GET"): Entry(ALL, ok=ok(422)),
     ("debt.deductions", "GET"): Entry(ALL),
+    # One paying unit's deduction notice: the letter issuers (the service then asks for a provincial office); with no
+    # body the API answers 400, and the page goes back to the list with the reason (302).
+    ("api.issue_deduction_list_notice", "POST"): Entry(ISSUERS, ok=ok(400)),
+    ("letters.issue_deduction_notice", "POST"): Entry(ISSUERS, ok=ok(302)),
     ("api.create_relief_case", "POST"): Entry(PROV_OFFICER, ok=ok(400)),
     ("api.list_relief_cases", "GET"): Entry(RELIEF),
     ("api.get_relief_case", "GET"): Entry(RELIEF, obj="relief"),
