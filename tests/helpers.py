@@ -203,39 +203,67 @@ def at_once(app, count: int, work) -> list:
     return outcomes
 
 
-# ---- active debt cases (issue 19: the deduction list) ---------------------------------------------------------
+# ---- approved and active debt cases (issue 19: after approval) ---------------------------------------------------
 
-def active_case(api, *, citizen_id: str = "1101700230708", first_due_month: str = "2027-02",
-                paying_unit_code: str | None = "AREA-CMI-01"):
-    """A case made active through the API by the Chiang Mai cooperative: its own cooperative debt left untouched
-    (salary-deducted, 21,500.00 for 132 months), the GSB debt consolidated into the new loan (4.50%, 180 months),
-    the KTB debt rescheduled (6.00%, 60 months). (officer client, case url, debt ids, plan JSON)."""
+def standard_plan(ids: list[int]) -> dict:
+    """The first two debts consolidated (4.50%, 180 months), the third rescheduled (6.00%, 60 months)."""
+    return {"consolidate": {"debt_ids": ids[:2], "annual_rate": "4.50", "term_months": 180},
+            "reschedule": [{"debt_id": ids[2], "annual_rate": "6.00", "term_months": 60}]}
+
+
+def approved_through_api(api, *, citizen_id: str | None = None, paying_unit_code: str | None = None,
+                         plan_for=standard_plan):
+    """A three_debts() case created through the API by the Chiang Mai cooperative, the plan `plan_for(debt ids)`
+    submitted and approved by the province. (officer client, case url, debt ids, plan JSON)."""
     officer = api("coop_officer")
     body = three_debts()
-    body["teacher"]["citizen_id"] = citizen_id
+    if citizen_id:
+        body["teacher"]["citizen_id"] = citizen_id
     if paying_unit_code:
         body["paying_unit_code"] = paying_unit_code
     case = officer.post("/api/v1/debt-cases", json=body)
     assert case.status_code == 201, case.json
     ids = [d["id"] for d in case.json["debts"]]
     url = f"/api/v1/debt-cases/{case.json['id']}"
-    plan = officer.post(url + "/plans", json={
-        "consolidate": {"debt_ids": [ids[1]], "annual_rate": "4.50", "term_months": 180},
-        "reschedule": [{"debt_id": ids[2], "annual_rate": "6.00", "term_months": 60}]}).json
+    plan = officer.post(url + "/plans", json=plan_for(ids)).json
     submitted = officer.post(url + "/transitions", json={"action": "submit", "plan_id": plan["id"]}).json
     approved = api("province_approver").post(url + "/transitions", json={"action": "approve",
                                                                        "version": submitted["version"]})
-    assert approved.status_code == 200, approved.json
-    accepted = officer.post(url + "/creditor-responses", json={
-        "debt_id": ids[1], "response": "accepted", "responded_on": "2026-11-20", "payoff_amount": "600000.00",
-        "payoff_valid_until": "2027-01-31"})
-    assert accepted.status_code == 201, accepted.json
-    assert officer.post(url + "/creditor-responses", json={
-        "debt_id": ids[2], "response": "accepted", "responded_on": "2026-11-20"}).status_code == 201
-    paid = officer.post(url + "/payoffs", json={"debt_id": ids[1], "amount": "600000.00", "paid_on": "2026-11-24"})
-    assert paid.status_code == 201, paid.json
+    assert approved.status_code == 200 and approved.json["status"] == "approved", approved.json
+    return officer, url, ids, plan
+
+
+def settle_through_api(officer, url: str, ids: list[int], consolidated: list[int], payoff: str = "1450000.00"):
+    """Every creditor of `ids` accepts (the consolidated ones with `payoff`, valid until 31 January 2027) on
+    20 November 2026, and the consolidated debts are paid off at that amount on the 24th."""
+    for debt_id in ids:
+        answer = {"debt_id": debt_id, "response": "accepted", "responded_on": "2026-11-20"}
+        if debt_id in consolidated:
+            answer |= {"payoff_amount": payoff, "payoff_valid_until": "2027-01-31"}
+        accepted = officer.post(url + "/creditor-responses", json=answer)
+        assert accepted.status_code == 201, accepted.json
+    for debt_id in consolidated:
+        paid = officer.post(url + "/payoffs", json={"debt_id": debt_id, "amount": payoff, "paid_on": "2026-11-24"})
+        assert paid.status_code == 201, paid.json
+
+
+def activate_through_api(officer, url: str, first_due_month: str, signed: str = "2026-11-25") -> dict:
     active = officer.post(url + "/transitions", json={
         "action": "activate", "version": officer.get(url).json["version"],
-        "agreement_signed_on": "2026-11-25", "first_due_month": first_due_month})
+        "agreement_signed_on": signed, "first_due_month": first_due_month})
     assert active.status_code == 200 and active.json["status"] == "active", active.json
+    return active.json
+
+
+def active_case(api, *, citizen_id: str = "1101700230708", first_due_month: str = "2027-02",
+                paying_unit_code: str | None = "AREA-CMI-01"):
+    """A case made active through the API by the Chiang Mai cooperative: its own cooperative debt left untouched
+    (salary-deducted, 21,500.00 for 132 months), the GSB debt consolidated into the new loan (4.50%, 180 months),
+    the KTB debt rescheduled (6.00%, 60 months). (officer client, case url, debt ids, plan JSON)."""
+    officer, url, ids, plan = approved_through_api(
+        api, citizen_id=citizen_id, paying_unit_code=paying_unit_code, plan_for=lambda ids: {
+            "consolidate": {"debt_ids": [ids[1]], "annual_rate": "4.50", "term_months": 180},
+            "reschedule": [{"debt_id": ids[2], "annual_rate": "6.00", "term_months": 60}]})
+    settle_through_api(officer, url, ids[1:], [ids[1]], payoff="600000.00")
+    activate_through_api(officer, url, first_due_month)
     return officer, url, ids, plan

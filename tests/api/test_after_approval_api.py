@@ -8,24 +8,13 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Debt, DeductionLine
-from tests.helpers import three_debts
+from tests.helpers import approved_through_api, standard_plan
 
 
 def approved(api, reschedule_last=True):
-    """A case whose plan consolidates the first two debts and reschedules the third, approved by the province."""
-    officer = api("coop_officer")
-    case = officer.post("/api/v1/debt-cases", json=three_debts()).json
-    ids = [d["id"] for d in case["debts"]]
-    body = {"consolidate": {"debt_ids": ids[:2], "annual_rate": "4.50", "term_months": 180}}
-    if reschedule_last:
-        body["reschedule"] = [{"debt_id": ids[2], "annual_rate": "6.00", "term_months": 60}]
-    plan = officer.post(f"/api/v1/debt-cases/{case['id']}/plans", json=body).json
-    url = f"/api/v1/debt-cases/{case['id']}"
-    submitted = officer.post(url + "/transitions", json={"action": "submit", "plan_id": plan["id"]}).json
-    result = api("province_approver").post(url + "/transitions", json={"action": "approve",
-                                                                       "version": submitted["version"]})
-    assert result.status_code == 200 and result.json["status"] == "approved", result.json
-    return officer, url, ids, plan
+    """A case whose plan consolidates the first two debts (and reschedules the third), approved by the province."""
+    plan_for = standard_plan if reschedule_last else (lambda ids: {"consolidate": standard_plan(ids)["consolidate"]})
+    return approved_through_api(api, plan_for=plan_for)
 
 
 def accept(officer, url, debt_id, amount="1450000.00", valid="2027-01-31", **more):

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import time_machine
 from openpyxl import load_workbook
 
-from tests.helpers import three_debts
+from tests.helpers import approved_through_api, standard_plan
 
 
 def at(day: str):
@@ -18,19 +18,11 @@ def at(day: str):
 
 
 def approved_on(api, day: str, citizen_id: str):
-    officer = api("coop_officer")
-    body = three_debts()
-    body["teacher"]["citizen_id"] = citizen_id
+    """A case whose plan consolidates its first two debts (and touches nothing else), approved on `day`."""
+    signed_in = {name: api(name) for name in ("coop_officer", "province_approver")}  # tokens of today, not `day`
     with at(day):
-        case = officer.post("/api/v1/debt-cases", json=body).json
-        ids = [d["id"] for d in case["debts"]]
-        plan = officer.post(f"/api/v1/debt-cases/{case['id']}/plans", json={
-            "consolidate": {"debt_ids": ids[:2], "annual_rate": "4.50", "term_months": 180}}).json
-        url = f"/api/v1/debt-cases/{case['id']}"
-        submitted = officer.post(url + "/transitions", json={"action": "submit", "plan_id": plan["id"]}).json
-        done = api("province_approver").post(url + "/transitions", json={"action": "approve",
-                                                                       "version": submitted["version"]})
-    assert done.status_code == 200 and done.json["status"] == "approved", done.json
+        officer, url, ids, _plan = approved_through_api(
+            signed_in.__getitem__, citizen_id=citizen_id, plan_for=lambda ids: {"consolidate": standard_plan(ids)["consolidate"]})
     return officer, url, ids
 
 

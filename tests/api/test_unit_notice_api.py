@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import AuditEvent, Letter
 from app.services import deduction_lists
 from tests.factories import user
-from tests.helpers import three_debts
+from tests.helpers import activate_through_api, approved_through_api, settle_through_api
 from tests.pdf.helpers import norm, pdf_text
 
 URL = "/api/v1/deduction-lists/notices"
@@ -22,29 +22,9 @@ UNIT = "AREA-CMI-01"
 def active_case(api):
     """A case paid by the Chiang Mai area office: two debts consolidated, the third rescheduled, active from
     January 2570 (2027)."""
-    officer = api("coop_officer")
-    case = officer.post("/api/v1/debt-cases", json={**three_debts(), "paying_unit_code": UNIT}).json
-    ids = [d["id"] for d in case["debts"]]
-    plan = officer.post(f"/api/v1/debt-cases/{case['id']}/plans", json={
-        "consolidate": {"debt_ids": ids[:2], "annual_rate": "4.50", "term_months": 180},
-        "reschedule": [{"debt_id": ids[2], "annual_rate": "6.00", "term_months": 60}]}).json
-    url = f"/api/v1/debt-cases/{case['id']}"
-    submitted = officer.post(url + "/transitions", json={"action": "submit", "plan_id": plan["id"]}).json
-    assert api("province_approver").post(url + "/transitions", json={
-        "action": "approve", "version": submitted["version"]}).status_code == 200
-    for debt_id in ids:
-        answer = {"debt_id": debt_id, "response": "accepted", "responded_on": "2026-11-20"}
-        if debt_id in ids[:2]:
-            answer |= {"payoff_amount": "1450000.00", "payoff_valid_until": "2027-01-31"}
-        assert officer.post(url + "/creditor-responses", json=answer).status_code == 201
-    for debt_id in ids[:2]:
-        assert officer.post(url + "/payoffs", json={"debt_id": debt_id, "amount": "1450000.00",
-                                                    "paid_on": "2026-11-24"}).status_code == 201
-    version = officer.get(url).json["version"]
-    active = officer.post(url + "/transitions", json={"action": "activate", "version": version,
-                                                      "agreement_signed_on": "2026-11-25", "first_due_month": "2027-01"})
-    assert active.status_code == 200, active.json
-    return case
+    officer, url, ids, _plan = approved_through_api(api, paying_unit_code=UNIT)
+    settle_through_api(officer, url, ids, ids[:2])
+    return activate_through_api(officer, url, "2027-01")
 
 
 def test_issue_the_notice_of_a_unit_and_month(api):

@@ -13,7 +13,7 @@ from app.models import DebtCase, User
 from app.services import funnel as funnel_service
 from app.services.errors import NotFound
 from app.services.funnel import Histogram
-from tests.helpers import three_debts
+from tests.helpers import approved_through_api
 
 TODAY = date(2026, 11, 30)
 
@@ -25,20 +25,9 @@ def at(day: date):
 
 def approved_on(api, day: date, teacher: str):
     """A case consolidating its first two debts and rescheduling the third, approved by the province on `day`."""
-    officer = api("coop_officer")
-    body = three_debts()
-    body["teacher"]["citizen_id"] = teacher
+    signed_in = {name: api(name) for name in ("coop_officer", "province_approver")}  # tokens of today, not `day`
     with at(day):
-        case = officer.post("/api/v1/debt-cases", json=body).json
-        ids = [d["id"] for d in case["debts"]]
-        plan = officer.post(f"/api/v1/debt-cases/{case['id']}/plans", json={
-            "consolidate": {"debt_ids": ids[:2], "annual_rate": "4.50", "term_months": 180},
-            "reschedule": [{"debt_id": ids[2], "annual_rate": "6.00", "term_months": 60}]}).json
-        url = f"/api/v1/debt-cases/{case['id']}"
-        submitted = officer.post(url + "/transitions", json={"action": "submit", "plan_id": plan["id"]}).json
-        approved = api("province_approver").post(url + "/transitions", json={"action": "approve",
-                                                                           "version": submitted["version"]})
-    assert approved.status_code == 200 and approved.json["status"] == "approved", approved.json
+        officer, url, ids, _plan = approved_through_api(signed_in.__getitem__, citizen_id=teacher)
     return officer, url, ids
 
 

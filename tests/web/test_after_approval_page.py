@@ -8,23 +8,13 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import CreditorResponse, DebtCase, DebtPayoff
-from tests.helpers import PDF, PNG, three_debts
+from tests.helpers import PDF, PNG, approved_through_api
 
 
 def approved_case(api):
     """Consolidates the first two debts, reschedules the third; approved by the province. (case id, debt ids)."""
-    officer = api("coop_officer")
-    case = officer.post("/api/v1/debt-cases", json=three_debts()).json
-    ids = [d["id"] for d in case["debts"]]
-    plan = officer.post(f"/api/v1/debt-cases/{case['id']}/plans", json={
-        "consolidate": {"debt_ids": ids[:2], "annual_rate": "4.50", "term_months": 180},
-        "reschedule": [{"debt_id": ids[2], "annual_rate": "6.00", "term_months": 60}]}).json
-    url = f"/api/v1/debt-cases/{case['id']}"
-    submitted = officer.post(url + "/transitions", json={"action": "submit", "plan_id": plan["id"]}).json
-    approved = api("province_approver").post(url + "/transitions", json={"action": "approve",
-                                                                         "version": submitted["version"]})
-    assert approved.status_code == 200, approved.json
-    return case["id"], ids
+    _officer, url, ids, _plan = approved_through_api(api)
+    return int(url.rsplit("/", 1)[1]), ids
 
 
 def answer(client, case_id, **fields):
