@@ -71,7 +71,8 @@ def test_a_job_that_raises_ends_failed_with_its_message_on_its_page(backend):
                                                            id=job_id)
     stored.unlink()  # lost from storage before any worker read it
     batch_id = (Browser(web).sign_in("province_officer")
-                .start_batch("approval_notice", backend.approval_month(), 3))
+                .start_batch("approval_notice", backend.approval_month(), 3,
+                              backend.world["approved"]))
 
     backend.start_worker()
 

@@ -37,7 +37,7 @@ def test_the_web_server_restarted_mid_job_serves_the_finished_batch(backend):
     web = backend.start_web("web-1")
     backend.start_worker()
     officer = Browser(web.wait_ready()).sign_in("province_officer")
-    batch_id = officer.start_batch("approval_notice", backend.approval_month(), 100)
+    batch_id = officer.start_batch("approval_notice", backend.approval_month(), 100, backend.world["approved"])
 
     def working():
         status = batch_status(backend, batch_id)
@@ -62,7 +62,8 @@ def test_a_batch_started_through_one_server_downloads_through_another(backend):
     second = backend.start_web("web-b", instance=folders["b"], FILE_STORAGE="database")
     backend.start_worker(instance=folders["worker"], FILE_STORAGE="database")
     batch_id = (Browser(first.wait_ready()).sign_in("province_officer")
-                .start_batch("approval_notice", backend.approval_month(), 60))
+                .start_batch("approval_notice", backend.approval_month(), 60,
+                              backend.world["approved"]))
     reader = Browser(second.wait_ready()).sign_in("province_officer")
     wait_until_done(backend, reader, batch_id)
     assert pages_of(reader.get(f"/letters/batches/{batch_id}.pdf")) == 60

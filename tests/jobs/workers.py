@@ -347,12 +347,14 @@ class Browser:
         assert response.status_code == 302, (response.status_code, response.text[:2000])
         return self
 
-    def start_batch(self, kind: str, month: str, how_many: int) -> int:
+    def start_batch(self, kind: str, month: str, how_many: int, among: list[int]) -> int:
         """The batch form of /letters/batches/new for the cases approved in `month` ("2026-12"), the first
-        `how_many` of those it offers; the new batch's id."""
+        `how_many` of those it offers that are `among` the world's own (the world's approval notices are one page
+        each; the demo's cases are not counted on); the new batch's id."""
         page = self.get("/letters/batches/new", params={"kind": kind, "month": month})
         assert page.status_code == 200, page.text[:2000]
-        offered = re.findall(r'name="case_ids" value="(\d+)"', page.text)
+        world = {str(case_id) for case_id in among}
+        offered = [case_id for case_id in re.findall(r'name="case_ids" value="(\d+)"', page.text) if case_id in world]
         assert len(offered) >= how_many, f"the form offers {len(offered)} cases"
         response = self.post("/letters/batches/new", [("csrf_token", csrf_of(page.text)), ("kind", kind),
                                                       ("month", month)]
