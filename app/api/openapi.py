@@ -125,8 +125,9 @@ OPERATIONS: dict[str, dict] = {
         "summary": "Move a debt case: submit, approve, return, reject, activate, close, revise",
         "description": "activate needs agreement_signed_on and first_due_month (YYYY-MM) and is 409 while a debt "
                        "the plan touches lacks an accepted answer or a consolidated debt is not paid off (the "
-                       "message names them). revise takes an approved or active case back to draft for a new "
-                       "version of the plan; earlier snapshots, letters and answers are kept.",
+                       "message names them, and error.missing lists {debt_id, creditor, missing: answer|acceptance|payoff}). "
+                       "revise takes an approved or active case back to draft for a new version of the plan "
+                       "(plan_version + 1); earlier snapshots, letters and answers are kept.",
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
             "type": "object", "required": ["action"], "properties": {
                 "action": {"type": "string", "enum": ["submit", "approve", "return", "reject", "activate", "close",

@@ -13,8 +13,6 @@ The writers (write_csv, write_xlsx) and the page, the API and the audit of each 
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.domain.thai_text import parse_typed_month
-from app.exports import _csv_cell
+from app.exports import csv_chunks
 from app.extensions import db
 from app.models import DebtCase, DeductionLine, OrgUnit, Person, UnitKind, User
 from app.services import audit, deduction_xlsx
@@ -198,21 +196,10 @@ def rows_of(item: Item, labels: Labels) -> Iterator[list]:
     yield person + [None, labels.total, "", item.total]
 
 
-def csv_pieces(listed: Iterable[Item], rows_per_piece: int = 1000) -> Iterator[bytes]:
-    """The CSV (UTF-8 with BOM, as app/exports.py) a piece at a time, for a streamed response."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow(headers())
+def csv_pieces(listed: Iterable[Item]) -> Iterator[bytes]:
+    """The CSV (UTF-8 with BOM, app/exports.py) a piece at a time, for a streamed response: every row of every item."""
     labels = Labels()
-    for n, item in enumerate(listed, 1):
-        for row in rows_of(item, labels):
-            writer.writerow([_csv_cell(v) for v in row])
-        if n % rows_per_piece == 0:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
+    return csv_chunks(headers(), (row for item in listed for row in rows_of(item, labels)))
 
 
 def write_csv(listed: Iterable[Item], out) -> None:

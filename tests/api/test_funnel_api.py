@@ -84,3 +84,18 @@ def test_the_dashboard_shows_the_funnel_and_downloads_it(api, as_user):
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
     chiang_mai = [row for row in cells if row[0] == "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด"]
     assert len(chiang_mai) == 4 and chiang_mai[0][2:4] == [2, 1]
+
+
+def test_above_a_province_the_dashboard_counts_the_funnel_only_when_asked(api, as_user):
+    """The nation's funnel takes about a second (docs/benchmarks.md): the national and regional dashboards keep their
+    250 ms and offer it on request; a province's dashboard shows it at once."""
+    two_cases(api)
+    with at("2026-12-01"):
+        nation = as_user("ministry_viewer")
+        plain = nation.get("/dashboard").get_data(as_text=True)
+        asked = nation.get("/dashboard?funnel=1").get_data(as_text=True)
+        exported = nation.get("/dashboard?export=funnel&format=csv")
+    assert 'data-testid="funnel-ask"' in plain and 'data-testid="table-funnel"' not in plain
+    assert 'data-testid="table-funnel"' in asked and 'data-testid="funnel-ask"' not in asked
+    rows = list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig"))))
+    assert [row[1:3] for row in rows[1:]] == [["2", "1"], ["1", "1"], ["0", "0"], ["0", "0"]]
