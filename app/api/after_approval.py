@@ -7,7 +7,7 @@ from flask import jsonify
 from app.api.blueprint import bp
 from app.api.helpers import api_user, json_body, require_permission
 from app.api.openapi import documented
-from app.services import creditor_answers, debt_cases, payoffs
+from app.services import after_approval_steps, creditor_answers, debt_cases, payoffs
 from app.services.after_approval_json import payoff_json, response_json
 
 
@@ -25,7 +25,7 @@ def create_creditor_response(case_id: int):
 def list_creditor_responses(case_id: int):
     case = debt_cases.get_case(api_user(), case_id)
     rows = creditor_answers.responses_of(case)
-    current = {row.id for row in creditor_answers.current_answers(case).values()}
+    current = {row.id for row in after_approval_steps.current_answers(case).values()}
     return jsonify({"items": [response_json(row, current=row.id in current) for row in rows]})
 
 

@@ -15,7 +15,7 @@ from app.labels import PAYOFF_STATUS_LABELS, RESPONSE_LABELS, TOUCH_LABELS
 from app.models import CaseSnapshot
 from app.rate_limits import upload_limit
 from app.services import after_approval_steps, creditor_answers, debt_cases, payoffs, snapshots
-from app.services.approved_plan import CONSOLIDATED, approved_plan
+from app.services.approved_plan import approved_plan
 from app.services.errors import Conflict, ValidationFailed
 from app.services.permissions import can
 from app.web import file_response, typed_day
@@ -60,27 +60,13 @@ def section_context(case, forms: dict | None = None, errors: dict | None = None)
                "can_record": False, "rows": [], "missing": [], "payoff_choices": []}
     if not shown or plan is None:
         return context
-    answers = after_approval_steps.current_answers(case)
-    paid = after_approval_steps.current_payoffs(case)
-    rows = []
-    for debt_id, how in plan.touched.items():
-        answer, payoff = answers.get(debt_id), paid.get(debt_id)
-        if how != CONSOLIDATED:
-            payoff_status = "not_needed"
-        elif payoff is not None:
-            payoff_status = "paid"
-        elif answer is not None and answer.response == "accepted":
-            payoff_status = "due"
-        else:
-            payoff_status = "waiting"
-        rows.append({"debt_id": debt_id, "creditor": plan.creditor_name(debt_id), "how": how, "answer": answer,
-                     "payoff": payoff, "payoff_status": payoff_status})
+    rows = after_approval_steps.touched_debts(case, plan)
     context.update(
         rows=rows,
-        missing=after_approval_steps.missing_for_activation(case, plan) if case.status == "approved" else [],
+        missing=after_approval_steps.missing_for_activation(case, plan, rows) if case.status == "approved" else [],
         can_record=case.status == "approved" and can(current_user, "record_creditor_answers"),
         consolidated=[str(d) for d in plan.consolidated],
-        payoff_choices=[row for row in rows if row["payoff_status"] == "due"])
+        payoff_choices=[row for row in rows if row.payoff_status == "due"])
     return context
 
 

@@ -12,7 +12,8 @@ from flask_login import current_user
 from app import deduction_downloads
 from app.auth.session import permission_required
 from app.domain import clock
-from app.domain.thai_text import THAI_MONTHS, be_year, typed_month_text
+from app.domain.thai_text import format_be_month, typed_month_text
+from app.i18n import current_language
 from app.services import deduction_lists, unit_notices
 from app.services.deduction_lines import add_months
 from app.services.errors import ValidationFailed
@@ -37,7 +38,7 @@ def deductions():
                "may_issue_notice": unit_notices.may_issue(current_user)}
     try:
         month = deduction_lists.parse_month(month_text) if month_text else month
-        context.update(month=month, month_label=f"{THAI_MONTHS[month.month - 1]} {be_year(month)}",
+        context.update(month=month, month_label=format_be_month(month, "long", current_language()),
                        units=deduction_lists.distinct_units(current_user, month))
         if fmt in ("csv", "xlsx"):
             return deduction_downloads.download(current_user, month, code, fmt)

@@ -50,6 +50,15 @@ def format_be_date(value: date | datetime | None, style: str = "long", lang: str
     return f"{value.day} {names[month]} {be_year(value)}"
 
 
+def format_be_month(value: date, style: str = "long", lang: str = "th") -> str:
+    """มกราคม 2570 (long), ม.ค. 2570 (short); in English "Jan 2570 BE": a month of payroll (a deduction list)."""
+    month = value.month - 1
+    if lang == "en":
+        return f"{ENGLISH_MONTHS_SHORT[month]} {be_year(value)} BE"
+    names = THAI_MONTHS if style == "long" else THAI_MONTHS_SHORT
+    return f"{names[month]} {be_year(value)}"
+
+
 def format_be_datetime(value: datetime | None, lang: str = "th") -> str:
     """25 พ.ย. 2569 16:33 น. — Bangkok time."""
     if value is None:

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from app.domain.money import format_money
-from app.domain.thai_text import THAI_MONTHS_SHORT, amount_with_words, be_year, format_be_date
+from app.domain.thai_text import amount_with_words, format_be_date, format_be_month
 from app.pdf.content import LAYOUT_1, LetterContent, Letterhead
 
 
@@ -32,7 +32,7 @@ def be_date(iso: str | None) -> str:
 
 
 def be_month(day: date) -> str:
-    return f"{THAI_MONTHS_SHORT[day.month - 1]} {be_year(day)}"
+    return format_be_month(day, "short")
 
 
 def resolution_phrase(data: dict) -> str:

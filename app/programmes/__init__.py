@@ -33,7 +33,7 @@ class Programme:
     cases_of_person: Callable               # (person_id) -> select(org_path, status) of the cases naming them
     load: Callable                          # (actor, case_id) -> case; 404 outside the actor's scope
     in_scope: Callable                      # (select, actor) -> select limited to the actor's scope
-    guard: Callable                         # (guard name, case) -> None, or why not
+    guard: Callable                         # (guard name, case, TransitionRequest) -> None, or why not
     snapshot: Callable                      # (case) -> the approval snapshot (app/services/snapshots.py)
     prepare: Callable | None = None         # (case, TransitionRequest) -> None, before the guards run
     after_transition: Callable | None = None  # (actor, case, Transition, request) -> audit details, once moved

@@ -21,7 +21,7 @@ def _consolidated_principal(case: DebtCase) -> Decimal:
     return Decimal(plan.result["new_loan"]["principal"])
 
 
-def guard(name: str, case: DebtCase) -> str | None:
+def guard(name: str, case: DebtCase, request=None) -> str | None:
     """The guards of app/domain/workflow.py's debt table: None when it passes, else why not."""
     # Above the regional threshold (a setting; domain.md, Workflow) a regional approver decides as well.
     threshold = Decimal(settings.value("approval.regional_threshold"))
@@ -34,14 +34,13 @@ def guard(name: str, case: DebtCase) -> str | None:
     if name == "creditors_settled":  # 409 naming what is missing (api-v1.md v1.1, "Activation")
         return after_approval_steps.settled_guard(case)
     if name == "activation_dates":   # 422 for a missing or bad agreement day or first due month
-        after_approval_steps.read_activation(case.transition_request)
+        after_approval_steps.read_activation(request)
         return None
     raise KeyError(name)
 
 
 def prepare(case: DebtCase, request) -> None:
-    """Submitting names the plan to decide on. The request is kept on the case for the guards that read it."""
-    case.transition_request = request
+    """Submitting names the plan to decide on."""
     if request.plan_id is not None and request.action == "submit":
         plan_upkeep.mark_chosen(case, request.plan_id)
 

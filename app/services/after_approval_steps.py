@@ -20,7 +20,7 @@ from app.domain.thai_text import parse_typed_month
 from app.extensions import db
 from app.models import CreditorResponse, DebtCase, DebtPayoff, User
 from app.services import deduction_lines
-from app.services.approved_plan import ApprovedPlan, approved_plan
+from app.services.approved_plan import CONSOLIDATED, ApprovedPlan, approved_plan
 from app.services.debt_input import FieldReader
 from app.services.errors import Conflict, ValidationFailed
 
@@ -41,6 +41,38 @@ def current_payoffs(case: DebtCase) -> dict[int, DebtPayoff]:
 
 
 @dataclass(frozen=True)
+class TouchedDebt:
+    """A debt the approved plan touches, with the current version's answer and payoff (domain.md, "After approval"
+    1–2). payoff_status: "not_needed" (not consolidated), "paid", "due" (accepted, not yet paid off) or "waiting"
+    (no acceptance yet)."""
+
+    debt_id: int
+    creditor: str
+    how: str
+    answer: CreditorResponse | None
+    payoff: DebtPayoff | None
+
+    @property
+    def accepted(self) -> bool:
+        return self.answer is not None and self.answer.response == "accepted"
+
+    @property
+    def payoff_status(self) -> str:
+        if self.how != CONSOLIDATED:
+            return "not_needed"
+        if self.payoff is not None:
+            return "paid"
+        return "due" if self.accepted else "waiting"
+
+
+def touched_debts(case: DebtCase, plan: ApprovedPlan) -> list[TouchedDebt]:
+    """Each debt the plan touches, in plan order, with where it stands."""
+    answers, paid = current_answers(case), current_payoffs(case)
+    return [TouchedDebt(debt_id, plan.creditor_name(debt_id), how, answers.get(debt_id), paid.get(debt_id))
+            for debt_id, how in plan.touched.items()]
+
+
+@dataclass(frozen=True)
 class Missing:
     """One thing activation waits for: the debt, its creditor, what is missing ("answer", "acceptance", "payoff")
     and the sentence that says it."""
@@ -51,24 +83,22 @@ class Missing:
     message: str
 
 
-def missing_for_activation(case: DebtCase, plan: ApprovedPlan) -> list[Missing]:
+def missing_for_activation(case: DebtCase, plan: ApprovedPlan, debts: list[TouchedDebt] | None = None
+                           ) -> list[Missing]:
     """What activation still waits for, one item per debt, naming its creditor (api-v1.md v1.1: the 409 names
-    them)."""
-    answers, paid = current_answers(case), current_payoffs(case)
+    them). `debts`: touched_debts(case, plan) when the caller has them."""
     missing = []
-    for debt_id, how in plan.touched.items():
-        name = plan.creditor_name(debt_id)
-        answer = answers.get(debt_id)
-        if answer is None:
-            missing.append(Missing(debt_id, name, "answer", _(
-                "debt %(id)s (%(creditor)s): no answer from the creditor yet", id=debt_id, creditor=name)))
-        elif answer.response != "accepted":
-            missing.append(Missing(debt_id, name, "acceptance", _(
-                "debt %(id)s (%(creditor)s): the creditor did not accept (revise the plan)", id=debt_id,
-                creditor=name)))
-        elif how == "consolidated" and debt_id not in paid:
-            missing.append(Missing(debt_id, name, "payoff", _(
-                "debt %(id)s (%(creditor)s): not paid off yet", id=debt_id, creditor=name)))
+    for debt in touched_debts(case, plan) if debts is None else debts:
+        ids = {"id": debt.debt_id, "creditor": debt.creditor}
+        if debt.answer is None:
+            missing.append(Missing(debt.debt_id, debt.creditor, "answer", _(
+                "debt %(id)s (%(creditor)s): no answer from the creditor yet", **ids)))
+        elif not debt.accepted:
+            missing.append(Missing(debt.debt_id, debt.creditor, "acceptance", _(
+                "debt %(id)s (%(creditor)s): the creditor did not accept (revise the plan)", **ids)))
+        elif debt.payoff_status == "due":
+            missing.append(Missing(debt.debt_id, debt.creditor, "payoff", _(
+                "debt %(id)s (%(creditor)s): not paid off yet", **ids)))
     return missing
 
 

@@ -18,7 +18,6 @@ from app.extensions import db
 from app.models import CreditorResponse, DebtCase, DebtPayoff, User
 from app.models.after_approval import RESPONSES
 from app.services import after_approval_steps, audit
-from app.services.after_approval_steps import current_answers
 from app.services.approved_plan import CONSOLIDATED, approved_plan
 from app.services.debt_cases import get_case
 from app.services.debt_input import MAX_OUTSTANDING, FieldReader, clean_text

@@ -103,6 +103,8 @@ def cooperative_for(actor: User, code: str | None) -> OrgUnit:
 
 # ---- the paying unit ------------------------------------------------------------------------------
 
+# The units that deduct (domain.md, "After approval" 3): an area office for serving teachers, an area office or the
+# pension payer for retired ones (paying_unit_error); the deduction lists are per unit of these kinds.
 PAYING_UNIT_KINDS = (UnitKind.AREA_OFFICE.value, UnitKind.PENSION_PAYER.value)
 
 

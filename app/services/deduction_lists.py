@@ -24,14 +24,12 @@ from sqlalchemy import func, select
 from app.domain.thai_text import parse_typed_month
 from app.exports import csv_chunks
 from app.extensions import db
-from app.models import DebtCase, DeductionLine, OrgUnit, Person, UnitKind, User
+from app.models import DebtCase, DeductionLine, OrgUnit, Person, User
 from app.services import audit, deduction_xlsx
-from app.services.debt_cases import in_scope_of
+from app.services.debt_cases import PAYING_UNIT_KINDS, in_scope_of
 from app.services.deduction_lines import add_months
 from app.services.errors import ValidationFailed
 
-# The units that deduct (domain.md step 3): an area office for serving teachers, the pension payer for retired ones.
-PAYING_KINDS = (UnitKind.AREA_OFFICE.value, UnitKind.PENSION_PAYER.value)
 CHANGES = ("new", "changed", "unchanged", "stopped")
 YIELD_PER = 5_000  # rows fetched from the cursor at a time
 ZERO = Decimal("0.00")
@@ -75,7 +73,7 @@ def paying_unit(code: str | None) -> OrgUnit | None:
     if not code:
         return None
     unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == code))
-    if unit is None or unit.kind not in PAYING_KINDS:
+    if unit is None or unit.kind not in PAYING_UNIT_KINDS:
         raise ValidationFailed(_("Please correct the marked fields."), {"paying_unit_code": _(
             "No paying unit (area office or pension payer) with this code.")})
     return unit

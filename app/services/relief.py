@@ -192,7 +192,7 @@ def missing_evidence(case: ReliefCase) -> list[str]:
     return [kind for kind in REQUIRED_EVIDENCE[case.harm] if kind not in have]
 
 
-def guard(name: str, case: ReliefCase) -> str | None:
+def guard(name: str, case: ReliefCase, request=None) -> str | None:
     if name == "evidence_complete":
         missing = missing_evidence(case)
         return _("Evidence still missing: %(kinds)s.", kinds=", ".join(missing)) if missing else None

@@ -21,6 +21,7 @@ from app.domain import clock
 from app.extensions import db
 from app.models import Letter, OrgUnit, UnitKind, User
 from app.services import deduction_lists, letter_kinds, letters
+from app.services.debt_cases import PAYING_UNIT_KINDS
 from app.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.services.letter_kinds import Source
 from app.services.letter_kinds.deduction_list_notice import reference_of
@@ -49,7 +50,7 @@ def paying_unit_in_scope(actor: User, code) -> OrgUnit:
     unit = db.session.scalar(scoped(select(OrgUnit).where(OrgUnit.code == code.strip()), OrgUnit.path, actor))
     if unit is None:
         raise NotFound()
-    if unit.kind not in deduction_lists.PAYING_KINDS:
+    if unit.kind not in PAYING_UNIT_KINDS:
         raise ValidationFailed(_("Please correct the marked fields."), {"paying_unit_code": _(
             "No paying unit (area office or pension payer) with this code.")})
     return unit

@@ -55,7 +55,7 @@ def transition(case_type: str, actor: User, case_id: int, request: TransitionReq
         kind.prepare(case, request)
     failures: list[str] = []
     for option in options:
-        failures = [reason for reason in (kind.guard(g, case) for g in option.guards) if reason]
+        failures = [reason for reason in (kind.guard(g, case, request) for g in option.guards) if reason]
         if not failures:
             return _apply(actor, case, option, request, kind)
     raise ValidationFailed(failures[0], {"action": failures[0]})

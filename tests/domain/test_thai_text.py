@@ -101,3 +101,13 @@ def test_baht_text_refuses_fractions_of_a_satang():
 def test_amount_with_words_is_the_official_form():
     assert amount_with_words(Decimal("1234.5")) == "1,234.50 บาท (หนึ่งพันสองร้อยสามสิบสี่บาทห้าสิบสตางค์)"
     assert integer_words(0) == "ศูนย์"
+
+
+def test_a_payroll_month_in_the_buddhist_era():
+    from datetime import date
+
+    from app.domain.thai_text import format_be_month
+
+    assert format_be_month(date(2027, 1, 1)) == "มกราคม 2570"
+    assert format_be_month(date(2026, 12, 15), "short") == "ธ.ค. 2569"
+    assert format_be_month(date(2027, 2, 1), lang="en") == "Feb 2570 BE"

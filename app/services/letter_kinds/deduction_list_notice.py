@@ -20,7 +20,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 
 from app.domain.thai_id import format_citizen_id
-from app.domain.thai_text import format_be_date
+from app.domain.thai_text import format_be_month
 from app.pdf.content import LetterContent, Pairs, Para, Table
 from app.pdf.wording import baht, be_date, frame, money, names
 from app.services.letter_kinds import Facts, LetterKind, Source
@@ -53,7 +53,7 @@ def head_of_payer(unit) -> str:
 
 def month_words(iso: str) -> str:
     """"ธันวาคม 2569" for "2026-12-01"."""
-    return format_be_date(date.fromisoformat(iso[:10])).split(" ", 1)[1]
+    return format_be_month(date.fromisoformat(iso[:10]))
 
 
 # ---- what it prints: built when it is issued --------------------------------------------------------------
