@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.clock import utcnow
@@ -94,6 +94,10 @@ class DeductionLine(db.Model):
     creditor: Mapped[str] = mapped_column(String(200))
     legal_order: Mapped[int]
     amount: Mapped[Decimal] = mapped_column(MONEY)
+    # The months of the approved schedules (the new loan and each rescheduled debt) are the case's instalments,
+    # repaid and followed for arrears (domain.md, "After approval" 4–5; services/instalments.py); pro-rata shares and
+    # untouched debts are deducted but owed to their creditors on their own terms.
+    instalment: Mapped[bool] = mapped_column(default=False, server_default=false())
     from_month: Mapped[date]   # first day of the first month of the run
     to_month: Mapped[date]     # first day of its last month (inclusive)
 

@@ -20,7 +20,8 @@ class CaseTransition(db.Model):
     action: Mapped[str] = mapped_column(String(32))
     from_state: Mapped[str] = mapped_column(String(32))
     to_state: Mapped[str] = mapped_column(String(32))
-    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # NULL for what the system did by itself: the daily sweep closing a case that has paid everything (issue 20).
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_username: Mapped[str] = mapped_column(String(64))
     actor_role: Mapped[str] = mapped_column(String(32))
     comment: Mapped[str | None] = mapped_column(Text)

@@ -45,6 +45,7 @@ class Run:
     amount: Decimal
     from_month: date
     to_month: date
+    instalment: bool = False  # a month of an approved schedule: the new loan or a rescheduled debt
 
 
 def runs_of(amounts: list[Decimal], first: date) -> list[tuple[Decimal, date, date]]:
@@ -64,26 +65,28 @@ def plan_runs(plan: ApprovedPlan, cooperative_name: str, first_due: date) -> lis
     debts as entered)."""
     frozen = frozen_snapshot_plan(plan.snapshot)
     position = {debt_id: index for index, debt_id in enumerate(plan.debts)}
-    parts: list[tuple[int, int, str, str, list[Decimal]]] = []   # (order, position, part, creditor, amounts)
+    # (order, position, part, creditor, amounts, instalment)
+    parts: list[tuple[int, int, str, str, list[Decimal], bool]] = []
     for part, schedule in (frozen.schedules() if frozen else []):
         amounts = [i.payment for i in schedule.instalments]
         if part == "new_loan":
-            parts.append((ORDER_NEW_LOAN, -1, part, cooperative_name, amounts))
+            parts.append((ORDER_NEW_LOAN, -1, part, cooperative_name, amounts, True))
         else:
             parts.append((_order(plan.debts[int(part)]), position[int(part)], part, plan.creditor_name(int(part)),
-                          amounts))
+                          amounts, True))
     body = plan.body["chosen_plan"]
     for row in body.get("pro_rata", []):
         debt_id = int(row["debt_id"])
         parts.append((_order(plan.debts[debt_id]), position[debt_id], str(debt_id), plan.creditor_name(debt_id),
-                      [Decimal(row["monthly_payment"])] * int(row["months"])))
+                      [Decimal(row["monthly_payment"])] * int(row["months"]), False))
     for debt_id, debt in plan.debts.items():
         if debt_id in plan.touched or not debt.get("salary_deducted"):
             continue
         parts.append((_order(debt), position[debt_id], str(debt_id), debt["creditor_name"],
-                      [Decimal(debt["monthly_payment"])] * int(debt["remaining_months"])))
+                      [Decimal(debt["monthly_payment"])] * int(debt["remaining_months"]), False))
     parts.sort(key=lambda p: (p[0], p[1]))
-    return [Run(part, creditor, order, amount, start, end) for order, _pos, part, creditor, amounts in parts
+    return [Run(part, creditor, order, amount, start, end, instalment)
+            for order, _pos, part, creditor, amounts, instalment in parts
             for amount, start, end in runs_of(amounts, first_due) if amount > 0]
 
 
@@ -99,7 +102,8 @@ def write_lines(case: DebtCase, plan: ApprovedPlan) -> int:
     db.session.add_all(DeductionLine(case_id=case.id, plan_version=case.plan_version,
                                      paying_unit_id=case.paying_unit_id, province_code=case.province_code,
                                      part=r.part, creditor=r.creditor[:200], legal_order=r.legal_order,
-                                     amount=r.amount, from_month=r.from_month, to_month=r.to_month) for r in runs)
+                                     amount=r.amount, from_month=r.from_month, to_month=r.to_month,
+                                     instalment=r.instalment) for r in runs)
     return len(runs)
 
 
