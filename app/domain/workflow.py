@@ -51,7 +51,8 @@ DEBT_TRANSITIONS: tuple[Transition, ...] = (
     Transition("activate", ("approved",), "active", frozenset({COOP, PROV_OFFICER}),
                guards=("creditors_settled", "activation_dates")),
     Transition("revise", ("approved", "active"), "draft", frozenset({COOP, PROV_OFFICER})),
-    Transition("close", ("active",), "closed", frozenset({COOP, PROV_OFFICER})),
+    # domain.md step 7: a case closes when every instalment is paid (the daily sweep closes it by itself).
+    Transition("close", ("active",), "closed", frozenset({COOP, PROV_OFFICER}), guards=("instalments_paid",)),
 )
 
 # The state each role is waiting on (the approver inbox).

@@ -24,7 +24,7 @@ from app.domain.thai_text import to_bangkok
 from app.extensions import db
 from app.jobs import background, engine
 from app.models import BackgroundJob
-from app.services import continuation_due, retention, stored_backups  # noqa: F401  (register their handlers)
+from app.services import arrears, continuation_due, retention, stored_backups  # noqa: F401  (register their handlers)
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Scheduled:
 
 SCHEDULE = (
     Scheduled(stored_backups.KIND, 1, "day"),   # at night, when hardly anyone works in the app
+    Scheduled(arrears.KIND, 2, "day"),          # what a day's passing changes in arrears (domain.md step 5)
     Scheduled("continuation_due", 6, "day"),    # the notices are there when the offices open
     Scheduled("retention_report", 7, "month"),  # monthly: see app/services/retention.py
 )

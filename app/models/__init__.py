@@ -4,6 +4,7 @@ from app.models.audit import AuditEvent
 from app.models.creditors import Creditor
 from app.models.debt import CaseDeduction, Debt, DebtCase, DebtCaseRollup, DebtCaseStatus, DebtPlan
 from app.models.files import StoredFile, StoredFileChunk
+from app.models.guarantors import DebtGuarantor
 from app.models.imports import ImportJob
 from app.models.jobs import BackgroundJob, LetterBatchChunk
 from app.models.letters import Letter, LetterBatch, LetterCounter
@@ -21,6 +22,6 @@ from app.models.users import ApiToken, LoginAttempt, Role, User, UserSession
 from app.models.workflow import CaseSnapshot, CaseTransition, Notification
 
 __all__ = ["Beneficiary", "ContinuationCheck", "Entitlement", "EntitlementRule", "Evidence", "Incident",
-           "Payment", "ReliefCase", "ReliefCaseStatus", "CaseDelinquency", "DelinquencyChange", "Repayment", "RepaymentMonth",
+           "Payment", "ReliefCase", "ReliefCaseStatus", "CaseDelinquency", "DebtGuarantor", "DelinquencyChange", "Repayment", "RepaymentMonth",
            "ApiToken", "AuditEvent", "Creditor", "CreditorResponse", "DebtPayoff", "DeductionLine", "CaseDeduction", "CaseSnapshot", "CaseTransition", "Notification", "Debt", "DebtCase", "DebtCaseRollup", "DebtCaseStatus", "DebtPlan",
            "BackgroundJob", "ImportJob", "LetterBatchChunk", "StoredFile", "StoredFileChunk", "Letter", "RateLimitCounter", "LetterBatch", "LetterCounter", "LoginAttempt", "OrgUnit", "Person", "Role", "SettingValue", "SigningKey", "UnitKind", "User", "UserSession"]

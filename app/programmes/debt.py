@@ -10,7 +10,8 @@ from sqlalchemy import select
 from app.models import DebtCase, DebtCaseStatus
 from app.models.debt import DECIDED_STATUSES, EDITABLE_STATUSES
 from app.programmes import Programme
-from app.services import after_approval_steps, case_figures, debt_cases, plan_upkeep, settings, snapshots
+from app.services import after_approval_steps, case_figures, debt_cases, instalments, plan_upkeep, settings, snapshots
+from app.services.errors import Conflict
 from app.services.plan_settings import plan_settings
 
 
@@ -33,6 +34,12 @@ def guard(name: str, case: DebtCase, request=None) -> str | None:
         return None if _consolidated_principal(case) <= threshold else "above"
     if name == "creditors_settled":  # 409 naming what is missing (api-v1.md v1.1, "Activation")
         return after_approval_steps.settled_guard(case)
+    if name == "instalments_paid":   # domain.md step 7
+        found = instalments.standing(case)
+        if found is None or found.settled:
+            return None
+        raise Conflict(_("The case closes once every instalment is paid: %(amount)s baht is still owed.",
+                         amount=f"{instalments.outstanding(case):,.2f}"))
     if name == "activation_dates":   # 422 for a missing or bad agreement day or first due month
         after_approval_steps.read_activation(request)
         return None

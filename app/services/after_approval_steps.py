@@ -19,7 +19,7 @@ from app.domain import clock
 from app.domain.thai_text import parse_typed_month
 from app.extensions import db
 from app.models import CreditorResponse, DebtCase, DebtPayoff, User
-from app.services import deduction_lines
+from app.services import arrears, deduction_lines
 from app.services.approved_plan import CONSOLIDATED, ApprovedPlan, approved_plan
 from app.services.debt_input import FieldReader
 from app.services.errors import Conflict, ValidationFailed
@@ -162,6 +162,8 @@ def after_transition(actor: User, case: DebtCase, transition, request) -> dict:
         signed, first_due = read_activation(request)
         case.agreement_signed_on, case.first_due_month = signed, first_due
         lines = deduction_lines.write_lines(case, approved_plan(case))
+        db.session.flush()
+        arrears.assess(case_ids=[case.id])   # its bucket and history start at activation (api-v1.md "delinquency")
         return {"agreement_signed_on": signed.isoformat(), "first_due_month": first_due.strftime("%Y-%m"),
                 "deduction_lines": lines}
     if transition.action == "revise":
@@ -170,6 +172,7 @@ def after_transition(actor: User, case: DebtCase, transition, request) -> dict:
         deduction_lines.end_lines(case, deduction_lines.add_months(clock.today().replace(day=1), 1))
         previous = case.plan_version
         case.plan_version = previous + 1
+        arrears.clear_flag(case.id)
         case.approved_on = case.answered_on = case.paid_off_on = None
         case.agreement_signed_on = case.first_due_month = None
         return {"plan_version": case.plan_version, "previous_version": previous}

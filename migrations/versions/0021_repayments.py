@@ -1,4 +1,4 @@
-"""after approval, part 2 (issue 20): repayments, delinquency and its history, the repayment report's months
+"""after approval, part 2 (issue 20): repayments, delinquency and its history, the repayment report's months, guarantors
 
 Revision ID: 0021_repayments
 Revises: 0020_funnel_index
@@ -100,6 +100,21 @@ def upgrade():
     )
     op.create_index('ix_repayment_months_province', 'repayment_months', ['province_code', 'month'])
 
+    op.create_table(
+        'debt_guarantors',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('debt_id', sa.Integer(), nullable=False),
+        sa.Column('position', sa.Integer(), nullable=False),
+        sa.Column('citizen_id', sa.String(13), nullable=False),
+        sa.Column('title', sa.String(50), nullable=True),
+        sa.Column('first_name', sa.String(100), nullable=False),
+        sa.Column('last_name', sa.String(100), nullable=False),
+        sa.ForeignKeyConstraint(['debt_id'], ['debts.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.create_index('ix_debt_guarantors_debt', 'debt_guarantors', ['debt_id', 'position'])
+    op.create_index('ix_debt_guarantors_citizen', 'debt_guarantors', ['citizen_id'])
+
 
 def _mark_instalments():
     """Runs written before this change: the new loan's, and each debt the approval snapshot reschedules."""
@@ -120,6 +135,9 @@ def _mark_instalments():
 
 
 def downgrade():
+    op.drop_index('ix_debt_guarantors_citizen', table_name='debt_guarantors')
+    op.drop_index('ix_debt_guarantors_debt', table_name='debt_guarantors')
+    op.drop_table('debt_guarantors')
     op.drop_index('ix_repayment_months_province', table_name='repayment_months')
     op.drop_table('repayment_months')
     op.drop_index('ix_delinquency_history_case', table_name='delinquency_history')

@@ -1,0 +1,112 @@
+"""An active case's instalments and what it has repaid (domain.md, "After approval" 4–5; api-v1.md "Instalments",
+"delinquency"), read from its deduction runs marked `instalment` for the current version of the plan and from its
+repayments for that version (the arithmetic: app/domain/instalments.py)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from app.domain import clock
+from app.domain import instalments as arithmetic
+from app.domain.instalments import ZERO, Run
+from app.extensions import db
+from app.models import DebtCase, DeductionLine, Repayment
+from app.models.repayments import CaseDelinquency, DelinquencyChange
+
+
+def part_runs(case_ids, versions: dict[int, int] | None = None) -> dict[int, dict[str, list[Run]]]:
+    """case id → part → its instalment runs, for each case's current plan version."""
+    stmt = (select(DeductionLine.case_id, DeductionLine.part, DeductionLine.amount, DeductionLine.from_month,
+                   DeductionLine.to_month)
+            .join(DebtCase, DebtCase.id == DeductionLine.case_id)
+            .where(DeductionLine.case_id.in_(case_ids), DeductionLine.instalment.is_(True),
+                   DeductionLine.plan_version == DebtCase.plan_version)
+            .order_by(DeductionLine.case_id, DeductionLine.part, DeductionLine.from_month))
+    runs: dict[int, dict[str, list[Run]]] = defaultdict(lambda: defaultdict(list))
+    for case_id, part, amount, start, end in db.session.execute(stmt):
+        runs[case_id][part].append(Run(amount, start, end))
+    return runs
+
+
+def paid_by_part(case_ids, through: date | None = None) -> dict[tuple[int, str], Decimal]:
+    """(case id, part) → what has been repaid for the current plan version (for months up to `through`, if given)."""
+    stmt = (select(Repayment.case_id, Repayment.part, func.sum(Repayment.amount))
+            .join(DebtCase, DebtCase.id == Repayment.case_id)
+            .where(Repayment.case_id.in_(case_ids), Repayment.plan_version == DebtCase.plan_version)
+            .group_by(Repayment.case_id, Repayment.part))
+    if through is not None:
+        stmt = stmt.where(Repayment.month <= through)
+    return {(case_id, part): Decimal(total) for case_id, part, total in db.session.execute(stmt)}
+
+
+def parts_of(case: DebtCase) -> dict[str, tuple[list[Run], Decimal]]:
+    """part → (runs, paid) for one case, the new loan first."""
+    runs = part_runs([case.id]).get(case.id, {})
+    paid = paid_by_part([case.id])
+    ordered = sorted(runs, key=lambda part: (part != "new_loan", int(part) if part.isdigit() else 0))
+    return {part: (runs[part], paid.get((case.id, part), ZERO)) for part in ordered}
+
+
+def items(case: DebtCase, as_of: date | None = None) -> list[arithmetic.Instalment]:
+    """Every instalment of the case, part by part (api-v1.md "Instalments")."""
+    as_of = as_of or clock.today()
+    return [item for part, (runs, paid) in parts_of(case).items()
+            for item in arithmetic.instalments(part, runs, paid, as_of)]
+
+
+def standing(case: DebtCase, as_of: date | None = None) -> arithmetic.CaseStanding | None:
+    """How far behind the case is on a day; None for a case with no instalments (never activated)."""
+    parts = parts_of(case)
+    return arithmetic.case_standing(parts, as_of or clock.today()) if parts else None
+
+
+def delinquency_json(case: DebtCase, as_of: date | None = None) -> dict | None:
+    """api-v1.md "delinquency": {bucket, days_past_due, amount_overdue, since}, as of the day asked."""
+    as_of = as_of or clock.today()
+    found = standing(case, as_of)
+    if found is None:
+        return None
+    stored = db.session.get(CaseDelinquency, case.id)
+    since = stored.since if stored is not None and stored.bucket == found.bucket else as_of
+    return {"bucket": found.bucket, "days_past_due": found.days_past_due,
+            "amount_overdue": f"{found.amount_overdue:.2f}", "since": since.isoformat(),
+            "needs_restructuring": bool(stored and stored.needs_restructuring)}
+
+
+def history(case: DebtCase) -> list[DelinquencyChange]:
+    return list(db.session.scalars(select(DelinquencyChange).where(DelinquencyChange.case_id == case.id)
+                                   .order_by(DelinquencyChange.from_day, DelinquencyChange.id)))
+
+
+def outstanding(case: DebtCase) -> Decimal:
+    """What the case still owes on its instalments (its whole schedule less what was repaid)."""
+    return sum((max(sum((r.amount * r.months for r in runs), ZERO) - paid, ZERO)
+                for runs, paid in parts_of(case).values()), ZERO)
+
+
+def governing_part(case: DebtCase, debt_id: int) -> str | None:
+    """The instalments a debt of the case is now repaid through: its own for a rescheduled debt, the new loan's for a
+    consolidated one (the model cooperative paid the old debt off with it; its guarantors stand behind that loan);
+    None for a debt the plan leaves on its own terms."""
+    from app.services.approved_plan import CONSOLIDATED, RESCHEDULED, approved_plan
+
+    how = approved_plan(case).touched.get(int(debt_id))
+    if how == CONSOLIDATED:
+        return "new_loan"
+    if how == RESCHEDULED:
+        return str(int(debt_id))
+    return None
+
+
+def debt_standing(case: DebtCase, debt_id: int, as_of: date | None = None
+                  ) -> tuple[str, arithmetic.Standing] | None:
+    """(part, its standing) for a debt of an active or closed case, or None when no instalments repay it."""
+    part = governing_part(case, debt_id)
+    parts = parts_of(case)
+    if part is None or part not in parts:
+        return None
+    runs, paid = parts[part]
+    return part, arithmetic.standing(runs, paid, as_of or clock.today())
