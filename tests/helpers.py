@@ -8,6 +8,7 @@ import copy
 import io
 import os
 import re
+from decimal import Decimal
 
 from openpyxl import Workbook
 
@@ -267,3 +268,28 @@ def active_case(api, *, citizen_id: str = "1101700230708", first_due_month: str 
     settle_through_api(officer, url, ids[1:], [ids[1]], payoff="600000.00")
     activate_through_api(officer, url, first_due_month)
     return officer, url, ids, plan
+
+
+# ---- repayments and arrears (issue 20) ---------------------------------------------------------------------------
+
+def active_since(api, first_due_month: str = "2026-02", signed: str = "2026-01-05", **kw):
+    """active_case() with its agreement and first due month in the past (cases brought in from an earlier round,
+    api-v1.md "Dates in the past are accepted"), so that months have ended and instalments can be overdue today.
+    (officer client, case url, debt ids, plan JSON)."""
+    officer, url, ids, plan = approved_through_api(
+        api, plan_for=lambda ids: {
+            "consolidate": {"debt_ids": [ids[1]], "annual_rate": "4.50", "term_months": 180},
+            "reschedule": [{"debt_id": ids[2], "annual_rate": "6.00", "term_months": 60}]}, **kw)
+    settle_through_api(officer, url, ids[1:], [ids[1]], payoff="600000.00")
+    activate_through_api(officer, url, first_due_month, signed=signed)
+    return officer, url, ids, plan
+
+
+def annuity(principal: str, annual_rate: str, months: int) -> Decimal:
+    """The level instalment P·r / (1 − (1 + r)^−n), r the monthly rate, to the satang half up: worked out here
+    independently of app/domain/repayment.py."""
+    from decimal import ROUND_HALF_UP, localcontext
+    with localcontext() as context:
+        context.prec = 40
+        p, r = Decimal(principal), Decimal(annual_rate) / 1200
+        return (p * r / (1 - (1 + r) ** -months)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -184,6 +184,59 @@ OPERATIONS: dict[str, dict] = {
         "responses": {"200": _json({"type": "object", "required": ["items"], "properties": {"items": {
             "type": "array", "items": {"$ref": "#/components/schemas/Payoff"}}}}), **_error_responses(401, 403, 404)},
     },
+    "create_repayments": {
+        "summary": "Record the month's repayments, matched by citizen ID, case and part to the instalments",
+        "description": "Each line is matched to an active case in the caller's scope (case_id: the id, or the "
+                       "reference), its teacher's citizen ID and an instalment part (new_loan or the id of a "
+                       "rescheduled debt; may be left out when the case has one part). Amounts are applied oldest "
+                       "instalment first: partial payments are kept, an overpayment goes to the next instalment; "
+                       "more than the part still owes is unmatched. Unmatched lines are listed with their line "
+                       "number (from 1), field and reason. All or nothing: unless every line matches, nothing is "
+                       "recorded (recorded: false) — unless accept_partial is true. dry_run records nothing. A "
+                       "reference already recorded with the same values counts as already_recorded and changes "
+                       "nothing (idempotent); with other values it is unmatched.",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["month", "lines"], "properties": {
+                "month": {"type": "string", "example": "2027-02"}, "dry_run": {"type": "boolean"},
+                "accept_partial": {"type": "boolean"},
+                "lines": {"type": "array", "maxItems": 20000, "items": {
+                    "type": "object", "required": ["citizen_id", "case_id", "amount", "paid_on", "reference"],
+                    "properties": {"citizen_id": {"type": "string"}, "case_id": {"type": ["integer", "string"]},
+                                   "part": {"type": ["string", "integer"]}, "amount": {"type": "string"},
+                                   "paid_on": {"type": "string", "format": "date"},
+                                   "reference": {"type": "string", "maxLength": 100}}}}}}}}},
+        "responses": {"200": _json({"type": "object", "required": ["matched", "amount_matched", "unmatched"],
+                                    "properties": {
+            "month": {"type": "string"}, "lines": {"type": "integer"}, "matched": {"type": "integer"},
+            "amount_matched": {"type": "string"}, "already_recorded": {"type": "integer"},
+            "recorded": {"type": "boolean"}, "dry_run": {"type": "boolean"},
+            "unmatched": {"type": "array", "items": {"type": "object", "properties": {
+                "line": {"type": "integer"}, "field": {"type": ["string", "null"]},
+                "reason": {"type": "string"}}}}}}),
+                      **_error_responses(400, 401, 403, 409, 422)},
+    },
+    "list_instalments": {
+        "summary": "The case's instalments from the approved schedules, with what was paid against each",
+        "description": "The new loan's and each rescheduled debt's, due from the first due month. An instalment "
+                       "is overdue once its month has ended unpaid (due on the month's last day). as_of=YYYY-MM-DD "
+                       "reads them on another day (default: today in Bangkok).",
+        "parameters": [{"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date"}}],
+        "responses": {"200": _json({"type": "object", "required": ["items"], "properties": {"items": {
+            "type": "array", "items": {"type": "object", "properties": {
+                "part": {"type": ["string", "integer"]}, "n": {"type": "integer"},
+                "due_month": {"type": "string"}, "amount_due": {"type": "string"},
+                "amount_paid": {"type": "string"},
+                "status": {"type": "string", "enum": ["due", "paid", "partial", "overdue"]},
+                "days_past_due": {"type": "integer"}}}}}}), **_error_responses(401, 403, 404, 422)},
+    },
+    "delinquency_history": {
+        "summary": "Every stay of the case in a delinquency bucket, oldest first (to is null for the current one)",
+        "responses": {"200": _json({"type": "object", "required": ["items"], "properties": {"items": {
+            "type": "array", "items": {"type": "object", "properties": {
+                "bucket": {"type": "string", "enum": ["current", "1-30", "31-60", "61-90", "90+"]},
+                "from": {"type": "string", "format": "date"},
+                "to": {"type": ["string", "null"], "format": "date"}}}}}}), **_error_responses(401, 403, 404)},
+    },
     "deduction_lists": {
         "summary": "The month's deduction list for the paying units: per teacher, the amounts to deduct per creditor",
         "description": "For the cases in the caller's scope with deductions in the month or the month before, "
@@ -269,6 +322,27 @@ OPERATIONS: dict[str, dict] = {
                 "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"},
                                "steps": {"type": "array", "items": {"$ref": "#/components/schemas/FunnelStep"}}}}}}}),
                       **_error_responses(401, 404)}},
+    "reports_repayment": {"summary": "After approval: repayments of a month — cases active, due and on time, amounts due "
+                                     "and collected, cases per delinquency bucket (issue 20)",
+        "description": "Summed from the monthly figures per cooperative (written by the daily sweep for the month under "
+                       "way and by each repayment import for its month), never from the cases. month: 2027-02 or "
+                       "02/2570 (Buddhist year); this month in Bangkok when omitted; 422 for a bad month. "
+                       "province_code: any unit code in the caller's scope (404 outside it). on_time_rate = "
+                       "on_time_cases / due_cases (cases with an instalment due in the month whose repayments cover "
+                       "everything due through it), four decimals; null when nothing was due in the month. "
+                       "amount_collected: repayments recorded for the month. by_bucket counts the active cases by days "
+                       "past due. computed_at / computed_until: the oldest and newest computation of the figures "
+                       "summed (UTC; null when none). by_unit: the cooperatives of a province, the provinces of a "
+                       "region or of the nation (empty below).",
+        "parameters": [{"name": "month", "in": "query", "schema": {"type": "string", "example": "2027-02"}},
+                       {"name": "province_code", "in": "query", "schema": {"type": "string"}}],
+        "responses": {"200": _json({"allOf": [{"$ref": "#/components/schemas/RepaymentFigures"}, {
+            "type": "object", "required": ["scope", "month", "by_unit"], "properties": {
+                "scope": {"type": "object"}, "month": {"type": "string", "example": "2027-02"},
+                "by_unit": {"type": "array", "items": {"allOf": [{"$ref": "#/components/schemas/RepaymentFigures"}, {
+                    "type": "object", "required": ["code", "name", "kind"], "properties": {
+                        "code": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"}}}]}}}}]}),
+                      **_error_responses(401, 403, 404, 422)}},
     "issue_letter": {"summary": "Issue an official letter for a case (numbered, printed from the approval snapshot)",
         "description": "Debt kinds: case_summary, creditor_request (needs debt_id), approval_notice, deduction_notice, "
                        "schedule. Relief kinds: decision_notice, payment_memo, scholarship_continuation. Letters that "
@@ -360,6 +434,16 @@ COMPONENTS = {
             "reached": {"type": "integer"}, "waiting": {"type": "integer"},
             "median_days": {"type": ["number", "null"]}, "average_days": {"type": ["number", "null"]},
             "waiting_median_days": {"type": ["number", "null"]}, "waiting_average_days": {"type": ["number", "null"]}}},
+        "RepaymentFigures": {"type": "object", "required": ["active_cases", "amount_due", "amount_collected",
+                                                            "on_time_rate", "by_bucket"], "properties": {
+            "active_cases": {"type": "integer"}, "amount_due": {"$ref": "#/components/schemas/Money"},
+            "amount_collected": {"$ref": "#/components/schemas/Money"},
+            "on_time_rate": {"type": ["string", "null"], "pattern": "^[0-9]\\.[0-9]{4}$", "example": "0.9312"},
+            "by_bucket": {"type": "object", "required": ["current", "1-30", "31-60", "61-90", "90+"],
+                          "additionalProperties": {"type": "integer"}},
+            "due_cases": {"type": "integer"}, "on_time_cases": {"type": "integer"},
+            "computed_at": {"type": ["string", "null"], "format": "date-time"},
+            "computed_until": {"type": ["string", "null"], "format": "date-time"}}},
         "Teacher": {"type": "object", "required": ["citizen_id", "title", "first_name", "last_name"], "properties": {
             "citizen_id": {"type": "string"}, "title": {"type": "string"}, "first_name": {"type": "string"},
             "last_name": {"type": "string"}, "birth_date": {"type": ["string", "null"], "format": "date"},

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from app.domain.money import LEGAL_RATE_LIMIT, above_legal_rate, money_str, rate_str
 from app.domain.thai_id import mask_citizen_id
 from app.models import DebtCase, DebtPlan
+from app.services import instalments
 from app.services.debt_cases import above_legal_rate_debts
 
 
@@ -75,6 +76,8 @@ def case_json(case: DebtCase, affordability) -> dict:
         "first_due_month": case.first_due_month.strftime("%Y-%m") if case.first_due_month else None,
         "after_approval": {"approved_on": _day(case.approved_on), "answered_on": _day(case.answered_on),
                            "paid_off_on": _day(case.paid_off_on), "agreement_signed_on": _day(case.agreement_signed_on)},
+        # v1.1: how far behind an active case is today (api-v1.md "delinquency"); null before activation.
+        "delinquency": instalments.delinquency_json(case) if case.status in ("active", "closed") else None,
         "status_since": case.status_since.replace(microsecond=0).isoformat() + "Z",
         "created_at": case.created_at.replace(microsecond=0).isoformat() + "Z",
         "updated_at": case.updated_at.replace(microsecond=0).isoformat() + "Z",

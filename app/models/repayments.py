@@ -35,6 +35,7 @@ class Repayment(db.Model):
     amount: Mapped[Decimal] = mapped_column(MONEY)
     paid_on: Mapped[date]
     source: Mapped[str] = mapped_column(String(8))   # "api" | "file" | "form"
+    batch: Mapped[str] = mapped_column(String(32))   # the import that recorded it (services/repayments.record)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from app.auth.session import permission_required
 from app.exports import table_response
 from app.labels import PROGRAMME_LABELS, RISK_LABELS, STATUS_LABELS
+from app.reports import repayment_views
 from app.services import funnel as funnel_service, reports
 from flask_login import current_user
 
@@ -114,3 +115,8 @@ def dashboard():
         trail=reports.trail(current_user, board.unit),
         status_links={label: url_for("debt.cases", unit=code, status=s) for label, s in status_labels.items()},
         risk_links={label: url_for("debt.cases", unit=code, risk_group=g) for label, g in risk_labels.items()})
+
+
+# Issue 20: the repayment report (app/reports/repayment_views.py) at /reports/repayment.
+for _rule, _view, _methods in repayment_views.ROUTES:
+    bp.add_url_rule(_rule, view_func=_view, methods=_methods)

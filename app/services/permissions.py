@@ -22,6 +22,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # After approval (api-v1.md v1.1, "Who acts"): the case's cooperative records its creditors' answers and the
     # payoffs; deduction lists are read by anyone whose scope holds the cases.
     "record_creditor_answers": frozenset({Role.COOPERATIVE_OFFICER}),
+    # api-v1.md v1.1 "Who acts": the cooperative records repayments; provincial officers may too, in their province.
+    "record_repayments": frozenset({Role.COOPERATIVE_OFFICER, Role.PROVINCIAL_OFFICER}),
     "view_people": frozenset({Role.COOPERATIVE_OFFICER, Role.PROVINCIAL_OFFICER, Role.PROVINCIAL_APPROVER,
                               Role.REGIONAL_APPROVER, Role.AUDITOR, Role.ADMINISTRATOR}),
     # Relief programme: provincial offices register and verify; approvers decide; the cooperatives are

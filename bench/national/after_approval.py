@@ -30,7 +30,7 @@ RESPONSE_COLUMNS = ("id", "case_id", "debt_id", "plan_version", "response", "res
 PAYOFF_COLUMNS = ("id", "case_id", "debt_id", "plan_version", "response_id", "amount", "paid_on", "reference",
                   "recorded_by_id", "created_at")
 LINE_COLUMNS = ("id", "case_id", "plan_version", "paying_unit_id", "province_code", "part", "creditor", "legal_order",
-                "amount", "from_month", "to_month")
+                "amount", "from_month", "to_month", "instalment")
 COLUMNS = {"creditor_responses": RESPONSE_COLUMNS, "debt_payoffs": PAYOFF_COLUMNS, "deduction_lines": LINE_COLUMNS}
 # Case columns this module fills (after generate.CASE_COLUMNS' own).
 CASE_DAY_COLUMNS = ("paying_unit_id", "plan_version", "approved_on", "answered_on", "paid_off_on",
@@ -156,12 +156,12 @@ class AfterApproval:
         base, runs = self.runs[key]
         shift = _months_between(base, first_due)
         ids = [d[0] for d in debts]
-        for part, creditor, order, amount, start, end in runs:
+        for part, creditor, order, amount, start, end, instalment in runs:
             rows["deduction_lines"].append((
                 self.next_id("deduction_lines"), case_id, 1, paying_unit_id, coop.province_code,
                 part if part == "new_loan" else str(ids[part]),
                 coop.name[:200] if creditor == PLACEHOLDER_COOPERATIVE else creditor, order, amount,
-                add_months(start, shift), add_months(end, shift)))
+                add_months(start, shift), add_months(end, shift), instalment))
         return len(runs)
 
     @staticmethod
@@ -176,5 +176,6 @@ class AfterApproval:
                             touched_debts(body["chosen_plan"]), {int(d["id"]): d for d in body.get("debts", [])})
         position = {d[0]: i for i, d in enumerate(debts)}
         return [(r.part if r.part == "new_loan" else position[int(r.part)], PLACEHOLDER_COOPERATIVE
-                 if r.part == "new_loan" else r.creditor, r.legal_order, Decimal(r.amount), r.from_month, r.to_month)
+                 if r.part == "new_loan" else r.creditor, r.legal_order, Decimal(r.amount), r.from_month, r.to_month,
+                 r.instalment)
                 for r in plan_runs(plan, PLACEHOLDER_COOPERATIVE, first_due)]

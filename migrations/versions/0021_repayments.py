@@ -41,6 +41,7 @@ def upgrade():
         sa.Column('amount', MONEY, nullable=False),
         sa.Column('paid_on', sa.Date(), nullable=False),
         sa.Column('source', sa.String(8), nullable=False),
+        sa.Column('batch', sa.String(32), nullable=False),
         sa.Column('recorded_by_id', sa.Integer(), nullable=True),
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(['case_id'], ['debt_cases.id'], ondelete='CASCADE'),
