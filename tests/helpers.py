@@ -8,6 +8,7 @@ import copy
 import io
 import os
 import re
+from contextlib import contextmanager
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -293,3 +294,20 @@ def annuity(principal: str, annual_rate: str, months: int) -> Decimal:
         context.prec = 40
         p, r = Decimal(principal), Decimal(annual_rate) / 1200
         return (p * r / (1 - (1 + r) ** -months)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@contextmanager
+def bangkok_day(day, hour: int = 10):
+    """The app's clock (app/domain/clock.today and what reads it) on `day` at `hour`, Bangkok time, for simulated
+    months; timestamps of rows written meanwhile stay real."""
+    from datetime import datetime, timedelta
+
+    from app.domain import clock
+
+    real = clock.utcnow
+    moment = datetime(day.year, day.month, day.day, hour) - timedelta(hours=7)
+    clock.utcnow = lambda: moment
+    try:
+        yield
+    finally:
+        clock.utcnow = real

@@ -19,6 +19,11 @@ def teacher_json(case: DebtCase, *, full_id: bool = True) -> dict:
             "position": person.position, "workplace": person.workplace}
 
 
+def guarantor_json(guarantor) -> dict:
+    return {"citizen_id": guarantor.citizen_id, "title": guarantor.title, "first_name": guarantor.first_name,
+            "last_name": guarantor.last_name}
+
+
 def plan_json(plan: DebtPlan) -> dict:
     return {"id": plan.id, "label": plan.label, "chosen": plan.chosen, "spec": plan.spec, **plan.result,
             "created_at": plan.created_at.replace(microsecond=0).isoformat() + "Z"}
@@ -62,7 +67,10 @@ def case_json(case: DebtCase, affordability) -> dict:
                    "creditor_type": d.creditor_type, "outstanding": money_str(d.outstanding), "annual_rate": rate_str(d.annual_rate),
                    "monthly_payment": money_str(d.monthly_payment), "remaining_months": d.remaining_months,
                    "salary_deducted": d.salary_deducted, "legal_status": d.legal_status,
-                   "guarantors": d.guarantors, "above_legal_rate": above_legal_rate(d.annual_rate),
+                   # v1.1: who guarantees the debt (full IDs, like the teacher's: the case's own record), and the
+                   # free text kept where it could not be read as guarantors (issue 20)
+                   "guarantors": [guarantor_json(g) for g in d.guarantors], "guarantors_note": d.guarantors_note,
+                   "above_legal_rate": above_legal_rate(d.annual_rate),
                    "closed_on": _day(d.closed_on)}
                   for d in case.debts],
         "affordability": affordability.as_dict(),

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.domain.thai_id import is_valid_citizen_id
 from app.extensions import db
 from app.models import Repayment
-from tests.helpers import active_since, annuity
+from tests.helpers import active_since, annuity, citizen_id
 
 NEW_LOAN = annuity("600000.00", "4.50", 180)   # the GSB debt consolidated at 4.50% over 180 months
 KTB = annuity("150000.00", "6.00", 60)         # the KTB debt rescheduled at 6.00% over 60 months
@@ -94,7 +94,7 @@ def test_a_double_payment_is_recorded_once(api):
 def test_wrong_person_out_of_scope_and_all_or_nothing(api):
     officer, url, ids, _plan = active_since(api)
     case_id = int(url.rsplit("/", 1)[1])
-    other_person = "3101700230702"  # a valid ID, not the teacher's
+    other_person = citizen_id(7)  # a valid ID, not the teacher's
     assert is_valid_citizen_id(other_person)
     lines = [line(case_id, "new_loan", NEW_LOAN, "W-1"),
              line(case_id, "new_loan", "50.00", "W-2", citizen_id=other_person),
