@@ -26,6 +26,7 @@ AUDIT_ACTION_LABELS = {
     "verify": _l("Verify (evidence complete)"), "pay": _l("First payment"),
     "auth.sign_in": _l("Signed in"),
     "letter.issue": _l("Letter issued"),
+    "repayments.record": _l("Repayments recorded"),
     "letter_batch.create": _l("Letter batch queued"),
     "letter_batch.retry": _l("Letter batch tried again"),
     "signing_key.upload": _l("Signing certificate uploaded"),
@@ -177,7 +178,8 @@ FUNERAL_FUND_LABELS = {"chpk": _l("Member of ช.พ.ค."), "chps": _l("Member 
 # Background jobs (app/jobs/background.py) on /admin/jobs: a kind without a label here shows as "Other job".
 JOB_KIND_LABELS = {"backup": _l("Database backup"), "continuation_due": _l("Enrolment checks falling due"),
                    "retention_report": _l("PDPA retention report"), "email": _l("E-mail of notices"),
-                   "export": _l("List export")}
+                   "export": _l("List export"), "arrears_sweep": _l("Arrears sweep (delinquency buckets)"),
+                   "repayment_month": _l("Repayment report figures"), "repayment_import": _l("Repayment file")}
 JOB_STATUS_LABELS = {"queued": _l("Waiting to start"), "running": _l("Running"), "done": _l("Done"),
                      "failed": _l("Failed")}
 # Settings with choices (app/services/settings.py) on the settings page: what each stored value means.
@@ -209,4 +211,21 @@ PAYOFF_STATUS_LABELS = {
     "waiting": _l("Waiting for the creditor's acceptance"),
     "due": _l("To be paid off"),
     "paid": _l("Paid off"),
+}
+
+
+# Issue 20: delinquency buckets (domain.md, "After approval" 5) and where an instalment stands.
+BUCKET_LABELS = {
+    "current": _l("Current"),
+    "1-30": _l("1–30 days overdue"),
+    "31-60": _l("31–60 days overdue"),
+    "61-90": _l("61–90 days overdue"),
+    "90+": _l("Over 90 days overdue (NPL)"),
+}
+
+INSTALMENT_STATUS_LABELS = {
+    "paid": _l("Paid"),
+    "partial": _l("Partly paid"),
+    "overdue": _l("Overdue"),
+    "due": _l("Due"),
 }

@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 
 from app.domain.money import format_money, rate_str
 from app.domain.thai_id import format_citizen_id, mask_bank_account, mask_citizen_id
-from app.domain.thai_text import format_be_date, format_be_datetime, parse_typed_date, typed_date_text
+from app.domain.thai_text import format_be_date, format_be_datetime, format_be_month, parse_typed_date, typed_date_text
 from app.extensions import db
 from app.i18n import current_language
-from app.labels import (ACTION_LABELS, AUDIT_ACTION_LABELS, BATCH_STATUS_LABELS, CREDITOR_TYPE_LABELS, DEDUCTION_LABELS,
+from app.labels import (ACTION_LABELS, AUDIT_ACTION_LABELS, BATCH_STATUS_LABELS, BUCKET_LABELS, CREDITOR_TYPE_LABELS,
+                        DEDUCTION_LABELS, INSTALMENT_STATUS_LABELS, JOB_STATUS_LABELS,
                         EMPLOYMENT_LABELS, EVIDENCE_LABELS, HARM_LABELS, IMPORT_STATUS_LABELS, INCIDENT_KIND_LABELS,
                         LEGAL_STATUS_LABELS, LEVEL_LABELS, METHOD_LABELS, RELATIONSHIP_LABELS, RISK_LABELS,
                         RISK_SHORT_LABELS, ROLE_LABELS, SETTING_CHOICE_LABELS, SPLIT_LABELS, STATUS_LABELS,
@@ -27,6 +28,7 @@ from app.services.permissions import can
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(lambda d, style="long": format_be_date(d, style, current_language()), "be_date")
     app.add_template_filter(lambda d: format_be_datetime(d, current_language()), "be_datetime")
+    app.add_template_filter(lambda d, style="long": format_be_month(d, style, current_language()), "be_month")
     app.add_template_filter(_typed_date, "typed_date")
     app.add_template_filter(lambda text: format_be_date(date.fromisoformat(text), "long", current_language())
                             if text else "", "iso_be_date")
@@ -54,7 +56,9 @@ def register_template_helpers(app: Flask) -> None:
                          ("action_label", ACTION_LABELS), ("harm_label", HARM_LABELS),
                          ("employment_label", EMPLOYMENT_LABELS), ("relationship_label", RELATIONSHIP_LABELS),
                          ("level_label", LEVEL_LABELS), ("incident_kind_label", INCIDENT_KIND_LABELS),
-                         ("evidence_label", EVIDENCE_LABELS), ("split_label", SPLIT_LABELS)):
+                         ("evidence_label", EVIDENCE_LABELS), ("split_label", SPLIT_LABELS),
+                         ("bucket_label", BUCKET_LABELS), ("instalment_status_label", INSTALMENT_STATUS_LABELS),
+                         ("job_status_label", JOB_STATUS_LABELS)):
         app.add_template_filter(lambda code, labels=labels: labels.get(code, code), name)
 
     app.add_template_global(lambda key, value: SETTING_CHOICE_LABELS.get(key, {}).get(value, value), "setting_choice")

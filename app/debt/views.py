@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.auth.forms import EmptyForm
 from app.auth.session import permission_required
-from app.debt import after_approval_views, creditor_views, deduction_views
+from app.debt import after_approval_views, creditor_views, deduction_views, repayment_views
 from app.letters.panel import case_letters_context
 from app.debt.forms import (
     TITLES, apply_row_action, blank_payload, case_to_payload, error_name, form_to_payload,
@@ -126,7 +126,7 @@ def _plans_context(case) -> dict:
 
 
 def _render_case(case, plan_form=None, plan_errors=None, suggestion=None, status=200, transition_form=None,
-                 after_approval=None):
+                 after_approval=None, repayments=None):
     affordability = case_figures.affordability_of(case)
     weights = debt_weights({d.id: d.monthly_payment for d in case.debts})
     debts_by_id = {d.id: d for d in case.debts}
@@ -142,6 +142,8 @@ def _render_case(case, plan_form=None, plan_errors=None, suggestion=None, status
         can_edit=can(current_user, "edit_debt_cases") and case.editable,
         # Issue 19: the debts the approved plan touches, their answers and payoffs, activation, versions.
         aa=after_approval_views.section_context(case, **(after_approval or {})),
+        # Issue 20: repayments, arrears and the timeline of an active or closed case.
+        rp=repayment_views.section_context(case, **(repayments or {})),
         **case_letters_context("debt", case)), status
 
 
@@ -340,6 +342,10 @@ for _rule, _view, _methods in creditor_views.ROUTES:
     bp.add_url_rule(_rule, view_func=_view, methods=_methods)
 # Issue 19: creditor answers, payoffs and answer scans (app/debt/after_approval_views.py), rendering this page.
 for _rule, _view, _methods in after_approval_views.routes(_render_case):
+    bp.add_url_rule(_rule, view_func=_view, methods=_methods)
+
+# Issue 20: one repayment from the case page, and the monthly repayment file (app/debt/repayment_views.py).
+for _rule, _view, _methods in (*repayment_views.routes(_render_case), *repayment_views.ROUTES):
     bp.add_url_rule(_rule, view_func=_view, methods=_methods)
 
 # Issue 19: the monthly deduction list (app/debt/deduction_views.py) at /debt-cases/deductions.

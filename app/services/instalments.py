@@ -4,6 +4,7 @@ repayments for that version (the arithmetic: app/domain/instalments.py)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -110,3 +111,30 @@ def debt_standing(case: DebtCase, debt_id: int, as_of: date | None = None
         return None
     runs, paid = parts[part]
     return part, arithmetic.standing(runs, paid, as_of or clock.today())
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    """A month of the case over its parts: what was due, what was paid against it, and how it stands."""
+
+    month: date
+    amount_due: Decimal
+    amount_paid: Decimal
+    status: str           # paid | partial | overdue | due
+    days_past_due: int
+
+
+def by_month(case: DebtCase, as_of: date | None = None) -> list[MonthRow]:
+    """The repayment timeline: each month with instalments, every part together (overdue when any part is)."""
+    grouped: dict[date, list[arithmetic.Instalment]] = defaultdict(list)
+    for item in items(case, as_of):
+        grouped[item.due_month].append(item)
+    rows = []
+    for month in sorted(grouped):
+        parts = grouped[month]
+        statuses = {i.status for i in parts}
+        status = ("paid" if statuses == {"paid"} else "overdue" if "overdue" in statuses
+                  else "partial" if any(i.amount_paid > 0 for i in parts) else "due")
+        rows.append(MonthRow(month, sum((i.amount_due for i in parts), ZERO), sum((i.amount_paid for i in parts), ZERO),
+                             status, max(i.days_past_due for i in parts)))
+    return rows
