@@ -41,7 +41,8 @@ def create_debt_case():
 def list_debt_cases():
     args = request.args
     filters = {name: args.get(key, "") for name, key in (("status", "status"), ("risk_group", "risk_group"),
-               ("cooperative_code", "cooperative_code"), ("province_code", "province_code"), ("text", "q"))}
+               ("cooperative_code", "cooperative_code"), ("province_code", "province_code"), ("text", "q"),
+               ("bucket", "bucket"))}
     stmt = debt_cases.search_cases(api_user(), sort=args.get("sort", "newest"), **filters)
     return jsonify(paged(stmt, case_list_item, debt_cases.count_cases(api_user(), listed=stmt, **filters)))
 

@@ -27,13 +27,15 @@ from app.services.plan_json import changed_settings
 from app.services.plan_schedules import frozen_plans
 from app.services.plan_settings import plan_settings
 from app.services.scope import units_in_scope
+from app.models.repayments import BUCKETS
 from app.export_jobs import list_download
 from app.exports import table_response
 from app.web import keyset_paginate, typed_day
 
 bp = Blueprint("debt", __name__)
 
-LIST_FILTERS = ("status", "risk_group", "cooperative_code", "province_code", "q", "sort", "unit", "below_floor")
+LIST_FILTERS = ("status", "risk_group", "cooperative_code", "province_code", "q", "sort", "unit", "below_floor",
+                "bucket")
 
 
 @bp.route("/")
@@ -42,7 +44,7 @@ def cases():
     args = {name: request.args.get(name, "").strip()[:100] for name in LIST_FILTERS}
     filters = {"status": args["status"], "risk_group": args["risk_group"], "cooperative_code": args["cooperative_code"],
                "province_code": args["province_code"], "text": args["q"], "unit_code": args["unit"],
-               "below_floor": args["below_floor"]}
+               "below_floor": args["below_floor"], "bucket": args["bucket"] if args["bucket"] in BUCKETS else ""}
     sort = args["sort"] or "newest"
     if request.args.get("format"):
         return list_download("debt-cases", {**filters, "sort": sort})
@@ -52,7 +54,7 @@ def cases():
     cooperatives = db.session.scalars(units_in_scope(current_user, (UnitKind.COOPERATIVE.value,))).all()
     provinces = db.session.scalars(units_in_scope(current_user, (UnitKind.PROVINCE.value,))).all()
     return render_template("debt/cases.html", page=page, args=args, statuses=[s.value for s in DebtCaseStatus],
-                           risk_groups=RISK_GROUPS, cooperatives=cooperatives, provinces=provinces)
+                           risk_groups=RISK_GROUPS, cooperatives=cooperatives, provinces=provinces, buckets=BUCKETS)
 
 
 def _form_context(payload: dict, errors: dict, case=None) -> dict:

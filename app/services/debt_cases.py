@@ -15,11 +15,11 @@ from app.domain import clock
 from app.domain.money import above_legal_rate
 from app.domain.references import debt_case_reference
 from app.extensions import db
-from app.models import CaseDeduction, Debt, DebtCase, DebtCaseRollup, OrgUnit, Person, UnitKind, User
+from app.models import CaseDeduction, CaseDelinquency, Debt, DebtCase, DebtCaseRollup, DebtGuarantor, OrgUnit, Person, UnitKind, User
 from app.models.debt import EDITABLE_STATUSES
 from app.services import audit, creditors, people, plan_upkeep
 from app.services.case_figures import refresh_figures
-from app.services.debt_input import CaseInput, income_errors
+from app.services.debt_input import CaseInput, income_errors, own_debt_message
 from app.services.errors import Conflict, ValidationFailed
 from app.services.permissions import require
 from app.services.scope import get_scoped_or_404, prefix_match, scoped
@@ -78,12 +78,20 @@ def case_snapshot(*, status: str, cooperative_code: str, citizen_id: str, monthl
         "monthly_salary": str(monthly_salary), "monthly_allowances": str(monthly_allowances),
         "retired": retired, "monthly_pension": str(monthly_pension), "paying_unit": paying_unit_code,
         "deductions": [[d.kind, d.label, str(d.monthly_amount)] for d in deductions],
-        # The creditor on file comes last (issue 18), so earlier audit rows read the same up to it.
+        # The creditor on file comes after the figures (issue 18), then the guarantors and the free-text note
+        # (issue 20), so earlier audit rows read the same up to them.
         "debts": [[debt_id, d.creditor_name, d.creditor_type, str(d.outstanding), str(d.annual_rate),
-                   str(d.monthly_payment), d.remaining_months, d.legal_status, d.creditor_id]
+                   str(d.monthly_payment), d.remaining_months, d.legal_status, d.creditor_id,
+                   guarantor_rows(d.guarantors), d.guarantors_note]
                   for debt_id, d in debts],
         "chosen_plan_id": chosen_plan_id,
     }
+
+
+def guarantor_rows(guarantors) -> list[list]:
+    """A debt's guarantors (DebtGuarantor rows, or parsed input; None: none given) as lists, for audit rows and
+    for telling whether an edit changes them."""
+    return [[g.citizen_id, g.title, g.first_name, g.last_name] for g in guarantors or ()]
 
 
 # ---- the cooperative ------------------------------------------------------------------------------
@@ -184,14 +192,35 @@ def _apply_rows(actor: User, case: DebtCase, data: CaseInput) -> set[int]:
             if debt is None:
                 debt = Debt()
             for name in ("creditor_id", "creditor_name", "creditor_type", "outstanding", "annual_rate", "monthly_payment",
-                         "remaining_months", "salary_deducted", "legal_status", "guarantors"):
+                         "remaining_months", "salary_deducted", "legal_status"):
                 setattr(debt, name, getattr(item, name))
+            _set_guarantors(debt, item)
             debt.position = i
             rows.append(debt)
         kept = {d.id for d in rows if d.id is not None}
         dropped = set(existing) - kept
         case.debts = rows
     return dropped
+
+
+def _set_guarantors(debt: Debt, item) -> None:
+    """Given guarantors replace the debt's (issue 20: editing a case replaces them); rows are rewritten only when
+    something in them changed. The note changes only when the input gives one (debt_input._guarantors)."""
+    if item.guarantors is not None and guarantor_rows(item.guarantors) != guarantor_rows(debt.guarantors):
+        debt.guarantors = [DebtGuarantor(position=j, citizen_id=g.citizen_id, title=g.title, first_name=g.first_name,
+                                         last_name=g.last_name) for j, g in enumerate(item.guarantors)]
+    if item.note_given:
+        debt.guarantors_note = item.guarantors_note
+
+
+def check_guarantors(case: DebtCase) -> None:
+    """No one guarantees their own debt (issue 20), checked on the case as saved: a PATCH may change the teacher
+    or the debts alone. The parser refuses it already when the request names both (debt_input._guarantors)."""
+    own = case.person.citizen_id
+    errors = {f"debts[{i}].guarantors[{j}].citizen_id": own_debt_message()
+              for i, debt in enumerate(case.debts) for j, g in enumerate(debt.guarantors) if g.citizen_id == own}
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), errors)
 
 
 # ---- create and update ---------------------------------------------------------------------------
@@ -209,6 +238,7 @@ def create_case(actor: User, data: CaseInput, *, commit: bool = True) -> DebtCas
     check_paying_unit(case)
     db.session.add(case)
     _apply_rows(actor, case, data)
+    check_guarantors(case)
     db.session.flush()
     case.reference = debt_case_reference(case.id, clock.today())
     refresh_figures(case)
@@ -254,6 +284,7 @@ def update_case(actor: User, case_id: int, data: CaseInput, *, commit: bool = Tr
     if {"retired", "monthly_salary", "monthly_pension"} & data.present:
         _check_income(case)  # the case as it will be: a PATCH may change one of the three alone
     dropped = _apply_rows(actor, case, data)
+    check_guarantors(case)
     db.session.flush()
     refresh_figures(case)
     plan_upkeep.after_case_change(actor, case, dropped)
@@ -357,12 +388,16 @@ MATCHES_KEPT = 2_000  # case ids a search holds in memory (a bound list of ids o
 
 def search_cases(actor: User, *, status: str = "", risk_group: str = "", cooperative_code: str = "",
                  province_code: str = "", text: str = "", sort: str = "newest", unit_code: str = "",
-                 below_floor: str = ""):
+                 below_floor: str = "", bucket: str = ""):
     """The case list for web and API: scoped first, then filtered; text matches citizen ID or name.
-    `unit_code` narrows to a unit's subtree (dashboard drill-down); `below_floor` is "before" or "after" the plan."""
+    `unit_code` narrows to a unit's subtree (dashboard drill-down); `below_floor` is "before" or "after" the plan;
+    `bucket` keeps the active cases in one delinquency bucket (issue 20; services/arrears.py keeps them)."""
     stmt = _filtered(cases_query(actor), ON_CASES, status=status, risk_group=risk_group,
                      cooperative_code=cooperative_code, province_code=province_code, unit_code=unit_code,
                      below_floor=below_floor)
+    if bucket:
+        stmt = stmt.where(DebtCase.status == "active", DebtCase.id.in_(
+            select(CaseDelinquency.case_id).where(CaseDelinquency.bucket == bucket)))
     text = people.search_text(text)
     if text:
         # The people matching the text, then their cases in scope, worked out first: both databases then read
@@ -385,14 +420,14 @@ def search_cases(actor: User, *, status: str = "", risk_group: str = "", coopera
 
 def count_cases(actor: User, *, status: str = "", risk_group: str = "", cooperative_code: str = "",
                 province_code: str = "", text: str = "", unit_code: str = "", below_floor: str = "",
-                listed=None) -> int:
+                bucket: str = "", listed=None) -> int:
     """How many cases the list holds. Without a text search the count comes from the rollup the database
     keeps exact by triggers (migration 0006): a few hundred rows summed instead of every matching case. With
     one, it counts `listed` (search_cases' statement for these same filters) or builds it."""
     filters = {"status": status, "risk_group": risk_group, "cooperative_code": cooperative_code,
                "province_code": province_code, "unit_code": unit_code, "below_floor": below_floor}
-    if people.search_text(text):
-        listed = listed if listed is not None else search_cases(actor, text=text, **filters)
+    if people.search_text(text) or bucket:   # the rollup knows no buckets: count the cases
+        listed = listed if listed is not None else search_cases(actor, text=text, bucket=bucket, **filters)
         return db.session.scalar(listed.order_by(None).with_only_columns(func.count(DebtCase.id)))
     require(actor, "view_debt_cases")
     rollup = DebtCaseRollup

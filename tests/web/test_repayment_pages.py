@@ -109,3 +109,15 @@ def test_bad_uploads_change_nothing(api, as_user):
     assert month.status_code == 422 and 'data-field="month"' in month.get_data(as_text=True)
     officer.post("/logout")
     assert as_user("province_approver").get("/debt-cases/repayments").status_code == 403
+
+
+def test_lists_filter_by_bucket(api, as_user):
+    behind, _ids = _case(api)                                  # nothing repaid since February 2569: 90+
+    officer = as_user("coop_officer")
+    listed = officer.get("/debt-cases/?bucket=90%2B").get_data(as_text=True)
+    assert f"/debt-cases/{behind}" in listed
+    assert f"/debt-cases/{behind}\"" not in officer.get("/debt-cases/?bucket=current").get_data(as_text=True)
+    token_api = api("coop_officer")
+    found = token_api.get("/api/v1/debt-cases?bucket=90%2B").json
+    assert [c["id"] for c in found["items"]] == [behind] and found["total"] == 1
+    assert token_api.get("/api/v1/debt-cases?bucket=current").json["total"] == 0
