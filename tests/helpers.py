@@ -8,7 +8,6 @@ import copy
 import io
 import os
 import re
-from contextlib import contextmanager
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -296,18 +295,26 @@ def annuity(principal: str, annual_rate: str, months: int) -> Decimal:
         return (p * r / (1 - (1 + r) ** -months)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-@contextmanager
-def bangkok_day(day, hour: int = 10):
-    """The app's clock (app/domain/clock.today and what reads it) on `day` at `hour`, Bangkok time, for simulated
-    months; timestamps of rows written meanwhile stay real."""
-    from datetime import datetime, timedelta
+def at(day):
+    """Noon in Bangkok on `day` (05:00 UTC), the clock stopped there (time-machine): clock.today() is `day`."""
+    from datetime import UTC, datetime
 
-    from app.domain import clock
+    import time_machine
 
-    real = clock.utcnow
-    moment = datetime(day.year, day.month, day.day, hour) - timedelta(hours=7)
-    clock.utcnow = lambda: moment
-    try:
-        yield
-    finally:
-        clock.utcnow = real
+    return time_machine.travel(datetime(day.year, day.month, day.day, 5, 0, tzinfo=UTC), tick=False)
+
+
+def repay_everything(officer, url: str, paid_on: str, month: str) -> dict:
+    """Every instalment of the active case at `url` repaid at once, part by part, through the API: the case then
+    closes (domain.md, "After approval" 7). The repayment response."""
+    items = officer.get(url + f"/instalments?as_of={paid_on}").json["items"]
+    owed: dict = {}
+    for item in items:
+        owed[item["part"]] = owed.get(item["part"], Decimal("0")) + Decimal(item["amount_due"]) - Decimal(item["amount_paid"])
+    case = officer.get(url).json
+    lines = [{"citizen_id": case["teacher"]["citizen_id"], "case_id": case["id"], "part": str(part),
+              "amount": f"{amount:.2f}", "paid_on": paid_on, "reference": f"ALL-{case['id']}-{part}"}
+             for part, amount in owed.items()]
+    sent = officer.post("/api/v1/repayments", json={"month": month, "lines": lines})
+    assert sent.status_code == 200 and sent.json["recorded"], sent.json
+    return sent.json

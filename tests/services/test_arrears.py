@@ -17,7 +17,7 @@ from app.models import (CaseTransition, DebtCase, DeductionLine, Notification, P
 from app.models.repayments import CaseDelinquency, DelinquencyChange
 from app.services import arrears, repayments
 from tests.factories import act, new_case, settle, user
-from tests.helpers import at_once, bangkok_day, citizen_id
+from tests.helpers import at_once, at, citizen_id
 
 CASES = 1000
 FIRST_DUE = date(2025, 12, 1)
@@ -27,7 +27,7 @@ MONTHS = [date(2025, 12, 1)] + [date(2026, m, 1) for m in range(1, 12)]   # Dece
 def _active_case() -> int:
     """One case made active through the services on 5 November 2025 (the clock set then): its last two debts
     consolidated into a new loan (one part), first due in December 2025."""
-    with bangkok_day(date(2025, 11, 5)):
+    with at(date(2025, 11, 5)):
         case_id, plan_id = new_case()
         act("coop_officer", case_id, "submit", plan_id=plan_id)
         act("province_approver", case_id, "approve")
@@ -119,7 +119,7 @@ def test_a_year_of_months_for_a_thousand_cases(app):
                           "paid_on": month.replace(day=25).isoformat(), "reference": f"{month:%Y%m}-{case_id}"})
             paid[case_id] += amount
         as_of = date(month.year + month.month // 12, month.month % 12 + 1, 5)   # the 5th of the next month
-        with bangkok_day(as_of):
+        with at(as_of):
             outcome = repayments.record(officer, month, lines, source="file")
             assert (outcome.recorded, outcome.matched, outcome.unmatched) == (True, len(lines), [])
             arrears.assess(as_of, report_month=month)

@@ -13,7 +13,7 @@ from app.models import DebtCase, User
 from app.services import funnel as funnel_service
 from app.services.errors import NotFound
 from app.services.funnel import Histogram
-from tests.helpers import approved_through_api
+from tests.helpers import approved_through_api, repay_everything
 
 TODAY = date(2026, 11, 30)
 
@@ -148,8 +148,10 @@ def test_the_scope_is_the_callers(funnel_cases):
 def test_a_closed_case_has_reached_active_but_waits_no_more(api, funnel_cases):
     officer, url, _ids = funnel_cases[0]
     with at(TODAY):
-        closed = officer.post(url + "/transitions", json={"action": "close", "version": officer.get(url).json["version"]})
-    assert closed.status_code == 200 and closed.json["status"] == "closed", closed.json
+        refused = officer.post(url + "/transitions", json={"action": "close", "version": officer.get(url).json["version"]})
+        assert refused.status_code == 409   # something is still owed (domain.md, "After approval" 7)
+        repay_everything(officer, url, TODAY.isoformat(), TODAY.strftime("%Y-%m"))   # … and then it closes
+        assert officer.get(url).json["status"] == "closed"
     active = read("province_approver")["steps"][3]
     assert (active["reached"], active["waiting"], active["waiting_median_days"]) == (1, 0, None)
 

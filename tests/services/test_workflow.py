@@ -8,7 +8,8 @@ from sqlalchemy import func, select, update
 from app.domain.workflow import DEBT_TRANSITIONS
 from app.extensions import db
 from app.models import AuditEvent, CaseSnapshot, CaseTransition, DebtCase, Notification, Role, User
-from app.services import debt_cases, debt_plans, plan_upkeep, settings, workflow
+from app.domain import clock
+from app.services import debt_cases, debt_plans, instalments, plan_upkeep, repayments, settings, workflow
 from app.services.debt_input import parse_case
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.snapshots import sha256_of as snapshot_hash
@@ -35,7 +36,14 @@ def test_the_whole_path_with_a_frozen_snapshot():
     assert snap.sha256 == snapshot_hash(snap.data)
     assert snap.data["chosen_plan"]["id"] == plan_id and snap.data["teacher"]["citizen_id"] == "1101700230708"
     activate(case_id)  # every creditor accepted, the consolidated debts paid off (domain.md, "After approval")
-    act("province_officer", case_id, "close")
+    with pytest.raises(Conflict):   # closing waits until every instalment is paid (domain.md, "After approval" 7)
+        act("province_officer", case_id, "close")
+    case = db.session.get(DebtCase, case_id)
+    owed = sum((i.amount_due for i in instalments.items(case)), Decimal("0"))
+    repayments.record(user("coop_officer"), clock.today().replace(day=1), [{
+        "citizen_id": case.person.citizen_id, "case_id": case_id, "part": "new_loan", "amount": str(owed),
+        "paid_on": clock.today().isoformat(), "reference": "ALL-AT-ONCE"}])
+    assert db.session.get(DebtCase, case_id).status == "closed"   # closed by the system, at once
     actions = [t.action for t in workflow.history("debt", case_id)]
     assert actions == ["submit", "approve", "activate", "close"]
     audits = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "debt_case",
