@@ -21,6 +21,7 @@ from app.services.relief_rules import seed_rules
 from app.services.users import hash_password
 from app.services.workflow import TransitionRequest, transition
 from app.services import signing_keys
+from app.demo_repayments import seed_demo_repaying
 
 DEMO_UNITS = [
     # code, name, kind, province code
@@ -208,7 +209,8 @@ def seed_demo_cases() -> int:
             added += 1
     # the active case only for the demo itself (`flask seed-demo`), not for the tests' `decided` fixture
     users = {u.username: u for u in db.session.scalars(select(User))}
-    return added + _seed_demo_relief() + seed_demo_decisions() + _seed_demo_active(users)
+    return (added + _seed_demo_relief() + seed_demo_decisions() + _seed_demo_active(users)
+            + seed_demo_repaying(users))
 
 
 DEMO_RELIEF = {

@@ -121,7 +121,7 @@ def _assess_batch(rows, as_of, report_month, summary, figures, officers) -> None
     paid = paid_by_part(ids)
     paid_through = paid_by_part(ids, through=report_month) if report_month is not None else {}
     stored = {row.case_id: row for row in db.session.execute(
-        select(CaseDelinquency.case_id, *(getattr(CaseDelinquency, c) for c in STATE_COLUMNS))
+        select(CaseDelinquency.case_id, CaseDelinquency.as_of, *(getattr(CaseDelinquency, c) for c in STATE_COLUMNS))
         .where(CaseDelinquency.case_id.in_(ids)))}
     updates, inserts, opened, closed_stays, notices, settled = [], [], [], [], [], []
     for row in rows:
@@ -129,9 +129,15 @@ def _assess_batch(rows, as_of, report_month, summary, figures, officers) -> None
         if not parts:
             continue
         summary.cases += 1
-        now = arithmetic.case_standing(parts, as_of)
         before = stored.get(row.id)
-        flagged = bool(before and before.needs_restructuring) or now.bucket == RESTRUCTURE_BUCKET
+        now = arithmetic.case_standing(parts, as_of)
+        if report_month is not None:
+            _add_figures(figures[row.cooperative_id], row, now, runs[row.id], paid_through, report_month)
+        if before is not None and as_of < before.as_of:
+            continue   # the history never runs backwards: a later day has been recorded already
+        # flagged on entering 90+; the flag stays until the plan is revised or the case is current again
+        flagged = now.bucket == RESTRUCTURE_BUCKET or (
+            bool(before and before.needs_restructuring) and now.bucket != "current")
         since = before.since if before is not None and before.bucket == now.bucket else as_of
         state = {"bucket": now.bucket, "oldest_unpaid_due": now.oldest_unpaid_due, "days_past_due": now.days_past_due,
                  "amount_overdue": now.amount_overdue, "since": since, "needs_restructuring": flagged}
@@ -149,8 +155,6 @@ def _assess_batch(rows, as_of, report_month, summary, figures, officers) -> None
                 notices.append((row, now))
         if now.settled:
             settled.append(row)
-        if report_month is not None:
-            _add_figures(figures[row.cooperative_id], row, now, runs[row.id], paid_through, report_month)
     summary.changed += len(updates) + len(inserts)
     if inserts:
         db.session.execute(insert(CaseDelinquency), inserts)
@@ -296,9 +300,11 @@ MONTH_KIND = "repayment_month"
 
 @background.handler(MONTH_KIND)
 def refresh_month(job: BackgroundJob, token: str) -> None:
-    """After an import: the report's figures for its month, for the cooperatives it touched."""
+    """After an import: the report's figures for its month, for the cooperatives it touched (as of the import's
+    day)."""
     month = date.fromisoformat(job.params["month"])
-    assess(clock.today(), cooperative_ids=set(job.params["cooperative_ids"]), report_month=month, commit=True)
+    as_of = date.fromisoformat(job.params["as_of"]) if job.params.get("as_of") else clock.today()
+    assess(as_of, cooperative_ids=set(job.params["cooperative_ids"]), report_month=month, commit=True)
     if background.finish(job.id, token, result={"month": job.params["month"]}):
         db.session.commit()
     else:

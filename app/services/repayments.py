@@ -152,9 +152,10 @@ def _parse(number: int, raw) -> Parsed | Unmatched:
 
 
 def record(actor: User, month: date, lines: Iterable, *, dry_run: bool = False, accept_partial: bool = False,
-           source: str = "api", numbered: bool = False) -> Outcome:
+           source: str = "api", numbered: bool = False, as_of: date | None = None) -> Outcome:
     """Match and record the lines (see the module's docstring); commits, or undoes everything it wrote. `lines`
-    are the API's objects, numbered from 1 here, or (`numbered`) (number, fields) pairs: a file's own rows."""
+    are the API's objects, numbered from 1 here, or (`numbered`) (number, fields) pairs: a file's own rows. The cases
+    touched are assessed as of `as_of` (today unless told: a replay of past months, the benchmark)."""
     require(actor, "record_repayments")
     outcome = Outcome(month=month, dry_run=dry_run)
     db.session.commit()   # the import is its own transaction, begun under the lock
@@ -165,18 +166,19 @@ def record(actor: User, month: date, lines: Iterable, *, dry_run: bool = False, 
         while chunk := list(islice(pairs, BATCH)):
             outcome.lines += len(chunk)
             _record_batch(actor, month, chunk, outcome, batch_key, source)
+        outcome.unmatched.sort(key=lambda u: u.line)   # the report in the order of the lines
         refused = bool(outcome.unmatched) and not accept_partial
         if dry_run or refused or not outcome.matched:
             db.session.rollback()
             return outcome
-        arrears.assess(case_ids=outcome.cases)   # their buckets change at once (api-v1.md "delinquency")
+        arrears.assess(as_of, case_ids=outcome.cases)   # their buckets change at once (api-v1.md "delinquency")
         audit.record("repayments.record", actor=actor, object_type="repayment_batch", object_id=batch_key,
                      org_path=actor.org_unit.path, after={
                          "month": month.strftime("%Y-%m"), "source": source, "lines": outcome.lines,
                          "matched": outcome.matched, "amount_matched": f"{outcome.amount_matched:.2f}",
                          "already_recorded": outcome.already_recorded, "unmatched": len(outcome.unmatched),
                          "cases": len(outcome.cases)})
-        background.submit(arrears.MONTH_KIND, {"month": month.isoformat(),
+        background.submit(arrears.MONTH_KIND, {"month": month.isoformat(), "as_of": (as_of or clock.today()).isoformat(),
                                                "cooperative_ids": sorted(arrears.cooperatives_of(outcome.cases))},
                           actor=actor)
         db.session.commit()
