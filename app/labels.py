@@ -227,5 +227,5 @@ INSTALMENT_STATUS_LABELS = {
     "paid": _l("Paid"),
     "partial": _l("Partly paid"),
     "overdue": _l("Overdue"),
-    "due": _l("Due"),
+    "due": _l("Awaiting payment"),
 }
