@@ -136,6 +136,8 @@ def repayment_job(job_id: int):
 
 @permission_required("record_repayments")
 def repayment_template(fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise NotFound()
     headers, rows = repayment_files.template()
     if fmt == "xlsx":
         return xlsx_workbook("krudesk-repayments-template", [(_("Repayments"), headers, rows)])
@@ -144,4 +146,4 @@ def repayment_template(fmt: str):
 
 ROUTES = (("/repayments", upload, ("GET", "POST")),
           ("/repayments/jobs/<int:job_id>", repayment_job, ("GET",)),
-          ("/repayments/template.<any(csv, xlsx):fmt>", repayment_template, ("GET",)))
+          ("/repayments/template.<fmt>", repayment_template, ("GET",)))

@@ -30,6 +30,7 @@ COOP = frozenset({Role.COOPERATIVE_OFFICER})
 PEOPLE = ALL - {Role.MINISTRY_VIEWER}
 RELIEF = ALL - {Role.COOPERATIVE_OFFICER}
 PROV_OFFICER = frozenset({Role.PROVINCIAL_OFFICER})
+REPAYERS = frozenset({Role.COOPERATIVE_OFFICER, Role.PROVINCIAL_OFFICER})  # api-v1.md v1.1 "Who acts"
 # Relief cases exist only in the southern border provinces: there the provincial roles are Pattani's.
 RELIEF_USERS = {Role.PROVINCIAL_OFFICER: "south_officer", Role.PROVINCIAL_APPROVER: "south_approver"}
 ISSUERS = frozenset({Role.COOPERATIVE_OFFICER, Role.PROVINCIAL_OFFICER, Role.PROVINCIAL_APPROVER})
@@ -136,6 +137,9 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("debt.import_commit", "POST"): Entry(COOP, ok=ok(302), obj="import"),
     ("api.reports_summary", "GET"): Entry(ALL),
     ("api.reports_funnel", "GET"): Entry(ALL),
+    # Issue 20: the repayment report, read by anyone whose scope holds the cases (api-v1.md v1.1).
+    ("reports.repayment", "GET"): Entry(ALL),
+    ("api.reports_repayment", "GET"): Entry(ALL),
     # Issue 18: creditors on file are national reference data (every signed-in user reads them, not scoped);
     # cooperative officers, provincial officers and administrators add them.
     ("debt.creditors_list", "GET"): Entry(ALL),
@@ -145,6 +149,7 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("api.list_creditors", "GET"): Entry(ALL),
     ("api.create_creditor", "POST"): Entry(CREDITOR_EDITORS, ok=ok(400)),  # no body
     ("api.get_creditor", "GET"): Entry(ALL, obj="creditor"),
+    ("api.person_exposure", "GET"): Entry(PEOPLE, obj="citizen"),  # issue 20: a person named by citizen ID
     ("letters.issue", "POST"): Entry(ISSUERS, ok=ok(404)),  # names no case
     ("letters.register", "GET"): Entry(ALL),
     ("letters.letter", "GET"): Entry(ALL, obj="letter"),
@@ -189,6 +194,17 @@ MATRIX: dict[tuple[str, str], Entry] = {
     # The monthly deduction list (issue 19): anyone whose scope holds the cases; the API needs a month (422).
     ("api.deduction_list", "GET"): Entry(ALL, ok=ok(422)),
     ("debt.deductions", "GET"): Entry(ALL),
+    # Repayments (issue 20): the cooperative and the province record them; everyone in scope reads instalments and
+    # the bucket history. With no body the API answers 400; the case page's form with nothing typed, 422; a
+    # repayment file's job page is its requester's alone.
+    ("api.create_repayments", "POST"): Entry(REPAYERS, ok=ok(400)),
+    ("api.list_instalments", "GET"): Entry(ALL, obj="case"),
+    ("api.delinquency_history", "GET"): Entry(ALL, obj="case"),
+    ("debt.record_one", "POST"): Entry(REPAYERS, ok=ok(422), obj="case"),
+    ("debt.upload", "GET"): Entry(REPAYERS),
+    ("debt.upload", "POST"): Entry(REPAYERS, ok=ok(422)),
+    ("debt.repayment_template", "GET"): Entry(REPAYERS),
+    ("debt.repayment_job", "GET"): Entry(REPAYERS, obj="repayment_job"),
     # One paying unit's deduction notice: the letter issuers (the service then asks for a provincial office); with no
     # body the API answers 400, and the page goes back to the list with the reason (302).
     ("api.issue_deduction_list_notice", "POST"): Entry(ISSUERS, ok=ok(400)),
@@ -329,6 +345,18 @@ def _values(obj_kind: str | None, username: str | None, in_scope: bool) -> dict:
         db.session.add(job)
         db.session.commit()
         return {"job_id": job.id}
+    if obj_kind == "repayment_job":  # a repayment file recorded in the background: its requester's alone
+        from app.models import BackgroundJob
+
+        owner = db.session.scalar(select(User).where(User.username == ((username or "coop_officer") if in_scope
+                                                                       else OTHER_USER)))
+        job = BackgroundJob(kind="repayment_import", status="done", requested_by_id=owner.id,
+                            org_path=owner.org_unit.path, result=None,
+                            params={"filename": "feb.csv", "month": "2026-02-01", "key": "repayment-files/x.csv",
+                                    "dry_run": True, "accept_partial": False})
+        db.session.add(job)
+        db.session.commit()
+        return {"job_id": job.id}
     if obj_kind == "unit":
         if in_scope:
             user = db.session.scalar(select(User).where(User.username == (username or "admin")))
@@ -345,6 +373,10 @@ def _values(obj_kind: str | None, username: str | None, in_scope: bool) -> dict:
         actor = db.session.scalar(select(User).where(User.username == ("coop_officer" if in_scope else OTHER_USER)))
         job = debt_import.upload(actor, None, "x.csv", "เลขประจำตัวประชาชน\n".encode())
         return {"job_id": job.id, "_path": job.org_path}
+    if obj_kind == "citizen":  # the teacher of a case in or out of scope, named by citizen ID (guarantor exposure)
+        case_id, _plan, _person = _debt_case("coop_officer" if in_scope else OTHER_USER)
+        case = db.session.get(DebtCase, case_id)
+        return {"citizen_id": case.person.citizen_id, "_path": case.org_path}
     if obj_kind in ("letter", "batch"):
         return _letter_objects(obj_kind, "coop_officer" if in_scope else OTHER_USER)
     if obj_kind == "answer":
@@ -370,9 +402,9 @@ def _expected(entry: Entry, role: Role | None, in_scope: bool, username: str | N
         return ok(401) if api else ok(302)
     if role not in entry.roles:
         return ok(403)
-    if entry.obj == "export" and not in_scope:  # another user's export: missing, whoever asks
+    if entry.obj in ("export", "repayment_job") and not in_scope:  # another user's job: missing, whoever asks
         return ok(404)
-    if entry.obj and entry.obj not in ("setting", "rule", "backup", "creditor") and (not in_scope or path) and not _covers(username, entry.obj, path):
+    if entry.obj and entry.obj not in ("setting", "rule", "backup", "creditor", "repayment_job") and (not in_scope or path) and not _covers(username, entry.obj, path):
         return ok(404)
     return entry.ok
 
