@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run worker test test-postgres bench bench-letters bench-reports bench-jobs bench-national bench-deductions load-test setup translations clean
+.PHONY: run worker test test-postgres bench bench-letters bench-reports bench-jobs bench-national bench-deductions bench-repayments load-test setup translations clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -67,6 +67,12 @@ bench-national: setup
 # province's list as CSV and XLSX (≤ 3 s) and the nation's as XLSX (≤ 60 s), each in a fresh process (≤ 300 MB).
 bench-deductions: setup
 	$(PY) -m bench.bench_deductions $(if $(DATABASE_URL),--database-url $(DATABASE_URL)) $(BENCH_ARGS)
+
+# The monthly cycle (issue 20) on the dataset of bench-deductions (1,000,000 active cases): the month's deduction list,
+# a repayment file per province imported by its officer, the arrears sweep (≤ 10 min in all, each step in a fresh
+# process ≤ 500 MB), and the national repayment report (p95 ≤ 250 ms), e.g. DATABASE_URL=postgresql://…/krudesk_bench20.
+bench-repayments: setup
+	$(PY) -m bench.bench_repayments --database-url $${DATABASE_URL:?set DATABASE_URL to the dataset} $(BENCH_ARGS)
 
 # A bounded load test against gunicorn on loopback: no 5xx, no lost writes (exits 1 otherwise).
 load-test: setup

@@ -1,4 +1,5 @@
-"""Flask commands: seed-reference, seed-demo, create-user, backup, restore, retention-report, creditors-report."""
+"""Flask commands: seed-reference, seed-demo, create-user, backup, restore, retention-report, creditors-report,
+guarantors-report."""
 from __future__ import annotations
 
 import os
@@ -13,7 +14,7 @@ from app.demo import DEMO_USERS, seed_demo, seed_demo_cases
 from app.extensions import db
 from app.models import OrgUnit, Role, User
 from app.jobs import background
-from app.services import backup, creditors, retention, stored_backups
+from app.services import backup, creditors, guarantors, retention, stored_backups
 from app.services.errors import ValidationFailed
 from app.services.org import seed_reference_tree
 from app.services.relief_rules import seed_rules
@@ -28,6 +29,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(retention_report_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(creditors_report_command)
+    app.cli.add_command(guarantors_report_command)
 
 
 @click.command("seed-reference")
@@ -144,3 +146,18 @@ def creditors_report_command(limit: int | None):
         click.echo(f"{row.cooperative_code:14} {row.case_reference or '-':16} debt {row.debt_id:<8} "
                    f"{row.typed_name} [{row.typed_type}] {target}  ({reasons[row.reason]})")
     click.echo(f"{len(rows)} debts to check; check each creditor on the creditors page (/debt-cases/creditors).")
+
+
+@click.command("guarantors-report")
+@click.option("--limit", type=int, default=None, help="Show at most this many debts.")
+def guarantors_report_command(limit: int | None):
+    """Counts of the debts' guarantors since they are structured (migration 0022, issue 20), and the debts whose
+    guarantors are still free text — the notes the migration could not read as citizen IDs and names — by case
+    reference and debt row, with citizen IDs and other numbers masked."""
+    found = guarantors.counts()
+    rows = guarantors.unstructured_notes(limit)
+    for row in rows:
+        click.echo(f"{row.cooperative_code:14} {row.case_reference or row.case_id:16} debt {row.position:<3} "
+                   f"(id {row.debt_id}) {row.masked_note}")
+    click.echo(f"{found.guarantors} guarantors on {found.debts_with_guarantors} debts; {found.notes_left} debts with a "
+               f"note not structured: type their guarantors on the case's edit page.")

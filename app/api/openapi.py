@@ -34,6 +34,11 @@ PAGE_PARAMETERS = [
     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
 ]
 
+# The kinds a case's letters endpoint takes (app/services/letter_kinds/: the debt then the relief programme's, in
+# their order); tests/api/test_guarantor_and_closure_letters_api.py holds it to the registry.
+LETTER_KINDS = ["case_summary", "creditor_request", "approval_notice", "deduction_notice", "schedule",
+                "guarantor_notice", "closure_notice", "decision_notice", "payment_memo", "scholarship_continuation"]
+
 OPERATIONS: dict[str, dict] = {
     "issue_token": {
         "summary": "Exchange a username and password for a bearer token",
@@ -287,6 +292,16 @@ OPERATIONS: dict[str, dict] = {
         "summary": "One creditor on file",
         "responses": {"200": _json({"$ref": "#/components/schemas/Creditor"}), **_error_responses(401, 404)},
     },
+    "person_exposure": {
+        "summary": "A person's exposure: the debt cases they owe, and the debts they guarantee (v1.1)",
+        "description": "Over the cases in the caller's scope only (roles that may view people). outstanding: for an "
+                       "active or closed case what is left of the instalments repaying the debt (the new loan for "
+                       "a consolidated debt, its own schedule for a rescheduled one), otherwise the debt's own "
+                       "outstanding; bucket: the case's delinquency bucket, null while it was never active; "
+                       "total_guaranteed: the sum of as_guarantor. 404 for a malformed citizen ID, or when nothing "
+                       "is in scope. Each answer is logged as a view of personal data.",
+        "responses": {"200": _json({"$ref": "#/components/schemas/Exposure"}), **_error_responses(401, 403, 404)},
+    },
     "create_relief_case": {"summary": "Register a relief case; entitlements are computed from the rules in force on the incident date",
         "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReliefInput"}}}},
         "responses": {"201": _json({"$ref": "#/components/schemas/ReliefCase"}, "created"), **_error_responses(400, 401, 403, 422)}},
@@ -345,12 +360,18 @@ OPERATIONS: dict[str, dict] = {
                       **_error_responses(401, 403, 404, 422)}},
     "issue_letter": {"summary": "Issue an official letter for a case (numbered, printed from the approval snapshot)",
         "description": "Debt kinds: case_summary, creditor_request (needs debt_id), approval_notice, deduction_notice, "
-                       "schedule. Relief kinds: decision_notice, payment_memo, scholarship_continuation. Letters that "
+                       "schedule, guarantor_notice (v1.1; needs debt_id: from the cooperative to every guarantor of "
+                       "the debt, one copy each, only while the case is active and the debt 60 or more days overdue, "
+                       "409 otherwise with the days it is overdue, or when it names no guarantor), closure_notice "
+                       "(v1.1; closed cases only, 409 otherwise). Relief kinds: decision_notice, payment_memo, "
+                       "scholarship_continuation. Letters that "
                        "state a decision exist only for an approved case (409 before). A kind that already "
                        "exists for the case (and debt) needs reissue_reason; without it 409, with "
-                       "error.existing_letter {id, number, issued_on} (a number is never used up by a double click).",
+                       "error.existing_letter {id, number, issued_on} (a number is never used up by a double click). "
+                       "A guarantor notice counts as existing while the overdue episode it answered goes on.",
         "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object",
-            "required": ["kind"], "properties": {"kind": {"type": "string"}, "debt_id": {"type": "integer"},
+            "required": ["kind"], "properties": {"kind": {"type": "string", "enum": LETTER_KINDS},
+                                                 "debt_id": {"type": "integer"},
                                                  "reissue_reason": {"type": "string", "maxLength": 300}}}}}},
         "responses": {"201": _json({"$ref": "#/components/schemas/Letter"}, "issued"),
                       **_error_responses(400, 401, 403, 404, 409, 422)}},
@@ -468,9 +489,32 @@ COMPONENTS = {
             "remaining_months": {"type": "integer", "minimum": 1, "maximum": 600},
             "salary_deducted": {"type": "boolean"},
             "legal_status": {"type": "string", "enum": ["normal", "overdue", "npl", "sued", "enforced"]},
-            "guarantors": {"type": ["string", "null"]},
+            "guarantors": {"description":
+                           "v1.1: who guarantees the debt, at most 10, none being the teacher; a PATCH that sends the "
+                           "list replaces them, and a debt sent without it keeps its own. A string (v1.0) is kept as "
+                           "guarantors_note. Errors name the field: debts[0].guarantors[1].citizen_id.",
+                           "oneOf": [{"type": "array", "maxItems": 10,
+                                      "items": {"$ref": "#/components/schemas/Guarantor"}},
+                                     {"type": "string", "maxLength": 500}, {"type": "null"}]},
+            "guarantors_note": {"type": ["string", "null"], "maxLength": 500, "description":
+                                "free text about the guarantors that is not a list of them (what migration 0022 "
+                                "could not read as citizen IDs and names)"},
             "above_legal_rate": {"type": "boolean", "readOnly": True, "description":
                                  "annual_rate above 15% a year (Civil and Commercial Code s.654): recorded, flagged"}}},
+        "Guarantor": {"type": "object", "required": ["citizen_id", "first_name", "last_name"], "properties": {
+            "citizen_id": {"type": "string", "description": "13 digits with a valid check digit (dashes allowed)"},
+            "title": {"type": ["string", "null"], "maxLength": 50},
+            "first_name": {"type": "string", "maxLength": 100}, "last_name": {"type": "string", "maxLength": 100}}},
+        "Exposure": {"type": "object", "required": ["as_debtor", "as_guarantor", "total_guaranteed"], "properties": {
+            "as_debtor": {"type": "array", "items": {"type": "object", "required": ["case_id", "outstanding"],
+                                                     "properties": {"case_id": {"type": "integer"},
+                                                                    "outstanding": {"type": "string"}}}},
+            "as_guarantor": {"type": "array", "items": {"type": "object", "required": [
+                "case_id", "debt_id", "debtor_name", "outstanding", "bucket"], "properties": {
+                "case_id": {"type": "integer"}, "debt_id": {"type": "integer"}, "debtor_name": {"type": "string"},
+                "outstanding": {"type": "string"},
+                "bucket": {"type": ["string", "null"], "enum": ["current", "1-30", "31-60", "61-90", "90+", None]}}}},
+            "total_guaranteed": {"type": "string"}}},
         "DebtCaseInput": {"type": "object", "required": ["teacher"], "description":
             "monthly_salary is required unless retired is true; a retired teacher's monthly_pension is then receipts "
             "and base of the 30% rule and the salary may be 0.00 (v1.1). A debt's annual_rate may be 0 to 200; "

@@ -3,6 +3,11 @@
 The form posts flat names ("debts-2-annual_rate"); `form_to_payload` turns them into the API's JSON shape
 so that the web and the API go through the same parser (services/debt_input.py) and the same messages.
 Adding or removing a row re-renders the form from what was posted: nothing typed is lost.
+
+A debt's guarantors are typed one per line, "เลขประจำตัวประชาชน คำนำหน้า ชื่อ นามสกุล" (issue 20;
+app/domain/guarantors.py), and go to the parser as typed ("guarantor_lines"), which reads them strictly and names
+each refused line. A free-text note left by migration 0022 is shown beside them and kept unless the officer ticks
+"clear_guarantors_note".
 """
 from __future__ import annotations
 
@@ -10,12 +15,14 @@ import re
 
 from werkzeug.datastructures import MultiDict
 
+from app.domain.guarantors import format_line
 from app.domain.money import rate_str
 
 TEACHER_FIELDS = ("citizen_id", "title", "first_name", "last_name", "birth_date", "position", "workplace")
 DEDUCTION_FIELDS = ("kind", "label", "monthly_amount")
 DEBT_FIELDS = ("id", "creditor_name", "creditor_type", "outstanding", "annual_rate", "monthly_payment",
-               "remaining_months", "salary_deducted", "legal_status", "guarantors")
+               "remaining_months", "salary_deducted", "legal_status", "guarantor_lines", "guarantors_note",
+               "clear_guarantors_note")
 TITLES = ("นาย", "นาง", "นางสาว", "ว่าที่ร้อยตรี", "ดร.")
 
 _ROW = re.compile(r"^(deductions|debts)-(\d{1,3})-(\w+)$")
@@ -30,7 +37,9 @@ def _rows(form: MultiDict, group: str, fields: tuple[str, ...]) -> list[dict]:
     rows = []
     for index in sorted(found):
         row = found[index]
-        typed = {k: v for k, v in row.items() if k not in ("kind", "creditor_type", "legal_status", "salary_deducted")}
+        typed = {k: v for k, v in row.items()
+                 if k not in ("kind", "creditor_type", "legal_status", "salary_deducted", "guarantors_note",
+                              "clear_guarantors_note")}
         if any(str(v).strip() for v in typed.values()):  # a row left blank is not a row
             rows.append(row)
     return rows
@@ -42,6 +51,12 @@ def form_to_payload(form: MultiDict) -> dict:
         debt["salary_deducted"] = debt.get("salary_deducted") == "y"
         if not debt.get("id"):
             debt.pop("id", None)
+        debt.setdefault("guarantor_lines", "")  # the textarea always posts: what it holds replaces the guarantors
+        # The note left by migration 0022 travels with the row only to be shown again; ticking the box clears it.
+        debt["note_shown"] = debt.pop("guarantors_note", "")
+        debt["clear_note"] = debt.pop("clear_guarantors_note", "") == "y"
+        if debt["clear_note"]:
+            debt["guarantors_note"] = None
     payload = {
         "teacher": {name: form.get(f"teacher-{name}", "").strip() or None for name in TEACHER_FIELDS},
         "monthly_salary": form.get("monthly_salary", "").strip(),
@@ -78,7 +93,8 @@ def case_to_payload(case) -> dict:
                    "outstanding": str(d.outstanding), "annual_rate": rate_str(d.annual_rate),
                    "monthly_payment": str(d.monthly_payment), "remaining_months": str(d.remaining_months),
                    "salary_deducted": d.salary_deducted, "legal_status": d.legal_status,
-                   "guarantors": d.guarantors or ""} for d in case.debts],
+                   "guarantor_lines": "\n".join(format_line(g) for g in d.guarantors),
+                   "note_shown": d.guarantors_note or ""} for d in case.debts],
         "version": case.version,
     }
 
@@ -106,5 +122,8 @@ def apply_row_action(payload: dict, action: str) -> bool:
 
 
 def error_name(path: str) -> str:
-    """"debts[0].annual_rate" → "debts-0-annual_rate" (the input's name in the form)."""
+    """"debts[0].annual_rate" → "debts-0-annual_rate" (the input's name in the form). A guarantor's field
+    ("debts[0].guarantors[1].citizen_id", the service's check of the case as saved) belongs to the debt's one
+    guarantors textarea."""
+    path = re.sub(r"^(debts\[\d+\]\.)guarantors(\[\d+\].*)?$", r"\1guarantor_lines", path)
     return re.sub(r"\[(\d+)\]\.", r"-\1-", path).replace("teacher.", "teacher-")

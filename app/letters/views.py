@@ -9,11 +9,11 @@ from flask_login import current_user
 from app import programmes
 from app.auth.session import permission_required
 from app.domain import clock
-from app.domain.thai_text import be_year, parse_typed_month, typed_month_text
+from app.domain.thai_text import be_year, format_be_date, parse_typed_month, typed_month_text
 from app.extensions import db
 from app.models import OrgUnit
 from app.rate_limits import verify_limit
-from app.services import letter_batches, letter_kinds, letters, unit_notices
+from app.services import guarantor_notices, letter_batches, letter_kinds, letters, unit_notices
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.scope import units_in_scope
 from app.export_jobs import list_download
@@ -133,19 +133,27 @@ def new_batch():
     today = clock.today()
     kind = request.values.get("kind", "") if request.values.get("kind", "") in kinds else next(iter(kinds), "")
     month = request.values.get("month", "")[:10] or typed_month_text(today.year, today.month)  # 12/2569
-    try:
-        year, month_no = parse_typed_month(month)
-        if not 2000 <= year <= 2200:
-            raise ValueError(month)
-        candidates = letter_batches.approved_in_month(current_user, kind, year, month_no) if kind else []
-        month_error = None
-    except ValueError:
-        candidates, month_error = [], _("Choose a month.")
+    by_overdue = kind == guarantor_notices.KIND
+    overdue: dict = {}
+    if by_overdue:
+        # Guarantor notices go out for what is overdue now, not for the cases approved in a month: every case in
+        # scope with a guaranteed debt 60 or more days overdue (domain.md, "After approval" 6).
+        overdue = {c.case.id: c for c in guarantor_notices.candidates(current_user, today)}
+        candidates, month_error, month = [c.case for c in overdue.values()], None, ""
+    else:
+        try:
+            year, month_no = parse_typed_month(month)
+            if not 2000 <= year <= 2200:
+                raise ValueError(month)
+            candidates = letter_batches.approved_in_month(current_user, kind, year, month_no) if kind else []
+            month_error = None
+        except ValueError:
+            candidates, month_error = [], _("Choose a month.")
     errors = {"month": month_error} if month_error else {}
     if request.method == "POST" and not errors:
         chosen = [int(x) for x in request.form.getlist("case_ids") if x.isdecimal() and len(x) < 10]
         try:
-            batch = letter_batches.create(current_user, kind, chosen, label=month,
+            batch = letter_batches.create(current_user, kind, chosen, label=month or format_be_date(today),
                                           include_existing=request.form.get("include_existing") == "yes",
                                           reissue_reason=request.form.get("reissue_reason", ""))
         except ValidationFailed as error:
@@ -154,8 +162,12 @@ def new_batch():
         else:
             return redirect(url_for("letters.batch", batch_id=batch.id))
     status = 422 if request.method == "POST" else 200
-    existing = letters.existing_letters_for(kinds[kind].programme, kind, [c.id for c in candidates]) if kind else {}
+    if by_overdue:  # a case counts as having its notices when every debt due one has it
+        existing = {case_id: next(iter(c.notified.values())) for case_id, c in overdue.items() if not c.due}
+    else:
+        existing = letters.existing_letters_for(kinds[kind].programme, kind, [c.id for c in candidates]) if kind else {}
     return render_template("letters/batch_new.html", kinds=kinds, kind=kind, month=month, candidates=candidates,
+                           overdue=overdue, by_overdue=by_overdue,
                            existing=existing, names={c.id: letter_batches.person_name_of(c) for c in candidates},
                            form=request.form if request.method == "POST" else {},
                            errors=errors, chosen=set(request.form.getlist("case_ids")) if request.method == "POST"

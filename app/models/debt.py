@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.domain.clock import utcnow
 from app.extensions import db
 from app.models.creditors import Creditor
+from app.models.guarantors import DebtGuarantor
 from app.models.org import OrgUnit
 from app.models.people import Person
 
@@ -160,12 +161,18 @@ class Debt(db.Model):
     remaining_months: Mapped[int]
     salary_deducted: Mapped[bool] = mapped_column(Boolean, default=True)
     legal_status: Mapped[str] = mapped_column(String(16), default="normal")
-    guarantors: Mapped[str | None] = mapped_column(Text)
+    # The guarantors as typed before they were structured (issue 20): free text, kept where migration 0022 could not
+    # read it as citizen IDs and names (`flask guarantors-report` lists those debts), and what an API client of v1.0
+    # still sends as a string. The column keeps its old name.
+    guarantors_note: Mapped[str | None] = mapped_column("guarantors", Text)
     # The day the model cooperative paid this debt off (domain.md, "After approval" 2: the old debt closes).
     closed_on: Mapped[date | None]
 
     case: Mapped[DebtCase] = relationship(back_populates="debts")
     creditor: Mapped[Creditor | None] = relationship()
+    # Who guarantees the debt (domain.md, "After approval" 6; api-v1.md v1.1 debts[].guarantors), in the order entered.
+    guarantors: Mapped[list[DebtGuarantor]] = relationship(
+        cascade="all, delete-orphan", order_by=DebtGuarantor.position)
 
 
 class DebtPlan(db.Model):

@@ -101,3 +101,10 @@ class LetterContent:
     # The page layout it is drawn with: content built in code draws the latest; wording.frame() reads a stored
     # letter's own (1 when its payload names none).
     layout: int = LATEST_LAYOUT
+    # Who receives a copy (สำเนาเรียน, งานสารบรรณ: whom the sender also sends the letter to, and why), printed after
+    # the signature: the closure notice to the teacher, copied to the paying unit that stops the deductions.
+    copy_to: tuple[str, ...] = ()
+    # One letter (one number) sent to several people, each addressed by name: its copies, each a whole letter of
+    # its own drawn from a new page (its head, body and signature), the page numbers and the QR code those of this
+    # letter. A guarantor notice holds one per guarantor. Empty: the letter is drawn as itself.
+    copies: tuple[LetterContent, ...] = ()

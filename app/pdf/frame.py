@@ -200,6 +200,12 @@ class LetterRenderer:
                                self.para(text, width=LINE_WIDTH - label_width)]],
                              [label_width, LINE_WIDTH - label_width])
 
+    def _copy_line(self, text: str, first: bool) -> RLTable:
+        label_width = stringWidth("สำเนาเรียน", BOLD, BODY_SIZE) + 10
+        return _layout_table([[Paragraph("สำเนาเรียน" if first else "", self.bold),
+                               self.para(text, width=LINE_WIDTH - label_width)]],
+                             [label_width, LINE_WIDTH - label_width])
+
     def _memo_head(self, c: LetterContent) -> list:
         head: list = []
         emblem = self.emblem_of(c) if c.layout >= LAYOUT_2 else None
@@ -258,6 +264,8 @@ class LetterRenderer:
                       self._dotted_para(position or DOTS[:40], centred, width)]
         signature = _layout_table([["", block]], [half * 0.9, width], padding=True)
         parts: list = [Spacer(1, 10), signature]
+        for i, recipient in enumerate(c.copy_to):  # สำเนาเรียน, at the left under the signature
+            parts += [Spacer(1, 8 if i == 0 else 2), self._copy_line(recipient, first=(i == 0))]
         if c.form == "external":
             contact = [x for x in (c.letterhead.section, f"โทร. {c.letterhead.phone}" if c.letterhead.phone else "",
                                    f"ไปรษณีย์อิเล็กทรอนิกส์ {c.letterhead.email}" if c.letterhead.email else "") if x]
@@ -371,11 +379,23 @@ class LetterRenderer:
     # ---- documents ------------------------------------------------------------------------------
 
     def story(self, c: LetterContent) -> list:
+        """The letter's flowables; a letter with copies (LetterContent.copies) is each copy from a new page, every
+        one marked as this letter's (its page numbers start again, its QR code is the letter's)."""
+        if not c.copies:
+            return self._story(c, c)
+        flow: list = []
+        for i, copy in enumerate(c.copies):
+            if i:
+                flow.append(RLPageBreak())
+            flow += self._story(copy, c)
+        return flow
+
+    def _story(self, c: LetterContent, letter: LetterContent) -> list:
         self.digits, self.layout = c.thai_digits, c.layout
         people = (*c.names, c.letterhead.signer_name, c.letterhead.proposer_name) if c.layout >= LAYOUT_2 else ()
         self.names = tuple(self.t(" ".join(n.split())) for n in people if n and n.strip())
         heads = {"external": self._external_head, "memo": self._memo_head, "annex": self._annex_head}
-        flow: list = [_LetterMark(c)] + heads[c.form](c)
+        flow: list = [_LetterMark(letter)] + heads[c.form](c)
         blocks = [self.block(item) for item in c.body]
         if c.form != "annex":
             # The signature never stands alone on a page: it takes the last line(s) of the body — the closing

@@ -3,6 +3,7 @@ from flask import Blueprint, jsonify, render_template, request
 from flask_login import current_user
 
 from app.auth.session import permission_required
+from app.services import guarantors
 from app.services import people as people_service
 from app.services.person_export import export_person
 from app.export_jobs import list_download
@@ -25,8 +26,10 @@ def people():
 @bp.route("/<int:person_id>")
 @permission_required("view_people")
 def person(person_id: int):
-    person, cases = people_service.view_record(current_user, person_id)
-    return render_template("people/person.html", person=person, cases=cases)
+    person, cases = people_service.view_record(current_user, person_id)  # logs the view (PDPA)
+    # Issue 20 (domain.md, "After approval" 6): what the person owes and guarantees, across the cases in scope.
+    exposure = guarantors.exposure_of(current_user, person.citizen_id)
+    return render_template("people/person.html", person=person, cases=cases, exposure=exposure)
 
 
 @bp.route("/<int:person_id>/export.json")

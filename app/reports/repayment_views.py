@@ -17,6 +17,7 @@ from app.auth.session import permission_required
 from app.domain.thai_text import format_be_month, typed_month_text
 from app.exports import table_response
 from app.i18n import current_language
+from app.labels import BUCKET_LABELS
 from app.models.repayments import BUCKETS
 from app.services import repayment_report, reports
 from app.services.deduction_lines import add_months
@@ -29,9 +30,8 @@ DUE_COLOUR, COLLECTED_COLOUR = "#0d6efd", "#198754"
 
 
 def bucket_labels() -> dict[str, str]:
-    return {"current": _("Current (nothing overdue)"), "1-30": _("1–30 days overdue"),
-            "31-60": _("31–60 days overdue"), "61-90": _("61–90 days overdue"),
-            "90+": _("Over 90 days overdue (NPL)")}
+    """The buckets' names in the reader's language, in bucket order (app/labels.BUCKET_LABELS, as the case page)."""
+    return {b: str(BUCKET_LABELS[b]) for b in BUCKETS}
 
 
 def percent(rate: Decimal | None) -> Decimal | None:
@@ -40,10 +40,11 @@ def percent(rate: Decimal | None) -> Decimal | None:
 
 
 def figure_headers() -> list[str]:
+    """The columns of a row of figures: short, since a table holds twelve of them (the note under the tables and
+    the headline cards say them in full)."""
     labels = bucket_labels()
-    return [_("Active cases"), _("Cases with an instalment due"), _("Paid on time"), _("On time (%)"),
-            _("Amount due (baht)"), _("Amount collected (baht)"), _("Collected of due (%)"),
-            *(labels[b] for b in BUCKETS)]
+    return [_("Active cases"), _("Cases due"), _("On time"), _("On time (%)"), _("Due (baht)"),
+            _("Collected (baht)"), _("Collected (%)"), *(labels[b] for b in BUCKETS)]
 
 
 def figure_cells(f: Figures) -> list:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from app.auth.session import permission_required
 from app.exports import table_response
 from app.labels import PROGRAMME_LABELS, RISK_LABELS, STATUS_LABELS
-from app.reports import repayment_views
+from app.reports.repayment_views import ROUTES as REPAYMENT_ROUTES
 from app.services import funnel as funnel_service, reports
 from flask_login import current_user
 
@@ -118,5 +118,5 @@ def dashboard():
 
 
 # Issue 20: the repayment report (app/reports/repayment_views.py) at /reports/repayment.
-for _rule, _view, _methods in repayment_views.ROUTES:
+for _rule, _view, _methods in REPAYMENT_ROUTES:
     bp.add_url_rule(_rule, view_func=_view, methods=_methods)

@@ -102,6 +102,10 @@ def _group(sheet: Sheet, errors: list) -> list[Teacher]:
             teacher.body["debts"].append({key: cells.get(key, "") for key, _t, _e in DEBT_COLUMNS})
             teacher.body["debts"][-1]["remaining_months"] = _whole(cells.get("remaining_months", ""))
             teacher.body["debts"][-1]["legal_status"] = cells.get("legal_status") or "normal"
+            # Issue 20: the debt's guarantors, ";" between them, read strictly by the parser (an empty cell: none).
+            # A file without the column says nothing of them, so a debt on file keeps its own.
+            if "guarantors" in cells:
+                teacher.body["debts"][-1]["guarantor_entries"] = cells["guarantors"]
             teacher.debt_rows.append(number)
     return list(teachers.values())
 
@@ -115,6 +119,8 @@ def _map_error(teacher: Teacher, path: str) -> tuple[int, str]:
     if path.startswith("debts[") and "]" in path:
         index = int(path[6:path.index("]")])
         column = path.split(".", 1)[1] if "." in path else "creditor_name"
+        if column.startswith(("guarantor_entries", "guarantors")):  # issue 20: the one guarantors cell
+            column = "guarantors"
         return (teacher.debt_rows[index] if index < len(teacher.debt_rows) else teacher.first_row), column
     if path.startswith("deductions[") and "]" in path:
         index = int(path[11:path.index("]")])

@@ -46,7 +46,13 @@ RETIREMENT_COLUMNS = (
     ("monthly_pension", "เงินบำนาญ", "Monthly pension"),
     ("paying_unit_code", "รหัสหน่วยผู้เบิกจ่าย (สพป./สพม.)", "Paying unit code"),
 )
-COLUMNS = TEACHER_COLUMNS + DEDUCTION_COLUMNS + DEBT_COLUMNS + RETIREMENT_COLUMNS
+# Issue 20 (api-v1.md v1.1 debts[].guarantors): each debt's guarantors in one cell, separated by ";", each as
+# "เลขประจำตัวประชาชน คำนำหน้า ชื่อ นามสกุล" (app/domain/guarantors.py). Last, like the retirement columns, so that
+# earlier files still read; a file without the column leaves the guarantors on file as they are.
+GUARANTOR_COLUMNS = (
+    ("guarantors", "ผู้ค้ำประกัน (เลขประจำตัวประชาชน คำนำหน้า ชื่อ นามสกุล คั่นแต่ละคนด้วย ;)", "Guarantors"),
+)
+COLUMNS = TEACHER_COLUMNS + DEDUCTION_COLUMNS + DEBT_COLUMNS + RETIREMENT_COLUMNS + GUARANTOR_COLUMNS
 HEADER_KEYS = {name.strip().lower(): key for key, thai, english in COLUMNS for name in (key, thai, english)}
 TEACHER_FIELDS = ("title", "first_name", "last_name", "birth_date", "position", "workplace")
 CASE_FIELDS = (("monthly_salary", "monthly_allowances") + tuple(key for key, _t, _e in DEDUCTION_COLUMNS)
@@ -61,12 +67,13 @@ RETIRED_NO = ("", "ไม่ใช่", "no", "n", "false", "0")
 EXAMPLE = ["1101700230708", "นาง", "สมศรี", "ใจดี", "1975-04-01", "ครู ชำนาญการพิเศษ", "โรงเรียนบ้านหนองผึ้ง",
            "45000.00", "3500.00", "1200.00", "1350.00", "", "", "", "800.00", "",
            "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "cooperative", "1850000.00", "5.75", "21500.00", "132", "normal",
-           "ไม่ใช่", "", ""]
+           "ไม่ใช่", "", "",
+           "3100100123451 นาง ซูไรดา สาแม; 1409900123454 นาย อิมรอน สาแม"]
 # A retired teacher: no salary, the pension in its column (receipts and base of the 30% rule).
 RETIRED_EXAMPLE = ["3509900333331", "นาย", "ประยูร", "บุญมา", "1960-09-12", "ครู ชำนาญการพิเศษ (ข้าราชการบำนาญ)", "",
                    "0", "0", "", "", "", "", "", "", "",
                    "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "cooperative", "620000.00", "5.75", "9500.00", "84", "normal",
-                   "ใช่", "28000.00", ""]
+                   "ใช่", "28000.00", "", ""]
 
 
 def template() -> tuple[list[str], list[list[str]]]:
@@ -80,7 +87,9 @@ def codes_help() -> list[list[str]]:
             + [["ข้าราชการบำนาญ", "ใช่"], ["ข้าราชการบำนาญ", "ไม่ใช่"]]
             + [["หมายเหตุ", "หนึ่งแถวต่อหนี้หนึ่งรายการ ข้อมูลครูซ้ำได้ในทุกแถวของครูคนเดียวกัน"],
                ["หมายเหตุ", "ข้าราชการบำนาญ: กรอกเงินบำนาญ (ใช้แทนเงินเดือนในเกณฑ์ร้อยละ 30) เงินเดือนกรอก 0 ได้"],
-               ["หมายเหตุ", "รหัสหน่วยผู้เบิกจ่าย: รหัสสำนักงานเขตพื้นที่การศึกษาที่เบิกจ่ายเงินเดือนหรือบำนาญ (ไม่บังคับ)"]])
+               ["หมายเหตุ", "รหัสหน่วยผู้เบิกจ่าย: รหัสสำนักงานเขตพื้นที่การศึกษาที่เบิกจ่ายเงินเดือนหรือบำนาญ (ไม่บังคับ)"],
+               ["หมายเหตุ", "ผู้ค้ำประกัน: ของหนี้ในแถวนั้น คนละ \"เลขประจำตัวประชาชน คำนำหน้า ชื่อ นามสกุล\" "
+                            "(คำนำหน้าไม่บังคับ) คั่นแต่ละคนด้วย ; ไม่เกิน 10 คน ช่องว่าง: ไม่มีผู้ค้ำประกัน"]])
 
 
 # ---- reading files -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from app.domain.case_summary import summarise
 from app.domain.clock import utcnow
 from app.domain.references import debt_case_reference
 from app.extensions import db
-from app.models import CaseDeduction, Debt, DebtCase, OrgUnit, User
+from app.models import CaseDeduction, Debt, DebtCase, DebtGuarantor, OrgUnit, User
 from app.jobs.limits import checkpoint
 from app.services import audit, case_figures, creditors, debt_cases, people
 from app.services.debt_import_rows import Checked, Teacher
@@ -50,7 +50,7 @@ def _update_existing(actor: User, teacher: Teacher) -> None:
     debts = [DebtInput(id=d.id, creditor_name=d.creditor_name, creditor_type=d.creditor_type, outstanding=d.outstanding,
                        annual_rate=d.annual_rate, monthly_payment=d.monthly_payment,
                        remaining_months=d.remaining_months, salary_deducted=d.salary_deducted,
-                       legal_status=d.legal_status, guarantors=d.guarantors)  # its creditor: matched by name again
+                       legal_status=d.legal_status)  # its creditor: matched by name again; its guarantors kept
              for d in case.debts if d.creditor_name not in incoming]
     for item in parsed.debts:
         existing = by_creditor.get(item.creditor_name)
@@ -102,10 +102,18 @@ def _insert_new(actor: User, cooperative: OrgUnit, teachers: list[Teacher]) -> N
     debts = [{"case_id": case_id, "position": i, "creditor_name": d.creditor_name, "creditor_type": d.creditor_type,
               "outstanding": d.outstanding, "annual_rate": d.annual_rate, "monthly_payment": d.monthly_payment,
               "remaining_months": d.remaining_months, "salary_deducted": d.salary_deducted,
-              "legal_status": d.legal_status, "guarantors": d.guarantors, "creditor_id": d.creditor_id}
+              "legal_status": d.legal_status, "guarantors_note": d.guarantors_note, "creditor_id": d.creditor_id}
              for t, case_id in zip(teachers, case_ids) for i, d in enumerate(t.parsed.debts)]
-    debt_ids = iter(db.session.execute(insert(Debt).returning(Debt.id, sort_by_parameter_order=True),
-                                       debts).scalars().all() if debts else ())
+    new_debt_ids = (db.session.execute(insert(Debt).returning(Debt.id, sort_by_parameter_order=True),
+                                       debts).scalars().all() if debts else [])
+    # Issue 20: each debt's guarantors, in one INSERT, in the order typed (as debt_cases._set_guarantors writes them).
+    guarantors = [{"debt_id": debt_id, "position": j, "citizen_id": g.citizen_id, "title": g.title,
+                   "first_name": g.first_name, "last_name": g.last_name}
+                  for debt_id, d in zip(new_debt_ids, (d for t in teachers for d in t.parsed.debts))
+                  for j, g in enumerate(d.guarantors or ())]
+    if guarantors:
+        db.session.execute(insert(DebtGuarantor), guarantors)
+    debt_ids = iter(new_debt_ids)
     audit.record_many("debt_case.create", actor=actor, object_type="debt_case", events=[
         {"object_id": case_id, "org_path": cooperative.path, "after": debt_cases.case_snapshot(
             status=row["status"], cooperative_code=cooperative.code, citizen_id=t.citizen_id,

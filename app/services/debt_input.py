@@ -14,6 +14,8 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from app.domain import clock
+from app.domain import guarantors as typed_guarantors
+from app.domain.guarantors import MAX_GUARANTORS, MAX_NAME, MAX_TITLE, Guarantor, LineError
 from app.domain.money import DEBT_RATE_LIMIT, RATE_LIMIT, MoneyError, one_month_interest, parse_money, parse_rate
 from app.domain.thai_id import is_valid_citizen_id, normalise_citizen_id
 from app.models.debt import CREDITOR_TYPES, DEDUCTION_KINDS, LEGAL_STATUSES
@@ -58,7 +60,12 @@ class DebtInput:
     remaining_months: int
     salary_deducted: bool
     legal_status: str
-    guarantors: str | None = None
+    # Who guarantees the debt (api-v1.md v1.1 debts[].guarantors; domain.md, "After approval" 6). None: not given,
+    # so an existing debt keeps its guarantors and a new one has none; a list (maybe empty) replaces them.
+    guarantors: list[Guarantor] | None = None
+    # The free-text note (a v1.0 string, or v1.1 "guarantors_note"); only set on the debt when `note_given`.
+    guarantors_note: str | None = None
+    note_given: bool = False
     # api-v1.md v1.1: a creditor on file; creditor_name/creditor_type then come from it. Without it the typed name is
     # matched to a creditor on file, or one is created (services/creditors.resolve_for_debt, in the service).
     creditor_id: int | None = None
@@ -267,7 +274,7 @@ def _deductions(reader: FieldReader, rows) -> list[DeductionInput]:
     return parsed
 
 
-def _debts(reader: FieldReader, rows) -> list[DebtInput]:
+def _debts(reader: FieldReader, rows, teacher_id: str | None = None) -> list[DebtInput]:
     if not isinstance(rows, list):
         reader.errors["debts"] = _("Enter a list of debts.")
         return []
@@ -299,8 +306,8 @@ def _debts(reader: FieldReader, rows) -> list[DebtInput]:
             remaining_months=reader.integer(row, "remaining_months", f"{path}.remaining_months", *TERM_RANGE),
             salary_deducted=reader.boolean(row, "salary_deducted", True),
             legal_status=reader.choice(row, "legal_status", f"{path}.legal_status", LEGAL_STATUSES, "normal"),
-            guarantors=reader.text(row, "guarantors", f"{path}.guarantors", required=False, max_length=500),
         )
+        _guarantors(reader, row, path, debt, teacher_id)
         _check_payment(reader, debt, path)
         # The same debt typed twice would double the debt service: refuse the repeat, name the first.
         if (debt.creditor_id or debt.creditor_name) and debt.outstanding is not None:
@@ -312,6 +319,132 @@ def _debts(reader: FieldReader, rows) -> list[DebtInput]:
                 seen[key] = i
         parsed.append(debt)
     return parsed
+
+
+# ---- guarantors (issue 20; api-v1.md v1.1 debts[].guarantors; domain.md, "After approval" 6) ------------------------
+
+# The typed shapes, one guarantor per line on the web form (app/debt/forms.py) and per ";" in the import's cell
+# (services/debt_import_rows.py): the key, the separator, and how a message names the entry.
+TYPED_KEYS = {"guarantor_lines": "\n", "guarantor_entries": ";"}
+NOTE_LENGTH = 500
+
+
+def _guarantors(reader: FieldReader, row: dict, path: str, debt: DebtInput, teacher_id: str | None) -> None:
+    """A debt's guarantors, in one of three shapes:
+    - the API's list of {citizen_id, title, first_name, last_name} (null: none), checked field by field
+      ("debts[0].guarantors[1].citizen_id");
+    - a plain string, as v1.0 took it: kept as the debt's note (guarantors_note), the structured list untouched;
+    - typed text (TYPED_KEYS), read strictly, with one message on the field naming each refused line.
+    `guarantors_note` (v1.1) sets the note on its own. Every shape refuses more than MAX_GUARANTORS, the same person
+    twice, and the teacher (`teacher_id`, when the request names the teacher; the service checks the case as saved:
+    debt_cases.check_guarantors) — one cannot guarantee one's own debt."""
+    typed = next((key for key in TYPED_KEYS if key in row), None)
+    if typed is not None:
+        debt.guarantors = _typed(reader, row[typed], f"{path}.{typed}", TYPED_KEYS[typed], teacher_id)
+    elif "guarantors" in row:
+        raw = row["guarantors"]
+        if raw is None:
+            debt.guarantors = []
+        elif isinstance(raw, list):
+            debt.guarantors = _listed(reader, raw, f"{path}.guarantors", teacher_id)
+        elif isinstance(raw, str):  # v1.0: free text
+            debt.guarantors_note = reader.text(row, "guarantors", f"{path}.guarantors", required=False,
+                                               max_length=NOTE_LENGTH)
+            debt.note_given = True
+        else:
+            reader.errors[f"{path}.guarantors"] = _(
+                "Send a list of guarantors, each with citizen_id, title, first_name and last_name.")
+    if "guarantors_note" in row:
+        debt.guarantors_note = reader.text(row, "guarantors_note", f"{path}.guarantors_note", required=False,
+                                           max_length=NOTE_LENGTH)
+        debt.note_given = True
+
+
+def _listed(reader: FieldReader, items: list, path: str, teacher_id: str | None) -> list[Guarantor]:
+    if len(items) > MAX_GUARANTORS:
+        reader.errors[path] = _("At most %(n)d guarantors for one debt.", n=MAX_GUARANTORS)
+        return []
+    found: list[Guarantor] = []
+    seen: dict[str, int] = {}
+    for j, item in enumerate(items):
+        at = f"{path}[{j}]"
+        if not isinstance(item, dict):
+            reader.errors[at] = _("Enter the guarantor's citizen ID, title, first name and last name.")
+            continue
+        raw = item.get("citizen_id")
+        citizen_id = normalise_citizen_id(raw) if isinstance(raw, str) else ""
+        if not citizen_id:
+            reader.errors[f"{at}.citizen_id"] = _("This field is required.")
+        elif not is_valid_citizen_id(citizen_id):
+            reader.errors[f"{at}.citizen_id"] = _("This is not a valid 13-digit citizen ID (check digit).")
+        elif citizen_id == teacher_id:
+            reader.errors[f"{at}.citizen_id"] = own_debt_message()
+        elif citizen_id in seen:
+            reader.errors[f"{at}.citizen_id"] = _("This person is already guarantor %(n)d of this debt.",
+                                                  n=seen[citizen_id] + 1)
+        else:
+            seen[citizen_id] = j
+        title = reader.text(item, "title", f"{at}.title", required=False, max_length=MAX_TITLE)
+        first = reader.text(item, "first_name", f"{at}.first_name", max_length=MAX_NAME)
+        last = reader.text(item, "last_name", f"{at}.last_name", max_length=MAX_NAME)
+        if citizen_id and first and last and not any(key.startswith(at + ".") for key in reader.errors):
+            found.append(Guarantor(citizen_id, title, first, last))
+    return found
+
+
+def own_debt_message() -> str:
+    return _("The teacher cannot guarantee their own debt.")
+
+
+def _line_message(error: LineError) -> str:
+    return {
+        "no_id": _("start with the guarantor's 13-digit citizen ID."),
+        "bad_id": _("%(id)s is not a valid 13-digit citizen ID (check digit).", id=error.word),
+        "title": _("“%(word)s” is not a title; write the citizen ID, a title (นาย, นาง, นางสาว, …) or none, the first "
+                   "name and the last name.", word=error.word),
+        "names": _("write the citizen ID, then the title (optional), the first name and the last name, "
+                   "separated by spaces."),
+        "run_in": _("write the title “%(title)s” apart from the first name, with a space.", title=error.word),
+        "too_long": _("a name is longer than %(n)d characters.", n=MAX_NAME),
+    }[error.code]
+
+
+def _typed(reader: FieldReader, raw, path: str, separator: str, teacher_id: str | None) -> list[Guarantor]:
+    """Typed text read strictly: every refused entry is named ("Line 2: …"), nothing is guessed."""
+    if raw is None:
+        return []
+    if not isinstance(raw, str):
+        reader.errors[path] = _("Enter text.")
+        return []
+    name = (lambda n: _("Line %(n)d", n=n)) if separator == "\n" else (lambda n: _("Guarantor %(n)d", n=n))
+    problems: list[str] = []
+    found: list[Guarantor] = []
+    seen: dict[str, int] = {}
+    for n, entry in typed_guarantors.entries(clean_multiline(raw), separator):
+        try:
+            guarantor = typed_guarantors.parse_line(entry)
+        except LineError as error:
+            problems.append(f"{name(n)}: {_line_message(error)}")
+            continue
+        if guarantor.citizen_id == teacher_id:
+            problems.append(f"{name(n)}: {own_debt_message()}")
+        elif guarantor.citizen_id in seen:
+            other = name(seen[guarantor.citizen_id])
+            problems.append(f"{name(n)}: " + _("the same citizen ID as %(other)s.", other=other))
+        else:
+            seen[guarantor.citizen_id] = n
+            found.append(guarantor)
+    if len(found) > MAX_GUARANTORS:
+        problems.append(_("At most %(n)d guarantors for one debt.", n=MAX_GUARANTORS))
+    if problems:
+        reader.errors[path] = " ".join(problems)
+    return found
+
+
+def clean_multiline(raw: str) -> str:
+    """Typed text less control characters, its line breaks kept (clean_text would join the lines)."""
+    return "\n".join("".join(ch for ch in line if ch.isspace() or unicodedata.category(ch) != "Cc")
+                     for line in raw.splitlines())
 
 
 def _creditor_id(reader: FieldReader, row: dict, path: str) -> int | None:
@@ -385,7 +518,7 @@ def parse_case(data, *, partial: bool = False) -> CaseInput:
     if "deductions" in data:
         result.deductions = _deductions(reader, data["deductions"])
     if "debts" in data:
-        result.debts = _debts(reader, data["debts"])
+        result.debts = _debts(reader, data["debts"], result.teacher.citizen_id if result.teacher else None)
     if "chosen_plan_id" in data and data["chosen_plan_id"] is not None:
         result.chosen_plan_id = reader.integer(data, "chosen_plan_id", "chosen_plan_id", 1, 2**31 - 1)
     if "version" in data:

@@ -22,6 +22,10 @@ WAITS_FOR = {
     "payment_memo": _l("A payment memo is written for an approved case, to pay what it was granted."),
     "scholarship_continuation": _l("The continuation notice can be printed once the case and its scholarships are "
                                    "approved."),
+    "guarantor_notice": _l("Guarantors are notified while the approved plan is being repaid, once a restructured "
+                           "debt is 60 or more days overdue."),
+    "closure_notice": _l("The closure notice can be printed once every instalment of the plan is paid and the case "
+                         "is closed."),
 }
 
 
@@ -40,8 +44,24 @@ def _has_something_to_pay(case) -> str | None:
     return str(_l("Everything this case was granted has been paid: there is no payment to approve."))
 
 
+def _being_repaid(case) -> str | None:
+    """domain.md, "After approval" 6: guarantors hear of a default on an active case's instalments (api-v1.md v1.1:
+    guarantor_notice; whether the debt itself is 60 days overdue is the kind's own 409, with its days)."""
+    if case.status == "active":
+        return None
+    return str(_l("Guarantors are notified while the approved plan is being repaid: this case is not active."))
+
+
+def _closed(case) -> str | None:
+    """domain.md, "After approval" 7; api-v1.md v1.1: closure_notice, for closed cases only."""
+    if case.status == "closed":
+        return None
+    return str(WAITS_FOR["closure_notice"])
+
+
 # Further conditions of a kind, once its case's state allows it.
-CONDITIONS = {"scholarship_continuation": _has_instalments, "payment_memo": _has_something_to_pay}
+CONDITIONS = {"scholarship_continuation": _has_instalments, "payment_memo": _has_something_to_pay,
+              "guarantor_notice": _being_repaid, "closure_notice": _closed}
 
 
 def unavailable(kind: LetterKind, case) -> str | None:

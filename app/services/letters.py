@@ -222,7 +222,16 @@ def existing_letter(case_type: str, case_id: int, kind_name: str, debt_id=None, 
     current = _current_snapshot_hashes(case_type, kind_name, [case_id]).get(case_id)
     if current is not None:
         query = query.where(Letter.content_sha256 == current)
-    return db.session.scalar(query.order_by(Letter.id.desc()).limit(1))
+    return _still_covering(db.session.scalar(query.order_by(Letter.id.desc()).limit(1)))
+
+
+def _still_covering(letter: Letter | None) -> Letter | None:
+    """The letter, unless its kind answers an event that can recur and the letter no longer covers the case as it
+    stands (LetterKind.covers: a guarantor notice of an overdue episode the teacher has since caught up on)."""
+    kind = letter_kinds.get(letter.kind) if letter is not None else None
+    if kind is not None and kind.covers is not None and not kind.covers(letter):
+        return None
+    return letter
 
 
 def existing_letters_for(case_type: str, kind_name: str, case_ids: list[int]) -> dict[int, Letter]:
@@ -236,7 +245,7 @@ def existing_letters_for(case_type: str, kind_name: str, case_ids: list[int]) ->
             if letter.case_id in current and letter.content_sha256 != current[letter.case_id]:
                 continue  # printed from an earlier approval: not this version's letter
             found[letter.case_id] = letter
-    return found
+    return {case_id: letter for case_id, letter in found.items() if _still_covering(letter) is not None}
 
 
 def reissue_reason_of(value) -> str:

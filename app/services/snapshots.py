@@ -11,6 +11,10 @@ under which the case's figures are shown for as long as it stays approved, whate
 snapshot has none: it is read under the settings in force on its approval day (app/services/plan_schedules.py).
 Schema 3 (issue 19) adds "plan_version" to debt snapshots: the version of the plan approved (1, then one more at each
 revision), which pages and letters show; older snapshots are version 1.
+Schema 4 (issue 20) makes each debt's "guarantors" the structured list ({citizen_id, title, first_name, last_name},
+full IDs: the guarantor notice is addressed to them) and adds "guarantors_note", the free text that could not be
+structured. In schemas 1–3 "guarantors" is that free text (or null); debt_guarantors() reads either. No letter of
+schemas 1–3 prints guarantors, so their letters reprint the same.
 """
 from __future__ import annotations
 
@@ -23,8 +27,8 @@ from app.models import DebtCase, ReliefCase
 from app.services.plan_json import settings_to_json
 from app.services.relief_rules import note_message
 
-SCHEMA = 3
-READABLE_SCHEMAS = (1, 2, 3)
+SCHEMA = 4
+READABLE_SCHEMAS = (1, 2, 3, 4)
 
 
 def sha256_of(data: dict) -> str:
@@ -36,7 +40,8 @@ def sha256_of(data: dict) -> str:
 def read(data: dict) -> dict:
     """A stored snapshot in the current schema, whichever schema it was frozen in."""
     schema = data.get("schema", 1)  # before versioning, the shape was schema 1's
-    if schema not in READABLE_SCHEMAS:  # 2 adds "settings", 3 "plan_version"; readers fall back where missing
+    # 2 adds "settings", 3 "plan_version", 4 structured guarantors; readers fall back where missing
+    if schema not in READABLE_SCHEMAS:
         raise ValueError(f"unknown snapshot schema {schema!r}")
     return data
 
@@ -72,7 +77,8 @@ def debt_snapshot(case: DebtCase, affordability, settings) -> dict:
                    "outstanding": money_str(d.outstanding), "annual_rate": rate_str(d.annual_rate),
                    "monthly_payment": money_str(d.monthly_payment), "remaining_months": d.remaining_months,
                    "salary_deducted": d.salary_deducted, "legal_status": d.legal_status,
-                   "guarantors": d.guarantors, **_creditor_of(d)} for d in case.debts],
+                   "guarantors": [_guarantor(g) for g in d.guarantors], "guarantors_note": d.guarantors_note,
+                   **_creditor_of(d)} for d in case.debts],
         "affordability": affordability.as_dict(),
         "risk_group": case.risk_group,
         "chosen_plan_id": chosen.id if chosen else None,
@@ -81,6 +87,19 @@ def debt_snapshot(case: DebtCase, affordability, settings) -> dict:
         "chosen_plan": ({"id": chosen.id, "label": chosen.label, "spec": chosen.spec, **chosen.result}
                         if chosen else None),
     }
+
+
+def _guarantor(g) -> dict:
+    return {"citizen_id": g.citizen_id, "title": g.title, "first_name": g.first_name, "last_name": g.last_name}
+
+
+def debt_guarantors(debt: dict) -> tuple[list[dict], str | None]:
+    """(structured guarantors, free-text note) of a debt as a snapshot of any schema froze it: schema 4 has both;
+    in 1–3 "guarantors" was the free text, and nothing was structured."""
+    frozen = debt.get("guarantors")
+    if isinstance(frozen, list):
+        return frozen, debt.get("guarantors_note")
+    return [], frozen
 
 
 def _creditor_of(debt) -> dict:

@@ -13,7 +13,9 @@ the reports benchmark.
 
 The default tables are those the deduction list (app/services/deduction_lists.items) joins — deduction_lines,
 debt_cases, people, org_units — with users (the readers, and debt_cases' created_by / submitted_by) and the
-dataset's "bench.dataset" audit row (bench_deductions.ensure_dataset recognises the dataset by it):
+dataset's "bench.dataset" audit row (bench_deductions.ensure_dataset recognises the dataset by it); and for the
+monthly cycle (issue 20, bench/bench_repayments.py) the repayments (the history before the month included, with its
+"bench.repayment_history" audit row), the delinquency tables and the repayment report's months:
 
   .venv/bin/python -m bench.national.copy_to_sqlite \
       --from postgresql://postgres@127.0.0.1:5432/krudesk_bench19_1m \
@@ -27,9 +29,11 @@ import sqlite3
 import time
 from pathlib import Path
 
-TABLES = ("org_units", "users", "people", "debt_cases", "deduction_lines", "audit_events")
-# rows copied per table when not all of them are (the audit trail: only the dataset's own record)
-WHERE = {"audit_events": "action = 'bench.dataset'"}
+TABLES = ("org_units", "users", "people", "debt_cases", "deduction_lines", "repayments", "case_delinquency",
+          "delinquency_history", "repayment_months", "audit_events")
+# rows copied per table when not all of them are (the audit trail: only the benchmarks' own records — the dataset's,
+# and the repayment history's of bench/monthly_cycle.py)
+WHERE = {"audit_events": "action IN ('bench.dataset', 'bench.repayment_history')"}
 BATCH = 10_000  # rows per fetchmany / executemany; every table copied is read ORDER BY id
 
 

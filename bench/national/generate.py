@@ -314,7 +314,11 @@ class DebtCaseGenerator:
         obj.person = Person(**dict(zip(PERSON_COLUMNS, person)))
         obj.cooperative = coop
         obj.deductions = [CaseDeduction(**dict(zip(DEDUCTION_COLUMNS, row))) for row in deductions]
-        obj.debts = [Debt(**dict(zip(DEBT_COLUMNS, row))) for row in debts]
+        # debts.guarantors is the column of the free-text note (the model's guarantors_note since issue 20; the
+        # structured guarantors are rows of debt_guarantors, none generated): the column name is the COPY's, the
+        # attribute the model's.
+        attributes = tuple("guarantors_note" if c == "guarantors" else c for c in DEBT_COLUMNS)
+        obj.debts = [Debt(**dict(zip(attributes, row))) for row in debts]
         obj.plans = [DebtPlan(**dict(zip(PLAN_COLUMNS, plan_row)))]
         return obj
 

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -97,7 +98,7 @@ def test_openapi_describes_every_api_route(app, client):
     documented = {(path, method) for path, ops in doc["paths"].items() for method in ops}
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api."):
-            path = rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace(">", "}")
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (path, method.lower()) in documented, (path, method)
     assert doc["paths"]["/auth/token"]["post"]["security"] == []

@@ -32,12 +32,15 @@ def _legacy_debt_snapshot(case) -> dict:
         body.pop(derived)
     # Added to the API by issue 19 and not frozen: what happens after approval (snapshot schema 3 adds only the
     # plan version, checked beside it).
-    for after_approval in ("plan_version", "agreement_signed_on", "first_due_month", "after_approval"):
+    # Issue 20 adds the case's delinquency, never frozen either.
+    for after_approval in ("plan_version", "agreement_signed_on", "first_due_month", "after_approval", "delinquency"):
         body.pop(after_approval)
     for debt in body["debts"]:
         debt.pop("above_legal_rate")
         debt.pop("closed_on")
         debt.pop("creditor_id")  # issue 18: the creditor on file, added to both (see below)
+        # issue 20: the API's structured guarantors and note, which schema 4 freezes in its own shape (see below)
+        debt.pop("guarantors"), debt.pop("guarantors_note")
     chosen = case.chosen_plan
     body["chosen_plan"] = {"id": chosen.id, "label": chosen.label, "spec": chosen.spec, **chosen.result}
     return body
@@ -50,10 +53,10 @@ def _legacy_relief_snapshot(case) -> dict:
     return body
 
 
-def test_schema_3_is_the_old_shape_with_a_version_the_settings_and_the_plan_version(decided):
+def test_schema_4_is_the_old_shape_with_a_version_the_settings_the_plan_version_and_guarantors(decided):
     debt, relief = decided
     debt_snapshot, relief_snapshot = _stored("debt", debt.id).data, _stored("relief", relief.id).data
-    assert debt_snapshot["schema"] == 3 and relief_snapshot["schema"] == 3
+    assert debt_snapshot["schema"] == 4 and relief_snapshot["schema"] == 4
     # schema 2 (issue 17) adds the settings in force at approval; the chosen plan carries those it was worked out under
     assert debt_snapshot["settings"] == settings_to_json(plan_settings())
     assert debt_snapshot["chosen_plan"]["settings"] == settings_to_json(plan_settings())
@@ -63,7 +66,13 @@ def test_schema_3_is_the_old_shape_with_a_version_the_settings_and_the_plan_vers
     older = {k: v for k, v in debt_snapshot.items() if k not in ("schema", "settings", "plan_version")}
     assert all(d["creditor_id"] == row.creditor_id and d["creditor"]["addressee"] == row.creditor.addressee
                for d, row in zip(older["debts"], debt.debts))
-    older["debts"] = [{k: v for k, v in d.items() if k not in ("creditor_id", "creditor")} for d in older["debts"]]
+    # schema 4 (issue 20): each debt's guarantors as a list (full citizen IDs) and the free-text note beside it, where
+    # schemas 1–3 froze the free text under "guarantors"
+    assert all(d["guarantors"] == [{"citizen_id": g.citizen_id, "title": g.title, "first_name": g.first_name,
+                                    "last_name": g.last_name} for g in row.guarantors]
+               and d["guarantors_note"] == row.guarantors_note for d, row in zip(older["debts"], debt.debts))
+    older["debts"] = [{k: v for k, v in d.items() if k not in ("creditor_id", "creditor", "guarantors",
+                                                               "guarantors_note")} for d in older["debts"]]
     assert older == _legacy_debt_snapshot(debt)
     # The relief payments made after approval are not frozen; the approved amounts are.
     legacy = _legacy_relief_snapshot(relief)

@@ -63,6 +63,11 @@ class LetterKind:
     listed_people: Callable[[dict], int] | None = None
     # The permission that opens its letters; None: the one of its programme's cases (view_<programme>_cases).
     view_permission: str | None = None
+    # A letter that answers an event which can happen again (a guarantor notice answers one overdue episode of a
+    # debt, domain.md "After approval" 6): whether an issued letter still speaks for the case as it stands. One
+    # that no longer does is not "already issued" (letters.existing_letter): the next episode's letter needs no
+    # reissue reason, and a batch does not skip it. None: an issued letter always counts.
+    covers: Callable[[object], bool] | None = None
 
     @property
     def needs_debt(self) -> bool:
