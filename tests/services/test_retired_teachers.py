@@ -24,7 +24,9 @@ def _row(base, **cells) -> list[str]:
 
 def test_the_template_has_the_retirement_columns_and_a_retired_example():
     headers, rows = template()
-    assert headers[-3:] == ["ข้าราชการบำนาญ (ใช่/ไม่ใช่)", "เงินบำนาญ", "รหัสหน่วยผู้เบิกจ่าย (สพป./สพม.)"]
+    # the retirement columns, then (issue 20) the guarantors' column, last
+    assert headers[-4:-1] == ["ข้าราชการบำนาญ (ใช่/ไม่ใช่)", "เงินบำนาญ", "รหัสหน่วยผู้เบิกจ่าย (สพป./สพม.)"]
+    assert headers[-1].startswith("ผู้ค้ำประกัน")
     assert rows == [EXAMPLE, RETIRED_EXAMPLE] and all(len(r) == len(headers) for r in rows)
 
 

@@ -53,13 +53,18 @@ TEST_SCHEDULE = (Scheduled("test_daily", 6, "day"), Scheduled("test_monthly", 7,
 @pytest.mark.parametrize("utc, expected", [
     (datetime(2026, 12, 31, 17, 59), []),                                     # 00:59 on 1 Jan in Bangkok
     (datetime(2026, 12, 31, 18, 0), [("backup", "2027-01-01")]),              # 01:00: the backup
-    (datetime(2026, 12, 31, 23, 0), [("backup", "2027-01-01"), ("continuation_due", "2027-01-01")]),
-    (datetime(2027, 1, 1, 0, 0), [("backup", "2027-01-01"), ("continuation_due", "2027-01-01"),
+    (datetime(2026, 12, 31, 19, 0), [("backup", "2027-01-01"), ("arrears_sweep", "2027-01-01")]),  # 02:00
+    (datetime(2026, 12, 31, 23, 0), [("backup", "2027-01-01"), ("arrears_sweep", "2027-01-01"),
+                                     ("continuation_due", "2027-01-01")]),
+    (datetime(2027, 1, 1, 0, 0), [("backup", "2027-01-01"), ("arrears_sweep", "2027-01-01"),
+                                  ("continuation_due", "2027-01-01"),
                                   ("retention_report", "2027-01")]),           # 07:00 on the 1st: the monthly run
-    (datetime(2027, 1, 1, 16, 59), [("backup", "2027-01-01"), ("continuation_due", "2027-01-01"),
+    (datetime(2027, 1, 1, 16, 59), [("backup", "2027-01-01"), ("arrears_sweep", "2027-01-01"),
+                                    ("continuation_due", "2027-01-01"),
                                     ("retention_report", "2027-01")]),         # 23:59: still due, to catch up
     (datetime(2027, 1, 1, 17, 0), [("retention_report", "2027-01")]),         # 00:00 on the 2nd: a new day
-    (datetime(2027, 1, 31, 16, 59), [("backup", "2027-01-31"), ("continuation_due", "2027-01-31"),
+    (datetime(2027, 1, 31, 16, 59), [("backup", "2027-01-31"), ("arrears_sweep", "2027-01-31"),
+                                     ("continuation_due", "2027-01-31"),
                                      ("retention_report", "2027-01")]),
     (datetime(2027, 1, 31, 17, 0), []),                                       # 00:00 on 1 Feb: not yet 07:00
 ])

@@ -91,7 +91,7 @@ def test_a_large_case_list_export_is_a_job_whose_file_is_the_inline_export(as_us
     assert job.kind == "export" and job.status == "done" and job.requested_by_id == user("province_officer").id
     assert job.params == {"list": "debt-cases", "format": fmt, "lang": "th", "filters": {
         "status": "", "risk_group": "", "cooperative_code": "", "province_code": "", "text": "", "unit_code": "50",
-        "below_floor": "", "sort": "name"}}
+        "below_floor": "", "bucket": "", "sort": "name"}}
     assert re.fullmatch(rf"exports/{job.id}-[0-9a-f]{{16}}\.{fmt}", job.file_key)
     assert job.total == job.progress == job.result["rows"] == 5
 
