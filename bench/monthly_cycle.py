@@ -2,11 +2,13 @@
 bench/bench_repayments.py in a fresh process of its own, over bench/national/generate.py's dataset of active cases:
 
 - prepare (once, kept): a provincial officer per province (`bench20-po-<code>`), and the repayment history before
-  month M — one repayment per instalment month before M, of exactly what was due (reference BENCHHIST-…), so that M
-  is an ordinary month of a programme under way and not every case's first repayment after years of nothing;
+  month M — one repayment per instalment month before M, of exactly what was due (reference BENCHHIST-…), written
+  month by month — so that M is an ordinary month of a programme under way (18,127,318 rows for the million) and
+  not every case's first repayment after years of nothing;
 - reset (before each import, not timed): the bench's own lines for M (reference BENCH-…) go, and the delinquency
   tables stand as the sweep of the month before left them — every active case current (its history paid through
-  M−1), one open stay in "current" from its agreement day; the repayment report's months are emptied;
+  M−1), one open stay in "current" from its agreement day; the repayment report's months and the report-refresh
+  jobs of earlier runs are emptied; PostgreSQL: VACUUM ANALYZE of the tables written;
 - deductions: the national deduction list for M as CSV (deduction_lists.items + write_csv, as bench_deductions);
 - file: the month's repayment lines from the instalment runs covering M, one CSV per province in the repayment file
   layout (repayment_files.COLUMNS: citizen_id, case_id, part, amount, paid_on, reference), streamed; a seeded ~4 %
@@ -283,7 +285,8 @@ def import_files(month: date, folder: Path, only: str | None = None) -> dict:
     from app.services import repayment_files
 
     users = dict(db.session.execute(select(User.username, User.id).where(User.username.like(OFFICER_PREFIX + "%"))).all())
-    paths = sorted(folder.glob(f"repayments-{only or '*'}.csv"))
+    codes = set(only.split(",")) if only else None
+    paths = sorted(p for p in folder.glob("repayments-*.csv") if codes is None or p.stem.rsplit("-", 1)[1] in codes)
     if not paths:
         raise SystemExit(f"no repayment files in {folder}: run the file step first")
     totals = {"files": 0, "lines": 0, "matched": 0, "amount_matched": Decimal("0"), "already_recorded": 0,

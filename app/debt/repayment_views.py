@@ -35,16 +35,16 @@ def section_context(case, form: dict | None = None, errors: dict | None = None) 
     if case.status not in ("active", "closed"):
         return {"shown": False}
     today = clock.today()
-    months = instalments.by_month(case, today)
+    parts = instalments.parts_of(case)   # read once for everything below
+    months = instalments.by_month(case, today, parts)
     now = today.replace(day=1)
     upcoming = [i for i, row in enumerate(months) if row.month > now]
     end = min(upcoming[AHEAD - 1] + 1 if len(upcoming) >= AHEAD else len(months), len(months))
     window = months[max(0, end - TIMELINE_MONTHS):end]
-    parts = instalments.parts_of(case)
-    return {"shown": True, "delinquency": instalments.delinquency_json(case, today),
+    return {"shown": True, "delinquency": instalments.delinquency_json(case, today, parts),
             "stored": db.session.get(CaseDelinquency, case.id), "history": instalments.history(case),
             "window": window, "peak": max((row.amount_due for row in window), default=0) or 1,
-            "outstanding": instalments.outstanding(case), "parts": list(parts),
+            "outstanding": instalments.outstanding(case, parts), "parts": list(parts),
             "bucket_labels": BUCKET_LABELS, "status_labels": INSTALMENT_STATUS_LABELS, "badges": BADGES,
             "can_record": case.status == "active" and can(current_user, "record_repayments"),
             "form": form or {"month": typed_month_text(today.year, today.month)}, "errors": errors or {}}

@@ -4,7 +4,6 @@ empty); the teacher's columns repeat on each of their rows. Checking the rows is
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from flask_babel import gettext as _
 
@@ -100,16 +99,6 @@ class Sheet:
     errors: list[dict] = field(default_factory=list)
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return " ".join(str(value).split())
 
 
 def read_table(filename: str, content: bytes) -> Sheet:
@@ -118,7 +107,7 @@ def read_table(filename: str, content: bytes) -> Sheet:
     with spreadsheet_reader.open_table(filename, content) as table:
         if table.header is None:
             raise ValidationFailed(_("Please correct the marked fields."), {"file": _("The file is empty.")})
-        keys = [HEADER_KEYS.get(_cell_text(h).lower()) for h in table.header]
+        keys = [HEADER_KEYS.get(spreadsheet_reader.cell_text(h).lower()) for h in table.header]
         missing = [thai for key, thai, _e in COLUMNS
                    if key in ("citizen_id", "first_name", "last_name", "monthly_salary") and key not in keys]
         if missing:
@@ -127,7 +116,7 @@ def read_table(filename: str, content: bytes) -> Sheet:
         width = max(i + 1 for i, key in enumerate(keys) if key)  # columns right of the last header go unread
         rows = []
         for number, values in table.rows(width):
-            cells = {key: _cell_text(v) for key, v in zip(keys, values) if key}
+            cells = {key: spreadsheet_reader.cell_text(v) for key, v in zip(keys, values) if key}
             if not any(cells.values()):
                 continue
             if len(rows) == MAX_ROWS:

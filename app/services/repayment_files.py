@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 
 from flask_babel import gettext as _
 
@@ -54,21 +53,6 @@ def template() -> tuple[list[str], list[list]]:
     return headers, [example]
 
 
-def _cell(value) -> str:
-    """A cell as the text record() reads: dates ISO (a BE or CE date typed dd/mm/yyyy is read), numbers exact."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return repr(value) if not value.is_integer() else str(int(value))
-    if isinstance(value, (int, Decimal)):
-        return str(value)
-    return str(value).strip()
-
-
 def _day(text: str) -> str:
     """paid_on as ISO: YYYY-MM-DD (CE), or dd/mm/yyyy with a Buddhist-Era or Common-Era year."""
     if "/" in text:
@@ -92,7 +76,7 @@ def read_lines(filename: str, content: bytes) -> Iterator[tuple[int, dict]]:
     positions = [(index, key) for index, key in enumerate(header) if key]
     with table:
         for number, values in table.rows(len(header)):
-            fields = {key: _cell(values[index]) if index < len(values) else "" for index, key in positions}
+            fields = {key: spreadsheet_reader.cell_text(values[index]) if index < len(values) else "" for index, key in positions}
             fields["paid_on"] = _day(fields.get("paid_on", ""))
             yield number, fields
 

@@ -17,6 +17,7 @@ import io
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
+from datetime import date, datetime
 from itertools import count
 from xml.parsers import expat
 
@@ -46,6 +47,19 @@ class Unreadable(ValidationFailed):
 
 def not_xlsx() -> Unreadable:
     return Unreadable(_("This is not a readable XLSX file."))
+
+
+def cell_text(value) -> str:
+    """A cell as text: a date (or date-time) ISO, a whole float without its ".0", runs of white space as one."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return " ".join(str(value).split())
 
 
 def open_table(filename: str, content: bytes) -> Table:

@@ -3,6 +3,9 @@
 if (window.Chart) {
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;  // Sarabun: Thai labels, not boxes
 }
+function wholeNumbers(spec) {
+  return spec.datasets.every(function (set) { return set.data.every(function (v) { return Number.isInteger(v); }); });
+}
 document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
   var spec = JSON.parse(canvas.dataset.chart);
   new Chart(canvas, {
@@ -11,6 +14,8 @@ document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
       return {label: set.label, data: set.data, backgroundColor: set.colors || "#0d6efd"};
     })},
     options: {responsive: true, maintainAspectRatio: false, animation: false,
+              // counts (every value whole) get whole ticks: no "0.5 cases"
+              scales: spec.type === "doughnut" || !wholeNumbers(spec) ? {} : {y: {ticks: {precision: 0}}},
               plugins: {legend: {display: spec.datasets.length > 1 || spec.type === "doughnut"}}}
   });
 });

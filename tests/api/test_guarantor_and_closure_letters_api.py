@@ -5,20 +5,17 @@ The case's first instalment is due in February 2027 (due day 28 February 2027, t
 repaid it is 59 days overdue on 28 April 2027 and 60 on the 29th."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
-import time_machine
 
 from app import programmes
 from app.extensions import db
 from app.models.guarantors import DebtGuarantor
 from app.services import letter_kinds
-from tests.helpers import active_case
+from tests.helpers import at, active_case
 from tests.pdf.helpers import norm, pdf_text
 
 
-def at(day: date):
-    return time_machine.travel(datetime(day.year, day.month, day.day, 5, 0, tzinfo=UTC), tick=False)
 
 
 def test_a_guarantor_notice_is_409_at_59_days_and_201_at_60(api):

@@ -2,10 +2,9 @@
 read back by services/funnel.py at a fixed Bangkok day."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from app.extensions import db
@@ -13,14 +12,11 @@ from app.models import DebtCase, User
 from app.services import funnel as funnel_service
 from app.services.errors import NotFound
 from app.services.funnel import Histogram
-from tests.helpers import approved_through_api, repay_everything
+from tests.helpers import at, approved_through_api, repay_everything
 
 TODAY = date(2026, 11, 30)
 
 
-def at(day: date):
-    """Noon in Bangkok on `day` (05:00 UTC): clock.today() is `day`."""
-    return time_machine.travel(datetime(day.year, day.month, day.day, 5, 0, tzinfo=UTC), tick=False)
 
 
 def approved_on(api, day: date, teacher: str):

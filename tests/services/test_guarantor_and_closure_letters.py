@@ -7,11 +7,10 @@ nothing repaid the debt is 59 days overdue on 28 April 2027 and 60 on the 29th.
 """
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-import time_machine
 from sqlalchemy import func, select
 
 from app.domain import clock
@@ -22,7 +21,7 @@ from app.models.repayments import Repayment
 from app.services import arrears, guarantor_notices, instalments, letter_batches, letter_kinds, letters
 from app.services.errors import Conflict, ValidationFailed
 from tests.factories import user
-from tests.helpers import active_case, citizen_id
+from tests.helpers import at, active_case, citizen_id
 from tests.pdf.helpers import norm, page_count, page_texts, pdf_text
 
 FIRST_DUE_DAY = date(2027, 2, 28)
@@ -32,9 +31,6 @@ THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มี�
                "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
 
 
-def at(day: date):
-    """Noon in Bangkok on `day` (05:00 UTC): clock.today() is `day`."""
-    return time_machine.travel(datetime(day.year, day.month, day.day, 5, 0, tzinfo=UTC), tick=False)
 
 
 def be(day: date) -> str:

@@ -4,9 +4,8 @@
 The case's first instalment is due in February 2027 (due day 28 February): 60 days overdue on 29 April 2027."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
-import time_machine
 from sqlalchemy import select
 
 from app.domain import clock
@@ -14,13 +13,11 @@ from app.extensions import db
 from app.models import Letter, LetterBatch
 from app.models.guarantors import DebtGuarantor
 from app.services import arrears
-from tests.helpers import active_case
+from tests.helpers import at, active_case
 
 DAY_60 = date(2027, 4, 29)
 
 
-def at(day: date):
-    return time_machine.travel(datetime(day.year, day.month, day.day, 5, 0, tzinfo=UTC), tick=False)
 
 
 def guaranteed_active_case(api):
