@@ -170,9 +170,10 @@ def prepare(month: date) -> dict:
     if db.engine.dialect.name == "postgresql":
         db.session.commit()
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(_sql("VACUUM ANALYZE repayments"))
+            conn.execute(_sql("VACUUM ANALYZE repayments, repayment_totals"))
     else:
         db.session.execute(_sql("ANALYZE repayments"))
+        db.session.execute(_sql("ANALYZE repayment_totals"))
         db.session.commit()
     return {"officers": len(found), **figures}
 
@@ -204,7 +205,7 @@ def reset(month: date) -> dict:
     db.session.commit()
     if postgres:
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(_sql("VACUUM ANALYZE repayments, case_delinquency, delinquency_history"))
+            conn.execute(_sql("VACUUM ANALYZE repayments, repayment_totals, case_delinquency, delinquency_history"))
     return {"bench_lines_deleted": deleted, "month_jobs_deleted": jobs}
 
 

@@ -6,8 +6,9 @@ import statistics
 import time
 
 
-def timed(fn, runs: int) -> tuple[float, float]:
-    fn()  # warm up
+def timed(fn, runs: int, warmup: int = 1) -> tuple[float, float]:
+    for _ in range(warmup):
+        fn()
     samples = []
     for _ in range(runs):
         start = time.perf_counter()

@@ -11,7 +11,7 @@ from app.models.letters import Letter, LetterBatch, LetterCounter
 from app.models.org import OrgUnit, UnitKind
 from app.models.people import Person
 from app.models.rate_limits import RateLimitCounter
-from app.models.repayments import CaseDelinquency, DelinquencyChange, Repayment, RepaymentMonth
+from app.models.repayments import CaseDelinquency, DelinquencyChange, Repayment, RepaymentMonth, RepaymentTotal
 from app.models.relief import (
     Beneficiary, ContinuationCheck, Entitlement, EntitlementRule, Evidence, Incident, Payment, ReliefCase,
     ReliefCaseStatus,
@@ -22,6 +22,6 @@ from app.models.users import ApiToken, LoginAttempt, Role, User, UserSession
 from app.models.workflow import CaseSnapshot, CaseTransition, Notification
 
 __all__ = ["Beneficiary", "ContinuationCheck", "Entitlement", "EntitlementRule", "Evidence", "Incident",
-           "Payment", "ReliefCase", "ReliefCaseStatus", "CaseDelinquency", "DebtGuarantor", "DelinquencyChange", "Repayment", "RepaymentMonth",
+           "Payment", "ReliefCase", "ReliefCaseStatus", "CaseDelinquency", "DebtGuarantor", "DelinquencyChange", "Repayment", "RepaymentMonth", "RepaymentTotal",
            "ApiToken", "AuditEvent", "Creditor", "CreditorResponse", "DebtPayoff", "DeductionLine", "CaseDeduction", "CaseSnapshot", "CaseTransition", "Notification", "Debt", "DebtCase", "DebtCaseRollup", "DebtCaseStatus", "DebtPlan",
            "BackgroundJob", "ImportJob", "LetterBatchChunk", "StoredFile", "StoredFileChunk", "Letter", "RateLimitCounter", "LetterBatch", "LetterCounter", "LoginAttempt", "OrgUnit", "Person", "Role", "SettingValue", "SigningKey", "UnitKind", "User", "UserSession"]

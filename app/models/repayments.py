@@ -41,9 +41,22 @@ class Repayment(db.Model):
 
     __table_args__ = (
         Index("ix_repayments_case", "case_id", "plan_version", "part"),
-        Index("ix_repayments_month", "month"),
+        Index("ix_repayments_month", "month", "case_id"),
     )
 
+
+
+class RepaymentTotal(db.Model):
+    """What a part of a case has repaid for one plan version: the sum of its repayments, kept by the triggers of
+    migration 0023 (never written by the application), so that a sweep of a million cases reads one row per part
+    instead of every month's repayment."""
+
+    __tablename__ = "repayment_totals"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("debt_cases.id", ondelete="CASCADE"), primary_key=True)
+    plan_version: Mapped[int] = mapped_column(primary_key=True)
+    part: Mapped[str] = mapped_column(String(20), primary_key=True)
+    amount: Mapped[Decimal] = mapped_column(Numeric(16, 2))
 
 # domain.md step 5: days past due → bucket. "90+" is over 90 days (NPL).
 BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")

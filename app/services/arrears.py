@@ -37,9 +37,11 @@ from app.jobs import background
 from app.models import BackgroundJob, CaseTransition, DebtCase, DeductionLine, Repayment
 from app.models.repayments import BUCKET_COLUMNS, CaseDelinquency, DelinquencyChange, RepaymentMonth
 from app.services import audit, deduction_lines, notify
-from app.services.instalments import paid_by_part, part_runs
+from app.services.id_lists import among
+from app.services.instalments import all_paid_after, less, paid_after, paid_by_part, part_runs
 
 BATCH = 2000
+LATER_AT_ONCE = 50_000   # repayments for months after the report's, read in one go up to this many
 KIND = "arrears_sweep"
 # domain.md step 5: the officer hears of a case entering these buckets.
 NOTICE_BUCKETS = ("31-60", "90+")
@@ -78,7 +80,7 @@ def _active_batches(case_ids, cooperative_ids):
     if case_ids is not None:
         ordered = sorted(set(case_ids))
         for start in range(0, len(ordered), BATCH):
-            rows = db.session.execute(select(*columns).where(DebtCase.id.in_(ordered[start:start + BATCH]),
+            rows = db.session.execute(select(*columns).where(among(DebtCase.id, ordered[start:start + BATCH]),
                                                              DebtCase.status == "active")
                                       .order_by(DebtCase.id)).all()
             if rows:
@@ -104,8 +106,11 @@ def assess(as_of: date | None = None, *, case_ids=None, cooperative_ids=None, re
     summary = Summary()
     figures: dict[int, MonthFigures] = defaultdict(MonthFigures)
     officers: dict[str, list] = {}
+    # what was repaid for months after the report's: read once when it is a few rows (it is none or nearly none
+    # for the month under way), else for each batch
+    later = all_paid_after(report_month, LATER_AT_ONCE) if report_month is not None else None
     for rows in _active_batches(case_ids, cooperative_ids):
-        _assess_batch(rows, as_of, report_month, summary, figures, officers)
+        _assess_batch(rows, as_of, report_month, summary, figures, officers, later=later)
         if commit:
             db.session.commit()
     if report_month is not None and case_ids is None:
@@ -115,14 +120,27 @@ def assess(as_of: date | None = None, *, case_ids=None, cooperative_ids=None, re
     return summary
 
 
-def _assess_batch(rows, as_of, report_month, summary, figures, officers) -> None:
+def assess_matched(rows, as_of: date | None, runs: dict, paid: dict, officers: dict) -> Summary:
+    """The cases an import has just repaid, in its transaction, from the runs and totals it read to match its lines
+    (services/repayments.py): `rows` as _active_batches gives them; `officers` a cache kept over the import."""
+    summary = Summary()
+    _assess_batch(rows, as_of or clock.today(), None, summary, {}, officers, runs, paid)
+    return summary
+
+
+def _assess_batch(rows, as_of, report_month, summary, figures, officers, runs=None, paid=None, later=None) -> None:
+    """`runs` and `paid` (part_runs, paid_by_part of these cases) when the caller has read them already: an import
+    knows them from matching its lines; `later`, what was repaid after the report's month, when read for all."""
     ids = [row.id for row in rows]
-    runs = part_runs(ids)
-    paid = paid_by_part(ids)
-    paid_through = paid_by_part(ids, through=report_month) if report_month is not None else {}
+    runs = runs if runs is not None else part_runs(ids)
+    paid = paid if paid is not None else paid_by_part(ids)
+    if report_month is not None:
+        paid_through = less(paid, later if later is not None else paid_after(ids, report_month))
+    else:
+        paid_through = {}
     stored = {row.case_id: row for row in db.session.execute(
         select(CaseDelinquency.case_id, CaseDelinquency.as_of, *(getattr(CaseDelinquency, c) for c in STATE_COLUMNS))
-        .where(CaseDelinquency.case_id.in_(ids)))}
+        .where(among(CaseDelinquency.case_id, ids)))}
     updates, inserts, opened, closed_stays, notices, settled = [], [], [], [], [], []
     for row in rows:
         parts = {part: (part_runs_, paid.get((row.id, part), ZERO)) for part, part_runs_ in runs.get(row.id, {}).items()}
@@ -267,15 +285,6 @@ def write_month(month: date, figures: dict[int, MonthFigures], cooperative_ids=N
              **{BUCKET_COLUMNS[b]: n for b, n in f.buckets.items()}} for unit_id, f in figures.items()]
     if rows:
         db.session.execute(insert(RepaymentMonth), rows)
-
-
-def cooperatives_of(case_ids) -> set[int]:
-    ids = sorted(set(case_ids))
-    found: set[int] = set()
-    for start in range(0, len(ids), BATCH):
-        found.update(db.session.scalars(select(DebtCase.cooperative_id).where(DebtCase.id.in_(ids[start:start + BATCH]))
-                                        .distinct()))
-    return found
 
 
 def clear_flag(case_id: int) -> None:

@@ -15,7 +15,7 @@ The default tables are those the deduction list (app/services/deduction_lists.it
 debt_cases, people, org_units — with users (the readers, and debt_cases' created_by / submitted_by) and the
 dataset's "bench.dataset" audit row (bench_deductions.ensure_dataset recognises the dataset by it); and for the
 monthly cycle (issue 20, bench/bench_repayments.py) the repayments (the history before the month included, with its
-"bench.repayment_history" audit row), the delinquency tables and the repayment report's months:
+"bench.repayment_history" audit row) and their totals per part, the delinquency tables and the repayment report's months:
 
   .venv/bin/python -m bench.national.copy_to_sqlite \
       --from postgresql://postgres@127.0.0.1:5432/krudesk_bench19_1m \
@@ -29,8 +29,11 @@ import sqlite3
 import time
 from pathlib import Path
 
-TABLES = ("org_units", "users", "people", "debt_cases", "deduction_lines", "repayments", "case_delinquency",
-          "delinquency_history", "repayment_months", "audit_events")
+TABLES = ("org_units", "users", "people", "debt_cases", "deduction_lines", "repayments", "repayment_totals",
+          "case_delinquency", "delinquency_history", "repayment_months", "audit_events")
+# tables without an id, in the order of their key (repayment_totals: kept by triggers on repayments, which are off
+# while the copy loads, so copied as PostgreSQL's triggers kept it)
+ORDER = {"repayment_totals": "case_id, plan_version, part", "case_delinquency": "case_id"}
 # rows copied per table when not all of them are (the audit trail: only the benchmarks' own records — the dataset's,
 # and the repayment history's of bench/monthly_cycle.py)
 WHERE = {"audit_events": "action IN ('bench.dataset', 'bench.repayment_history')"}
@@ -93,7 +96,7 @@ def copy(source: str, target: str, tables: tuple[str, ...], log=print) -> dict:
             n = 0
             with pg.cursor(name=f"copy_{name}") as cur:
                 cur.itersize = BATCH
-                cur.execute(f'SELECT {names} FROM "{name}"{where} ORDER BY id')
+                cur.execute(f'SELECT {names} FROM "{name}"{where} ORDER BY {ORDER.get(name, "id")}')
                 while rows := cur.fetchmany(BATCH):
                     if processors:
                         rows = [list(r) for r in rows]

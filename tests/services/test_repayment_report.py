@@ -86,6 +86,25 @@ def test_an_earlier_month_from_the_sweep_and_the_trend(three_cases):
     assert all(f.active_cases == 0 and f.computed_at is None for _m, f in trend[:-2])
 
 
+def test_a_month_with_repayments_after_it_read_at_once_or_per_batch(three_cases, monkeypatch):
+    """C repays a whole month, but for March: February's on-time count leaves it out (else C's total would cover
+    February), whether the repayments after February are read once for the sweep (a few rows) or for each batch of
+    cases (more than arrears.LATER_AT_ONCE)."""
+    from app.services.instalments import part_runs
+
+    monthly, ids = three_cases
+    c = ids[2]
+    for part, runs in part_runs([c])[c].items():
+        repay(c, part, MARCH, f"{runs[0].amount:.2f}", f"mar-{c}-{part}")
+    figures = []
+    for at_once in (arrears.LATER_AT_ONCE, 0):
+        monkeypatch.setattr(arrears, "LATER_AT_ONCE", at_once)
+        arrears.assess(date(2027, 3, 15), report_month=FEBRUARY)
+        february = repayment_report.report(user("coop_officer"), FEBRUARY).figures
+        figures.append((february.due_cases, february.on_time_cases, february.amount_collected))
+    assert figures == [(3, 2, 2 * monthly)] * 2
+
+
 def test_a_cooperative_outside_sees_none_of_it(three_cases):
     arrears.assess(date(2027, 3, 15), report_month=MARCH)
     kkn = repayment_report.report(user("coop_officer2"), MARCH).figures

@@ -129,3 +129,46 @@ def test_dry_run_records_nothing_and_roles(api):
     assert bad.status_code == 422 and set(bad.json["error"]["fields"]) == {"month"}
     future = officer.post("/api/v1/repayments", json={"month": "2099-01", "lines": [{}]})
     assert future.status_code == 422
+
+
+def _kept_and_summed(case_id: int) -> tuple[dict, dict]:
+    from app.models import RepaymentTotal
+
+    kept = {(t.plan_version, t.part): t.amount for t in db.session.scalars(
+        select(RepaymentTotal).where(RepaymentTotal.case_id == case_id, RepaymentTotal.amount != 0))}
+    summed = {}
+    for r in db.session.scalars(select(Repayment).where(Repayment.case_id == case_id)):
+        summed[(r.plan_version, r.part)] = summed.get((r.plan_version, r.part), Decimal("0")) + r.amount
+    return kept, {k: v for k, v in summed.items() if v != 0}
+
+
+def test_the_totals_per_part_follow_every_write(api):
+    """Migration 0023's triggers: repayment_totals is the sum of the repayments per (plan version, part) after an
+    import, an edit of amounts and parts, a deletion, and the case's deletion (cascade)."""
+    from app.models import DebtCase, RepaymentTotal
+
+    officer, url, ids, _plan = active_since(api)
+    case_id, ktb = int(url.rsplit("/", 1)[1]), str(ids[2])
+    sent = post(officer, [line(case_id, "new_loan", "1000.10", "T-1"), line(case_id, "new_loan", "0.20", "T-2"),
+                          line(case_id, ktb, "333.33", "T-3")])
+    assert sent.json["matched"] == 3
+    kept, summed = _kept_and_summed(case_id)
+    version = db.session.get(DebtCase, case_id).plan_version
+    assert kept == summed == {(version, "new_loan"): Decimal("1000.30"), (version, ktb): Decimal("333.33")}
+
+    first = db.session.scalar(select(Repayment).where(Repayment.reference == "T-1"))
+    first.amount, first.part = Decimal("999.99"), ktb            # moved to the other part, with a new amount
+    db.session.commit()
+    kept, summed = _kept_and_summed(case_id)
+    assert kept == summed == {(version, "new_loan"): Decimal("0.20"), (version, ktb): Decimal("1333.32")}
+
+    db.session.delete(db.session.scalar(select(Repayment).where(Repayment.reference == "T-2")))
+    db.session.commit()
+    kept, summed = _kept_and_summed(case_id)
+    assert kept == summed == {(version, ktb): Decimal("1333.32")}
+
+    db.session.execute(Repayment.__table__.delete().where(Repayment.case_id == case_id))
+    db.session.commit()
+    assert _kept_and_summed(case_id) == ({}, {})
+    assert db.session.scalar(select(func.count()).select_from(RepaymentTotal)
+                             .where(RepaymentTotal.case_id == case_id, RepaymentTotal.amount != 0)) == 0
