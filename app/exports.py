@@ -25,7 +25,8 @@ from app.services.permissions import can
 FORMATS = ("csv", "xlsx")
 MAX_EXPORT_ROWS = 200_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MIMETYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
+# Werkzeug adds "; charset=utf-8" to a text/* mimetype itself (named here too, it was sent twice: issue 21, 11)
+MIMETYPES = {"csv": "text/csv", "xlsx": XLSX}
 CSV_ROWS_PER_PIECE = 1000
 
 

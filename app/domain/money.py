@@ -4,6 +4,8 @@ Every rounding of money in KruDesk happens here.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -61,13 +63,22 @@ class RoundingRule:
         return to_money(rounded * self.step)
 
 
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
 def _to_decimal(value) -> Decimal:
     if isinstance(value, bool) or value is None:
         raise MoneyError("not_a_number")
     if isinstance(value, float):
         value = repr(value)  # 45000.5 → "45000.5"; an exact decimal literal or it fails the places check
     if isinstance(value, str):
-        value = value.strip().replace(",", "")
+        value = value.strip()
+        if "," in value:
+            # Commas only as thousands separators (12,345.67). "1,2,3" was read as 123 and "1,5" (a European
+            # decimal) as 15: an ambiguous number is refused, not guessed (issue 21, 8).
+            if not THOUSANDS.fullmatch(value):
+                raise MoneyError("bad_grouping")
+            value = value.replace(",", "")
         if not value:
             raise MoneyError("not_a_number")
     try:

@@ -91,11 +91,16 @@ class CaseInput:
     chosen_plan_id: int | None = None
 
 
+def grouping_message() -> str:
+    return _("Commas may only separate thousands, e.g. 12,345.67. Check the number.")
+
+
 def money_message(error: MoneyError) -> str:
     return {
         "negative": _("Enter an amount of zero or more."),
         "too_many_decimals": _("Use at most two decimals (satang)."),
         "too_large": _("The amount is too large."),
+        "bad_grouping": grouping_message(),
     }.get(error.code, _("Enter a number, e.g. 12500.00."))
 
 
@@ -104,6 +109,8 @@ def rate_message(error: MoneyError, limit: Decimal = RATE_LIMIT) -> str:
     rate is of (domain/money.py: RATE_LIMIT for plans, DEBT_RATE_LIMIT for existing debts)."""
     if error.code == "too_many_decimals":
         return _("Use at most four decimals.")
+    if error.code == "bad_grouping":
+        return grouping_message()
     return _("Enter a rate from 0 to %(max)s percent a year.", max=f"{limit:f}")
 
 

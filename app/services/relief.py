@@ -13,6 +13,7 @@ from app.domain import relief_rules as rules_domain
 from app.domain.money import money_str
 from app.domain.references import relief_case_reference
 from app.extensions import db
+from app.labels import EVIDENCE_LABELS
 from app.models import Beneficiary, Entitlement, EntitlementRule, Incident, OrgUnit, ReliefCase, UnitKind, User
 from app.services import audit, people, settings
 from app.services.errors import Conflict, ValidationFailed
@@ -195,7 +196,9 @@ def missing_evidence(case: ReliefCase) -> list[str]:
 def guard(name: str, case: ReliefCase, request=None) -> str | None:
     if name == "evidence_complete":
         missing = missing_evidence(case)
-        return _("Evidence still missing: %(kinds)s.", kinds=", ".join(missing)) if missing else None
+        # the kinds as the reader knows them, not their codes (issue 21, 2)
+        return _("Evidence still missing: %(kinds)s.",
+                 kinds=", ".join(str(EVIDENCE_LABELS.get(kind, kind)) for kind in missing)) if missing else None
     raise KeyError(name)
 
 

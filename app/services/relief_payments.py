@@ -166,7 +166,7 @@ def _next_round(entitlement_id: int) -> int:
 def _store_payment(actor: User, case: ReliefCase, data: PaymentInput) -> Payment:
     left = _unpaid(data)
     if data.amount > left:
-        shown = money_str(max(left, Decimal(0)))
+        shown = f"{max(left, Decimal(0)):,.2f}"   # read by a person: with separators (issue 21, 7)
         raise ValidationFailed(_("The payment is more than what is approved and unpaid (%(left)s baht).", left=shown),
                                {"amount": _("At most %(left)s baht.", left=shown)})
     round_no = _next_round(data.entitlement.id)

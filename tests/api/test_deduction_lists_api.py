@@ -86,6 +86,7 @@ def test_csv_reads_back(api):
     case_id, lines, total = expected(api)
     response = api("coop_officer").get(f"{URL}?month=2027-02&format=csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"   # the charset once (issue 21, 11)
     assert response.headers["Content-Disposition"] == "attachment; filename=deductions-2027-02.csv"
     text = response.data.decode("utf-8")
     assert text.startswith("\ufeff")

@@ -98,7 +98,11 @@ def test_evidence_is_checked_by_content_and_blocks_verification(api):
     case = officer.post("/api/v1/relief-cases", json=death_case()).json
     url = f"/api/v1/relief-cases/{case['id']}"
     blocked = officer.post(url + "/transitions", json={"action": "verify"})
-    assert blocked.status_code == 422 and "death_certificate" in blocked.json["error"]["message"]
+    assert blocked.status_code == 422
+    # the kinds by their names, not their codes (issue 21, 2)
+    message = blocked.json["error"]["message"]
+    assert ("ใบมรณบัตร" in message or "Death certificate" in message) and "death_certificate" not in message
+    assert ("บันทึกประจำวันตำรวจ" in message or "Police report" in message) and "police_report" not in message
     fake = upload(officer, case["id"], "death_certificate", b"MZ\x90 not a pdf", "cert.pdf")
     assert fake.status_code == 422 and "file" in fake.json["error"]["fields"]
     for kind in ("death_certificate", "police_report"):
@@ -140,7 +144,8 @@ def test_payments_never_exceed_what_is_approved(api):
     assert officer.get(url).json["status"] == "paying"
     too_much = officer.post(url + "/payments", json={"entitlement_id": remedy["id"], "amount": "200000.01",
                                                     "paid_on": "2024-09-01", "reference": "PV-2567/002"})
-    assert too_much.status_code == 422 and "200000.00" in too_much.json["error"]["fields"]["amount"]
+    assert too_much.status_code == 422 and "200,000.00" in too_much.json["error"]["fields"]["amount"]
+    assert "200,000.00" in too_much.json["error"]["message"]
     rest = officer.post(url + "/payments", json={"entitlement_id": remedy["id"], "amount": "200000.00",
                                                 "paid_on": "2024-09-01", "reference": "PV-2567/002"})
     assert rest.status_code == 201 and rest.json["round"] == 2

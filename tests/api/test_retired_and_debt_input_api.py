@@ -198,3 +198,21 @@ def test_plans_of_a_retired_teacher_keep_the_age_cap(api):
     if allowed >= 1:
         assert caller.post(url, json={"consolidate": {"debt_ids": [debt_id], "annual_rate": "4.50",
                                                       "term_months": allowed}}).status_code == 201
+
+
+GROUPING = ("Commas may only separate thousands, e.g. 12,345.67. Check the number.",
+            "ใช้จุลภาคคั่นได้เฉพาะหลักพัน เช่น 12,345.67 กรุณาตรวจตัวเลขอีกครั้ง")
+
+
+def test_ambiguous_numbers_are_refused_not_guessed(api):
+    """Issue 21, 8: "1,2,3" was saved as 123.00 and a rate "5,5" as 55: each is a field error now, and nothing is
+    written; "12,345.67" still reads as it always did."""
+    caller = api("coop_officer")
+    before = db.session.scalar(select(func.count(DebtCase.id)))
+    response = caller.post("/api/v1/debt-cases", json={**SPEC_CASE, "monthly_salary": "1,2,3", "debts": [
+        _debt(outstanding="12,345.67", annual_rate="5,5")]})
+    fields = response.json["error"]["fields"]
+    assert response.status_code == 422
+    assert fields["monthly_salary"] in GROUPING and fields["debts[0].annual_rate"] in GROUPING
+    assert "debts[0].outstanding" not in fields
+    assert db.session.scalar(select(func.count(DebtCase.id))) == before

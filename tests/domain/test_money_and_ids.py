@@ -38,6 +38,7 @@ def test_formats_and_masks():
 @pytest.mark.parametrize("given, expected", [
     ("12345.67", D("12345.67")), ("12,345.67", D("12345.67")), (" 45000 ", D("45000.00")),
     (45000, D("45000.00")), (45000.5, D("45000.50")), (D("1.1"), D("1.10")), ("0", D("0.00")),
+    ("1,000", D("1000.00")), ("1,234,567.5", D("1234567.50")), ("999", D("999.00")),
 ])
 def test_parse_money(given, expected):
     assert parse_money(given) == expected
@@ -47,6 +48,9 @@ def test_parse_money(given, expected):
     ("-1", "negative"), ("12.345", "too_many_decimals"), ("abc", "not_a_number"), ("NaN", "not_a_number"),
     ("Infinity", "not_a_number"), (True, "not_a_number"), (None, "not_a_number"), ("", "not_a_number"),
     ("1000000000000", "too_large"), (0.001, "too_many_decimals"),
+    # commas only between thousands (issue 21, 8): "1,2,3" was saved as 123.00, "1,5" as 15.00
+    ("1,2,3", "bad_grouping"), ("1,5", "bad_grouping"), ("12,3456", "bad_grouping"), ("1234,567", "bad_grouping"),
+    (",500", "bad_grouping"), ("1,00,000", "bad_grouping"), ("1,000,00", "bad_grouping"),
 ])
 def test_parse_money_refuses(given, code):
     with pytest.raises(MoneyError) as error:

@@ -70,6 +70,12 @@ def test_death_case_from_registration_to_payment(browser, live_server, tmp_path)
     officer.goto(case_url)
     form = officer.get_by_test_id("payment-form")
     form.locator("select[name=entitlement_id]").select_option(label="เงินเยียวยากรณีเสียชีวิต (ศอ.บต.)")
+    # "Paid to" offers only this entitlement's heirs (issue 21, 7; static/js/relief_payment.js)
+    chosen = form.locator("select[name=entitlement_id]").input_value()
+    offered = form.locator("select[name=target] option:not([disabled])")
+    assert offered.count() >= 2
+    assert {offered.nth(i).get_attribute("data-entitlement") for i in range(1, offered.count())} == {chosen}
+    assert form.locator("select[name=target] option[disabled]").count() > 0   # the scholarships' years are not
     form.locator("input[name=amount]").fill("600000")  # more than approved: refused, the input stays
     form.locator("input[name=reference]").fill("PV-2567/001")
     form.get_by_test_id("record-payment").click()

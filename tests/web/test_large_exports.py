@@ -117,6 +117,7 @@ def test_a_small_export_stays_in_the_request(as_user, threshold):
     debt_cases(3)
     response = as_user("province_officer").get("/debt-cases/?unit=50&format=csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"   # once (issue 21, 11)
     assert len(csv_rows(response.data)) == 4
     assert export_count() == 0
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "export.request")) == 0
