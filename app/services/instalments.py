@@ -50,6 +50,11 @@ def paid_by_part(case_ids, through: date | None = None) -> dict[tuple[int, str],
     return less(paid, paid_after(ids, through)) if through is not None else paid
 
 
+def _after(month: date):
+    """Repayments for months after `month`, the month written into the statement (see paid_after)."""
+    return Repayment.month > bindparam("after_month", month, type_=Date, literal_execute=True)
+
+
 def paid_after(case_ids, month: date) -> dict[tuple[int, str], Decimal]:
     """(case id, part) → what was repaid for months after `month` (few rows or none: the sweep and the report ask
     for the month under way).
@@ -60,8 +65,7 @@ def paid_after(case_ids, month: date) -> dict[tuple[int, str], Decimal]:
     ids = list(case_ids)
     stmt = (select(Repayment.case_id, Repayment.part, func.sum(Repayment.amount))
             .join(DebtCase, DebtCase.id == Repayment.case_id)
-            .where(Repayment.month > bindparam("after_month", month, type_=Date, literal_execute=True),
-                   among(Repayment.case_id, ids), among(DebtCase.id, ids),
+            .where(_after(month), among(Repayment.case_id, ids), among(DebtCase.id, ids),
                    Repayment.plan_version == DebtCase.plan_version)
             .group_by(Repayment.case_id, Repayment.part))
     return {(case_id, part): Decimal(total) for case_id, part, total in db.session.execute(stmt)}
@@ -75,9 +79,8 @@ def all_paid_after(month: date, at_most: int) -> dict[tuple[int, str], Decimal] 
 
     The rows are read by the month alone, then matched to their cases' plan versions: joined to debt_cases in one
     statement, SQLite walked every case and its repayments instead (35 s at a million cases)."""
-    after = Repayment.month > bindparam("after_month", month, type_=Date, literal_execute=True)
     rows = db.session.execute(select(Repayment.case_id, Repayment.part, Repayment.plan_version, Repayment.amount)
-                              .where(after).limit(at_most + 1)).all()
+                              .where(_after(month)).limit(at_most + 1)).all()
     if len(rows) > at_most:
         return None
     ids = sorted({row.case_id for row in rows})
