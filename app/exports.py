@@ -10,6 +10,7 @@ import io
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import chain, islice
 
 from flask import Response, abort, request
 from flask_login import current_user
@@ -17,10 +18,12 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from app.domain.thai_id import mask_citizen_id
 from app.models import User
 from app.services.permissions import can
+from app.xlsx_layout import WIDTH_SAMPLE_ROWS, ColumnWidths, excel_value
 
 FORMATS = ("csv", "xlsx")
 MAX_EXPORT_ROWS = 200_000
@@ -77,16 +80,26 @@ def xlsx_bytes(headers: list[str], rows, title: str = "data") -> bytes:
 
 
 def write_workbook(out, sheets) -> None:
-    """Sheets of (title, headers, rows) saved into `out` (a path or a binary file): headers bold and frozen, money
-    as numbers with two decimals. The workbook is write-only: openpyxl streams each sheet's rows to a temporary file
-    as they come, so memory stays flat however many rows there are."""
+    """Sheets of (title, headers, rows) saved into `out` (a path or a binary file): headers bold and frozen, cells
+    as app/xlsx_layout.py shows them (money, counts and dates as numbers and real dates, Buddhist-year dates,
+    widths from the content). The workbook is write-only: openpyxl streams each sheet's rows to a temporary file
+    as they come, so memory stays flat however many rows there are; only the first WIDTH_SAMPLE_ROWS rows are held,
+    to measure the widths, which a streamed sheet must declare before its first row."""
     book = Workbook(write_only=True)
     bold = Font(bold=True)
     for title, headers, rows in sheets:
         sheet = book.create_sheet(title=title[:31] or "data")
+        rows = iter(rows)
+        first = list(islice(rows, WIDTH_SAMPLE_ROWS))
+        widths = ColumnWidths()
+        widths.add_header(headers)
+        for row in first:
+            widths.add(row)
+        for index, width in enumerate(widths.widths, 1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = "A2"
         sheet.append([_header_cell(sheet, h, bold, WriteOnlyCell) for h in headers])
-        for row in rows:
+        for row in chain(first, rows):
             sheet.append([_xlsx_cell(sheet, v, WriteOnlyCell) for v in row])
     book.save(out)
 
@@ -120,15 +133,13 @@ def _header_cell(sheet, text, font, cell_class):
 
 
 def _xlsx_cell(sheet, value, cell_class):
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters cannot be stored in a worksheet
-    if isinstance(value, Decimal):
-        cell = cell_class(sheet, value=value)
-        cell.number_format = "#,##0.00"
-        return cell
-    if isinstance(value, str):
-        return cell_class(sheet, value=_safe_text(value))
-    return cell_class(sheet, value=value)
+    if isinstance(value, str):  # control characters cannot be stored in a worksheet
+        return cell_class(sheet, value=_safe_text(ILLEGAL_CHARACTERS_RE.sub("", value)))
+    value, number_format = excel_value(value)
+    cell = cell_class(sheet, value=value)
+    if number_format:
+        cell.number_format = number_format
+    return cell
 
 
 def table_response(name: str, headers: list[str], rows, fmt: str) -> Response:

@@ -1,4 +1,6 @@
 """User-facing names of codes (roles, unit kinds, audit actions), translated at render time."""
+import re
+
 from flask_babel import lazy_gettext as _l
 
 from app.models import Role, UnitKind
@@ -80,12 +82,17 @@ AUDIT_ACTION_LABELS = {
     "relief_case.pay": _l("Relief payments started"),
     "relief_case.close": _l("Relief case closed"),
     "relief_evidence.add": _l("Evidence added"),
+    "debt_attachment.add": _l("Document attached to a debt case"),
+    "debt_attachment.delete": _l("Document removed from a debt case"),
     "relief_payment.record": _l("Payment recorded"),
     "relief_continuation.check": _l("Enrolment checked"),
     "rule.new_version": _l("Rule changed"),
     "backup.request": _l("Backup requested"),
     "export.request": _l("Large list export requested"),
     "backup.download": _l("Backup downloaded"),
+    "debt_import.upload": _l("Spreadsheet uploaded for checking"),
+    "debt_import.commit": _l("Spreadsheet imported"),
+    "person.export": _l("Everything held on a person exported (PDPA)"),
 }
 
 STATUS_LABELS = {
@@ -108,6 +115,7 @@ CREDITOR_TYPE_LABELS = {
     "cooperative": _l("Savings cooperative"), "gsb": _l("Government Savings Bank (ช.พ.ค.)"),
     "ktb": _l("Krungthai Bank"), "ghb": _l("Government Housing Bank"), "other_bank": _l("Other bank"),
     "government_fund": _l("Government fund"), "informal": _l("Informal lender"), "other": _l("Other"),
+    "credit_card": _l("Credit card"), "personal_loan": _l("Personal loan (non-bank)"),
 }
 
 # Where a creditor on file came from (app/models/creditors.py CREDITOR_SOURCES), for the creditors page.
@@ -228,4 +236,68 @@ INSTALMENT_STATUS_LABELS = {
     "partial": _l("Partly paid"),
     "overdue": _l("Overdue"),
     "due": _l("Awaiting payment"),
+}
+
+
+# Issue 21, 2: the kinds of entitlement of the rule table (app/services/relief_rules.py SEED_RULES "kind";
+# domain.md, "Relief cases"), wherever an entitlement is named without its rule's title.
+ENTITLEMENT_KIND_LABELS = {
+    "remedy": _l("Remedy payment"),
+    "immediate_aid": _l("Immediate aid"),
+    "rehabilitation": _l("Rehabilitation grant"),
+    "stipend": _l("Monthly stipend for children"),
+    "welfare": _l("MOE welfare payment"),
+    "scholarship": _l("Continuing scholarship"),
+    "funeral": _l("Funeral welfare"),
+    "property_damage": _l("Property damage aid"),
+}
+
+# How often a rule pays (EntitlementRule.period).
+RULE_PERIOD_LABELS = {"once": _l("Once"), "monthly": _l("Monthly"), "annual": _l("Each academic year")}
+
+# Issue 21, 2: the kinds of record the audit trail names (AuditEvent.object_type, as services/*.py write them).
+ENTITY_KIND_LABELS = {
+    "debt_case": _l("Debt restructuring request"),
+    "relief_case": _l("Relief request"),
+    "debt_plan": _l("Restructuring plan"),
+    "person": _l("Person"),
+    "user": _l("User"),
+    "api_token": _l("API token"),
+    "org_unit": _l("Unit"),
+    "creditor": _l("Creditor"),
+    "letter": _l("Letter"),
+    "letter_batch": _l("Letter batch"),
+    "import_job": _l("Spreadsheet import"),
+    "repayment_batch": _l("Repayments of a month"),
+    "deduction_list": _l("Deduction list"),
+    "entitlement_rule": _l("Entitlement rule"),
+    "setting": _l("Setting"),
+    "background_job": _l("Background job"),
+}
+
+# Issue 21, 2: a workflow move as a notice says it was done ("… (returned for correction by …)").
+NOTICE_ACTION_LABELS = {
+    "submit": _l("submitted for approval"), "approve": _l("approved"), "return": _l("returned for correction"),
+    "reject": _l("rejected"), "activate": _l("activated on the signed agreement"),
+    "revise": _l("sent back for a new version of the plan"), "close": _l("closed"),
+    "verify": _l("verified (evidence complete)"), "pay": _l("first payment made"),
+}
+
+
+def legal_source(text: str | None) -> str:
+    """A rule's or setting's source as an officer recognises it (the regulation, the Cabinet resolution, the
+    agency): the project's own file names ("(domain.md)", "thai-documents.md") are left out, never shown."""
+    if not text:
+        return ""
+    cleaned = re.sub(r"\(\s*[\w.-]+\.(?:md|py|csv|json|txt)\s*\)", "", str(text))
+    cleaned = re.sub(r"\b[\w-]+\.(?:md|py|csv|json|txt)\b[,:]?", "", cleaned)
+    cleaned = re.sub(r"\s+([,:;])", r"\1", cleaned)
+    return " ".join(cleaned.split()).strip(" ,;:")
+
+# Issue 21 point 8: the documents a debt case takes (app/models/debt_attachments.py ATTACHMENT_KINDS).
+ATTACHMENT_KIND_LABELS = {
+    "salary_slip": _l("Salary slip"),
+    "creditor_statement": _l("Creditor's statement of the balance or of the account"),
+    "agreement": _l("Agreement or memorandum"),
+    "other": _l("Other document"),
 }

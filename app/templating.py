@@ -1,7 +1,6 @@
 """Template filters and globals: Buddhist-Era dates, labels, role-driven menu checks."""
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -10,17 +9,20 @@ from flask import Flask, request
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from app.audit.changes import entity_label
 from app.domain.money import format_money, rate_str
 from app.domain.thai_id import format_citizen_id, mask_bank_account, mask_citizen_id
 from app.domain.thai_text import format_be_date, format_be_datetime, format_be_month, parse_typed_date, typed_date_text
 from app.extensions import db
 from app.i18n import current_language
-from app.labels import (ACTION_LABELS, AUDIT_ACTION_LABELS, BATCH_STATUS_LABELS, BUCKET_LABELS, CREDITOR_TYPE_LABELS,
-                        DEDUCTION_LABELS, INSTALMENT_STATUS_LABELS, JOB_STATUS_LABELS,
+from app.labels import (
+    ACTION_LABELS, ATTACHMENT_KIND_LABELS, AUDIT_ACTION_LABELS, BATCH_STATUS_LABELS, BUCKET_LABELS, CREDITOR_TYPE_LABELS,
+                        DEDUCTION_LABELS, ENTITLEMENT_KIND_LABELS, INSTALMENT_STATUS_LABELS, JOB_STATUS_LABELS,
+                        PROGRAMME_LABELS,
                         EMPLOYMENT_LABELS, EVIDENCE_LABELS, HARM_LABELS, IMPORT_STATUS_LABELS, INCIDENT_KIND_LABELS,
                         LEGAL_STATUS_LABELS, LEVEL_LABELS, METHOD_LABELS, RELATIONSHIP_LABELS, RISK_LABELS,
                         RISK_SHORT_LABELS, ROLE_LABELS, SETTING_CHOICE_LABELS, SPLIT_LABELS, STATUS_LABELS,
-                        UNIT_KIND_LABELS, WARNING_LABELS)
+                        UNIT_KIND_LABELS, WARNING_LABELS, legal_source)
 from app.services import notify, workflow
 from app.services.permissions import can
 
@@ -38,10 +40,6 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(lambda code: BATCH_STATUS_LABELS.get(code, code), "batch_status")
     app.add_template_filter(lambda code: UNIT_KIND_LABELS.get(code, code), "unit_kind_label")
     app.add_template_filter(lambda code: AUDIT_ACTION_LABELS.get(code, code), "audit_action_label")
-    app.add_template_filter(
-        lambda value: "" if value is None else json.dumps(value, ensure_ascii=False, indent=1, default=str),
-        "pretty_json",
-    )
     app.add_template_filter(lambda value: "" if value in (None, "") else format_money(Decimal(str(value))), "baht")
     app.add_template_filter(lambda value: "" if value in (None, "") else f"{Decimal(str(value)) * 100:.2f}%",
                             "percent")
@@ -58,12 +56,20 @@ def register_template_helpers(app: Flask) -> None:
                          ("level_label", LEVEL_LABELS), ("incident_kind_label", INCIDENT_KIND_LABELS),
                          ("evidence_label", EVIDENCE_LABELS), ("split_label", SPLIT_LABELS),
                          ("bucket_label", BUCKET_LABELS), ("instalment_status_label", INSTALMENT_STATUS_LABELS),
-                         ("job_status_label", JOB_STATUS_LABELS)):
+                         ("job_status_label", JOB_STATUS_LABELS),
+                         ("entitlement_kind_label", ENTITLEMENT_KIND_LABELS), ("programme_label", PROGRAMME_LABELS),
+                         ("attachment_kind_label", ATTACHMENT_KIND_LABELS)):
         app.add_template_filter(lambda code, labels=labels: labels.get(code, code), name)
+    # Issue 21, 2: no internal code on a page — the kind of an audited record, a rule's legal source without the
+    # project's file names, a stored notice in the reader's language with its status and action by their labels.
+    app.add_template_filter(entity_label, "entity_kind_label")
+    app.add_template_filter(legal_source, "legal_source")
+    app.add_template_filter(notify.notice_text, "notice_text")
 
     app.add_template_global(lambda key, value: SETTING_CHOICE_LABELS.get(key, {}).get(value, value), "setting_choice")
     app.add_template_filter(_browser, "browser")
     app.add_template_global(_page_url, "page_url")
+    app.add_template_global(ATTACHMENT_KIND_LABELS, "attachment_kind_labels")  # the upload form's choices
 
     @app.context_processor
     def inject_helpers():

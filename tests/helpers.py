@@ -65,6 +65,23 @@ SPEC_CASE = {
 }
 
 
+def debt_form_data(**changes):
+    """What the debt case form posts for SPEC_CASE's teacher with one debt; `changes` override fields."""
+    data = {
+        "teacher-citizen_id": "1101700230708", "teacher-title": "นาง", "teacher-first_name": "สมศรี",
+        "teacher-last_name": "ใจดี", "teacher-birth_date": "1975-04-01", "teacher-position": "ครู",
+        "teacher-workplace": "โรงเรียนบ้านหนองผึ้ง", "monthly_salary": "45000.00", "monthly_allowances": "3500.00",
+        "deductions-0-kind": "tax", "deductions-0-monthly_amount": "1200.00",
+        "deductions-1-kind": "gpf", "deductions-1-monthly_amount": "1350.00",
+        "debts-0-creditor_name": "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "debts-0-creditor_type": "cooperative",
+        "debts-0-outstanding": "1850000.00", "debts-0-annual_rate": "5.75", "debts-0-monthly_payment": "21500.00",
+        "debts-0-remaining_months": "132", "debts-0-legal_status": "normal", "debts-0-salary_deducted": "y",
+        "action": "save",
+    }
+    data.update(changes)
+    return data
+
+
 def three_debts():
     """A fresh copy each time: callers change nested fields (the teacher) without touching SPEC_CASE."""
     return copy.deepcopy({**SPEC_CASE, "debts": SPEC_CASE["debts"] + [

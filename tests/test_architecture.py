@@ -111,7 +111,8 @@ def test_imports_inside_functions_stay_few():
 TESTS = Path(__file__).resolve().parent
 SHARED_TEST_MODULES = {"tests.helpers", "tests.factories", "tests.pdf.helpers",
                        "tests.domain.exact_reference",  # the domain tests' independent reference arithmetic
-                       "tests.jobs.workers"}  # the job-engine tests' real processes and backends
+                       "tests.jobs.workers",  # the job-engine tests' real processes and backends
+                       "tests.e2e.steps"}  # steps the browser journeys share (answering a confirmation)
 
 
 def _test_module_imports(path: Path) -> list[str]:

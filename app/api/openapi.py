@@ -11,6 +11,7 @@ import re
 from flask import current_app, jsonify
 
 from app.api.blueprint import bp
+from app.models.debt import CREDITOR_TYPES
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -483,8 +484,7 @@ COMPONENTS = {
                  "properties": {
             "id": {"type": "integer"}, "creditor_id": {"type": ["integer", "null"]},
             "creditor_name": {"type": "string"},
-            "creditor_type": {"type": "string", "enum": ["cooperative", "gsb", "ktb", "ghb", "other_bank",
-                                                         "government_fund", "informal", "other"]},
+            "creditor_type": {"$ref": "#/components/schemas/CreditorType"},
             "outstanding": {"type": "string"}, "annual_rate": {"type": "string"}, "monthly_payment": {"type": "string"},
             "remaining_months": {"type": "integer", "minimum": 1, "maximum": 600},
             "salary_deducted": {"type": "boolean"},
@@ -535,8 +535,7 @@ COMPONENTS = {
             "paying_unit_code": {"type": ["string", "null"]},
             "deductions": {"type": "array", "items": {"$ref": "#/components/schemas/Deduction"}},
             "debts": {"type": "array", "items": {"$ref": "#/components/schemas/Debt"}}}},
-        "CreditorType": {"type": "string", "enum": ["cooperative", "gsb", "ktb", "ghb", "other_bank",
-                                                    "government_fund", "informal", "other"]},
+        "CreditorType": {"type": "string", "enum": list(CREDITOR_TYPES)},
         "CreditorInput": {"type": "object", "required": ["name", "creditor_type"], "properties": {
             "name": {"type": "string", "maxLength": 200}, "creditor_type": {"$ref": "#/components/schemas/CreditorType"},
             "branch": {"type": ["string", "null"], "maxLength": 200},

@@ -1,13 +1,15 @@
-"""The audit page for auditors and administrators: every recorded change in their scope, filterable."""
+"""The audit page for auditors and administrators: every recorded change in their scope, filterable, each shown as
+labelled rows of field, before and after (issue 21, 2: app/audit/changes.py); the export keeps the stored JSON."""
 from datetime import date
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
+from app.audit import changes
 from app.auth.session import permission_required
 from app.export_jobs import list_download
 from app.exports import requested_format
-from app.labels import AUDIT_ACTION_LABELS
+from app.labels import AUDIT_ACTION_LABELS, ENTITY_KIND_LABELS
 from app.services import list_exports
 from app.web import paginate, typed_day
 
@@ -36,7 +38,8 @@ def index():
                "date_to": day_to.isoformat() if day_to else ""}
     if requested_format():
         return list_download("audit-trail", filters)
-    stmt = list_exports.audit_trail(current_user, **filters)
-    object_types = sorted({action.split(".")[0] for action in AUDIT_ACTION_LABELS})
-    return render_template("audit/index.html", page=paginate(stmt), args=args, errors=errors,
-                           actions=AUDIT_ACTION_LABELS, object_types=object_types)
+    page = paginate(list_exports.audit_trail(current_user, **filters))
+    titles = changes.rule_titles() if any(e.object_type == "entitlement_rule" for e in page.items) else {}
+    rows = {event.id: changes.changes(event, titles) for event in page.items}
+    return render_template("audit/index.html", page=page, args=args, errors=errors, actions=AUDIT_ACTION_LABELS,
+                           object_types=ENTITY_KIND_LABELS, rows=rows, names=changes.record_names(page.items))

@@ -28,7 +28,7 @@ TITLES = ("นาย", "นาง", "นางสาว", "ว่าที่ร
 _ROW = re.compile(r"^(deductions|debts)-(\d{1,3})-(\w+)$")
 
 
-def _rows(form: MultiDict, group: str, fields: tuple[str, ...]) -> list[dict]:
+def _rows(form: MultiDict, group: str, fields: tuple[str, ...], keep_blank: bool = False) -> list[dict]:
     found: dict[int, dict] = {}
     for name in form:
         match = _ROW.match(name)
@@ -40,13 +40,15 @@ def _rows(form: MultiDict, group: str, fields: tuple[str, ...]) -> list[dict]:
         typed = {k: v for k, v in row.items()
                  if k not in ("kind", "creditor_type", "legal_status", "salary_deducted", "guarantors_note",
                               "clear_guarantors_note")}
-        if any(str(v).strip() for v in typed.values()):  # a row left blank is not a row
+        # A row left blank is not a row when the case is saved; while rows are being added or removed it stays, so
+        # that a row the officer has just added is still there after the next "add" (issue 21 point 8).
+        if keep_blank or any(str(v).strip() for v in typed.values()):
             rows.append(row)
     return rows
 
 
-def form_to_payload(form: MultiDict) -> dict:
-    debts = _rows(form, "debts", DEBT_FIELDS)
+def form_to_payload(form: MultiDict, keep_blank: bool = False) -> dict:
+    debts = _rows(form, "debts", DEBT_FIELDS, keep_blank)
     for debt in debts:
         debt["salary_deducted"] = debt.get("salary_deducted") == "y"
         if not debt.get("id"):
@@ -65,7 +67,7 @@ def form_to_payload(form: MultiDict) -> dict:
         "retired": form.get("retired") == "y",
         "monthly_pension": form.get("monthly_pension", "").strip(),
         "paying_unit_code": form.get("paying_unit_code", "").strip() or None,
-        "deductions": _rows(form, "deductions", DEDUCTION_FIELDS),
+        "deductions": _rows(form, "deductions", DEDUCTION_FIELDS, keep_blank),
         "debts": debts,
     }
     if form.get("cooperative_code"):
@@ -103,6 +105,13 @@ def blank_payload() -> dict:
     return {"teacher": {}, "monthly_salary": "", "monthly_allowances": "", "retired": False, "monthly_pension": "",
             "paying_unit_code": "",
             "deductions": [{"kind": "tax"}, {"kind": "gpf"}], "debts": [{"salary_deducted": True}]}
+
+
+ROW_ACTIONS = ("add_debt", "add_deduction", "remove_debt-", "remove_deduction-")
+
+
+def is_row_action(action: str) -> bool:
+    return action.startswith(ROW_ACTIONS)
 
 
 def apply_row_action(payload: dict, action: str) -> bool:

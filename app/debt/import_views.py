@@ -34,6 +34,7 @@ def import_upload():
             return redirect(url_for("debt.import_job", job_id=job.id))
     cooperatives = db.session.scalars(units_in_scope(current_user, (UnitKind.COOPERATIVE.value,))).all()
     return render_template("debt/import.html", errors=errors, cooperatives=cooperatives,
+                           codes=debt_import_sheet.code_labels(), column_label=debt_import_sheet.column_label,
                            page=paginate(debt_import.jobs_query(current_user))), 422 if errors else 200
 
 
@@ -41,9 +42,10 @@ def import_upload():
 @permission_required("edit_debt_cases")
 def import_template(fmt: str):
     headers, rows = debt_import_sheet.template()
-    if fmt == "xlsx":
-        return xlsx_workbook("krudesk-import-template", [("ครูและหนี้", headers, rows),
-                                                          ("รหัสที่ใช้", ["คอลัมน์", "รหัส"], debt_import_sheet.codes_help())])
+    if fmt == "xlsx":  # amounts as numbers; the codes with their Thai meanings on the second sheet (issue 21)
+        return xlsx_workbook("krudesk-import-template", [
+            ("ครูและหนี้", headers, debt_import_sheet.template_sheet_rows()),
+            ("รหัสที่ใช้", debt_import_sheet.CODES_HEADERS, debt_import_sheet.codes_help())])
     return table_response("krudesk-import-template", headers, rows, fmt)
 
 

@@ -1,19 +1,24 @@
 """Debt-case pages for cooperative officers and reviewers. Each view parses, calls one service, renders."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.forms import EmptyForm
 from app.auth.session import permission_required
-from app.debt import after_approval_views, creditor_views, deduction_views, repayment_views
+from app.debt import after_approval_views, attachment_views, creditor_views, deduction_views, repayment_views
 from app.letters.panel import case_letters_context
 from app.debt.forms import (
-    TITLES, apply_row_action, blank_payload, case_to_payload, error_name, form_to_payload,
+    TITLES, apply_row_action, blank_payload, case_to_payload, error_name, form_to_payload, is_row_action,
 )
 from app.domain.affordability import RISK_GROUPS, debt_weights
+from app.domain import clock
 from app.domain.money import LEGAL_RATE_LIMIT
+from app.domain.thai_text import to_bangkok
+from app.domain.plan_reading import DebtTerms, interest_change, interest_not_covered, pro_rata_shares
 from app.extensions import db
 from app.labels import CREDITOR_TYPE_LABELS, DEDUCTION_LABELS, LEGAL_STATUS_LABELS, STATUS_LABELS
 from app.models import UnitKind
@@ -26,6 +31,8 @@ from app.services.permissions import can
 from app.services.plan_json import changed_settings
 from app.services.plan_schedules import frozen_plans
 from app.services.plan_settings import plan_settings
+from app.services.deduction_lines import add_months
+from app.services.letter_kinds._debt import first_due_month
 from app.services.scope import units_in_scope
 from app.models.repayments import BUCKETS
 from app.export_jobs import list_download
@@ -71,11 +78,14 @@ def _form_context(payload: dict, errors: dict, case=None) -> dict:
 
 def _save(case_id: int | None):
     """Shared by new and edit: row actions re-render, save validates through the API's parser."""
-    payload = form_to_payload(request.form)
     action = request.form.get("action", "save")
+    payload = form_to_payload(request.form, keep_blank=is_row_action(action))
     case = debt_cases.get_case(current_user, case_id) if case_id else None
     if apply_row_action(payload, action):
-        return render_template("debt/case_form.html", **_form_context(payload, {}, case))
+        # Issue 21 point 8: the page comes back at the row just added (the button's formaction carries its anchor;
+        # the new row's first field takes the focus).
+        focus = {"add_debt": "debts", "add_deduction": "deductions"}.get(action)
+        return render_template("debt/case_form.html", **_form_context(payload, {}, case), focus=focus)
     try:
         data = parse_case(payload, partial=case is not None)
         saved = (debt_cases.update_case(current_user, case.id, data) if case
@@ -123,7 +133,12 @@ def _plans_context(case) -> dict:
     today = plan_settings()
     changed = sorted({key for plan in frozen.values() if not plan.from_snapshot
                       for key in changed_settings(plan.settings, today)}) if case.editable else []
+    terms = {d.id: DebtTerms(d.outstanding, d.annual_rate, d.remaining_months) for d in case.debts}
     return {"plan_bodies": {plan_id: plan.body for plan_id, plan in frozen.items()},
+            # Issue 21 point 4: interest that rises said as such, with its cause; shares below the interest named.
+            "plan_readings": {plan_id: {"interest": interest_change(plan.body, terms),
+                                        "pro_rata": pro_rata_shares(plan.body, terms)}
+                              for plan_id, plan in frozen.items()},
             "settings_changed": [settings_service.DEFINITIONS[key].label for key in changed]}
 
 
@@ -133,8 +148,12 @@ def _render_case(case, plan_form=None, plan_errors=None, suggestion=None, status
     weights = debt_weights({d.id: d.monthly_payment for d in case.debts})
     debts_by_id = {d.id: d for d in case.debts}
     return render_template(
-        "debt/case.html", case=case, a=affordability, weights=[(debts_by_id[k], share) for k, share in weights],
+        "debt/case.html", case=case, a=affordability, debts_by_id=debts_by_id,
+        # Issue 21 point 8: debts are numbered 1..n on the page, in their order on the case, not by database id.
+        debt_numbers={d.id: number for number, d in enumerate(case.debts, start=1)}, weights=[(debts_by_id[k], share) for k, share in weights],
         above_legal={d.id for _i, d in debt_cases.above_legal_rate_debts(case)}, legal_rate=LEGAL_RATE_LIMIT,
+        interest_not_covered={d.id: interest for d in case.debts
+                              if (interest := interest_not_covered(d.outstanding, d.annual_rate, d.monthly_payment))},
         settings=case_figures.settings_for(case), **_plans_context(case),
         plan_form=plan_form or _plan_form_defaults(case), plan_errors=plan_errors or {},
         suggestion=suggestion, action_form=EmptyForm(),
@@ -273,7 +292,24 @@ def schedule(case_id: int, plan_id: int):
     case = debt_cases.get_case(current_user, case_id)
     part, sched = _schedule(case_id, plan_id)
     plan = case_figures.plan_for(case, plan_id)
-    return render_template("debt/schedule.html", case=case, plan=plan, part=part, schedule=sched)
+    start, basis = _schedule_start(case)
+    numbers = {d.id: n for n, d in enumerate(case.debts, start=1)}
+    debt = next((d for d in case.debts if str(d.id) == part), None)
+    return render_template("debt/schedule.html", case=case, plan=plan, part=part, schedule=sched,
+                           creditor_of_part=_("Debt %(n)d", n=numbers[debt.id]) + f" ({debt.creditor_name})" if debt else part,
+                           due_months=[add_months(start, i.n - 1) for i in sched.instalments], due_basis=basis)
+
+
+def _schedule_start(case) -> tuple[date, str]:
+    """Issue 21 point 9: the month the first instalment falls due, as the printed schedule has it: the month set at
+    activation; before that, the month after approval (letter_kinds/_debt.first_due_month); on a plan not yet
+    approved, the month after this one, shown as an estimate."""
+    if case.first_due_month:
+        return case.first_due_month, "activated"
+    snapshot = workflow.latest_snapshot("debt", case.id)
+    if snapshot is not None:
+        return first_due_month(to_bangkok(snapshot.created_at).date().isoformat()), "approved"
+    return first_due_month(clock.today().isoformat()), "estimate"
 
 
 def _schedule_rows(sched):
@@ -352,4 +388,8 @@ for _rule, _view, _methods in (*repayment_views.routes(_render_case), *repayment
 
 # Issue 19: the monthly deduction list (app/debt/deduction_views.py) at /debt-cases/deductions.
 for _rule, _view, _methods in deduction_views.ROUTES:
+    bp.add_url_rule(_rule, view_func=_view, methods=_methods)
+
+# Issue 21 point 8: attachments of a debt case (app/debt/attachment_views.py), shown on the case page.
+for _rule, _view, _methods in attachment_views.routes(_render_case):
     bp.add_url_rule(_rule, view_func=_view, methods=_methods)

@@ -1,10 +1,12 @@
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
+from app.domain import clock
 from app.extensions import db
-from app.models import OrgUnit, UnitKind, User
-from app.services.scope import get_scoped_or_404, scoped, units_in_scope
+from app.models import OrgUnit, UnitKind
+from app.services import home
+from app.services.scope import get_scoped_or_404, units_in_scope
 from app.web import paginate, safe_next
 
 bp = Blueprint("main", __name__)
@@ -13,14 +15,8 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def index():
-    counts = dict(db.session.execute(
-        scoped(select(OrgUnit.kind, func.count()), OrgUnit.path, current_user).group_by(OrgUnit.kind)
-    ).all())
-    users_in_scope = db.session.scalar(
-        scoped(select(func.count(User.id)).join(User.org_unit), OrgUnit.path, current_user)
-    )
-    return render_template("main/index.html", counts=counts, kinds=[k.value for k in UnitKind],
-                           users_in_scope=users_in_scope)
+    """Each role's work (issue 21 point 9): the counts and lists of services/home.py, with quick actions."""
+    return render_template("main/index.html", home=home.home_of(current_user), today=clock.today())
 
 
 @bp.route("/org-units")

@@ -3,6 +3,7 @@ from app.models.after_approval import CreditorResponse, DebtPayoff, DeductionLin
 from app.models.audit import AuditEvent
 from app.models.creditors import Creditor
 from app.models.debt import CaseDeduction, Debt, DebtCase, DebtCaseRollup, DebtCaseStatus, DebtPlan
+from app.models.debt_attachments import DebtAttachment
 from app.models.files import StoredFile, StoredFileChunk
 from app.models.guarantors import DebtGuarantor
 from app.models.imports import ImportJob
@@ -23,5 +24,5 @@ from app.models.workflow import CaseSnapshot, CaseTransition, Notification
 
 __all__ = ["Beneficiary", "ContinuationCheck", "Entitlement", "EntitlementRule", "Evidence", "Incident",
            "Payment", "ReliefCase", "ReliefCaseStatus", "CaseDelinquency", "DebtGuarantor", "DelinquencyChange", "Repayment", "RepaymentMonth", "RepaymentTotal",
-           "ApiToken", "AuditEvent", "Creditor", "CreditorResponse", "DebtPayoff", "DeductionLine", "CaseDeduction", "CaseSnapshot", "CaseTransition", "Notification", "Debt", "DebtCase", "DebtCaseRollup", "DebtCaseStatus", "DebtPlan",
+           "ApiToken", "AuditEvent", "Creditor", "CreditorResponse", "DebtPayoff", "DeductionLine", "CaseDeduction", "CaseSnapshot", "CaseTransition", "Notification", "Debt", "DebtCase", "DebtCaseRollup", "DebtCaseStatus", "DebtPlan", "DebtAttachment",
            "BackgroundJob", "ImportJob", "LetterBatchChunk", "StoredFile", "StoredFileChunk", "Letter", "RateLimitCounter", "LetterBatch", "LetterCounter", "LoginAttempt", "OrgUnit", "Person", "Role", "SettingValue", "SigningKey", "UnitKind", "User", "UserSession"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.clock import utcnow
 from app.extensions import db
@@ -28,6 +28,14 @@ class CaseTransition(db.Model):
     resolution_no: Mapped[str | None] = mapped_column(String(100))
     org_path: Mapped[str] = mapped_column(String(255))
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # Issue 21 point 9: timelines name the person who acted, not their username (read with the timeline, one join).
+    actor: Mapped["User | None"] = relationship("User", lazy="joined", viewonly=True)
+
+    @property
+    def actor_name(self) -> str | None:
+        """The acting user's full name; None for the system (the timeline says "system" in words)."""
+        return self.actor.full_name if self.actor is not None else None
 
     __table_args__ = (Index("ix_case_transitions_case", "case_type", "case_id"),)
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from app.domain.money import DEBT_RATE_LIMIT
 from app.extensions import db
+from app.labels import STATUS_LABELS
 from app.models import CreditorResponse, DebtCase, DebtPayoff, User
 from app.models.after_approval import RESPONSES
 from app.services import after_approval_steps, audit
@@ -37,7 +38,7 @@ def case_answering(actor: User, case_id: int, permission: str = "record_creditor
     require(actor, permission)
     if case.status != "approved":
         raise Conflict(_("Answers and payoffs are recorded while the case is approved and not yet active (it is "
-                         "“%(status)s”).", status=case.status))
+                         "“%(status)s”).", status=STATUS_LABELS.get(case.status, case.status)))
     return case
 
 

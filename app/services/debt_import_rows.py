@@ -1,7 +1,10 @@
 """Checking an import's rows (the dry run, issue 7): rows grouped by teacher, each teacher checked with the same
 parser as the web form and the API (services/debt_input.py), and matched with what is on file. Errors are reported
 by spreadsheet row and column. Teachers are keyed by citizen ID: one with a draft or returned case in this
-cooperative updates it; the person registry's rules (services/people.py) say whose details may change."""
+cooperative updates it; the person registry's rules (services/people.py) say whose details may change.
+
+Issue 21: a birth date is read in either era (app/domain/sheet_dates.py) and handed to the parser as ISO Common
+Era, the API's own form; the summary counts the eras read and keeps the first rows as read (import_preview.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,12 +12,13 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.domain.sheet_dates import BE, CE, read_day
 from app.domain.thai_id import normalise_citizen_id
 from app.extensions import db
 from app.models import DebtCase, OrgUnit, User
 from app.models.debt import DEDUCTION_KINDS, EDITABLE_STATUSES
 from app.jobs.limits import checkpoint
-from app.services import creditors, people
+from app.services import creditors, import_preview, people
 from app.services.debt_import_sheet import (
     CASE_FIELDS, DEBT_COLUMNS, RETIRED_NO, RETIRED_YES, TEACHER_FIELDS, Sheet, column_label,
 )
@@ -48,6 +52,9 @@ class Checked:
     # Issue 18: creditor names matching no creditor on file, which the import will add as new creditors on file
     # ({"name", "creditor_type", "rows"}); the dry run lists them so that a misspelling is caught before it is one.
     new_creditors: list[dict] = field(default_factory=list)
+    # Issue 21: the teachers' birth dates by the era they were written in, and the first rows as read
+    birth_date_eras: dict = field(default_factory=lambda: {BE: 0, CE: 0})
+    preview: list[dict] = field(default_factory=list)
 
     @property
     def summary(self) -> dict:
@@ -55,20 +62,24 @@ class Checked:
         return {"rows": self.rows, "teachers": len(self.teachers), "new_cases": len(self.teachers) - updates,
                 "updated_cases": updates, "debts": sum(len(t.debt_rows) for t in self.teachers),
                 "new_creditor_count": len(self.new_creditors),
-                "new_creditors": [{**c, "rows": c["rows"][:10]} for c in self.new_creditors[:MAX_NEW_CREDITORS_LISTED]]}
+                "new_creditors": [{**c, "rows": c["rows"][:10]} for c in self.new_creditors[:MAX_NEW_CREDITORS_LISTED]],
+                "birth_date_eras": self.birth_date_eras, "preview": self.preview}
 
 
 def _error(errors: list, row: int, column: str, message: str) -> None:
     errors.append({"row": row, "column": column_label(column), "message": message})
 
 
-def _group(sheet: Sheet, errors: list) -> list[Teacher]:
+def _group(sheet: Sheet, errors: list, eras: dict) -> list[Teacher]:
     teachers: dict[str, Teacher] = {}
     for number, cells in sheet.rows:
         citizen_id = normalise_citizen_id(cells.get("citizen_id", ""))
         if not citizen_id:
             _error(errors, number, "citizen_id", _("This field is required."))
             continue
+        birth = read_day(cells.get("birth_date"))
+        if birth is not None:  # ISO Common Era from here on: rows of one teacher in two eras agree
+            cells = {**cells, "birth_date": birth.iso}
         teacher = teachers.get(citizen_id)
         if teacher is None:
             body = {"teacher": {"citizen_id": citizen_id, **{k: cells.get(k) or None for k in TEACHER_FIELDS}},
@@ -92,6 +103,13 @@ def _group(sheet: Sheet, errors: list) -> list[Teacher]:
                     body["deductions"].append({"kind": kind, "monthly_amount": amount,
                                                **({"label": "อื่น ๆ"} if kind == "other" else {})})
                     kinds.append(kind)
+            if birth is not None:
+                eras[birth.era] += 1
+            elif cells.get("birth_date"):  # refused here, in the sheet's words; the parser is told no date
+                body["teacher"]["birth_date"] = None
+                _error(errors, number, "birth_date", _(
+                    "Enter the date as dd/mm/yyyy, with a Buddhist-Era year (01/04/2518) or a Common-Era one "
+                    "(01/04/1975)."))
             teacher = teachers[citizen_id] = Teacher(citizen_id, number, body, [], kinds, first_cells=cells)
         else:  # the teacher's columns repeat on each debt row: a filled cell must agree with the first row
             for key in TEACHER_FIELDS + CASE_FIELDS:
@@ -132,7 +150,8 @@ def _map_error(teacher: Teacher, path: str) -> tuple[int, str]:
 def check(actor: User, cooperative: OrgUnit, sheet: Sheet, progress=None) -> Checked:
     """The dry run: every row parsed and checked, and every teacher matched with what is on file."""
     errors = list(sheet.errors)
-    teachers = _group(sheet, errors)
+    eras = {BE: 0, CE: 0}
+    teachers = _group(sheet, errors, eras)
     for i, teacher in enumerate(teachers):
         checkpoint()
         try:
@@ -147,7 +166,9 @@ def check(actor: User, cooperative: OrgUnit, sheet: Sheet, progress=None) -> Che
     _match_paying_units(teachers, errors)
     new_creditors = _match_creditors(teachers, errors)
     errors.sort(key=lambda e: e["row"])
-    return Checked(teachers=teachers, errors=errors, rows=len(sheet.rows), new_creditors=new_creditors)
+    return Checked(teachers=teachers, errors=errors, rows=len(sheet.rows), new_creditors=new_creditors,
+                   birth_date_eras=eras, preview=[import_preview.debt_row(number, cells) for number, cells
+                                                  in sheet.rows[:import_preview.PREVIEW_ROWS]])
 
 
 def _match_creditors(teachers: list[Teacher], errors: list) -> list[dict]:

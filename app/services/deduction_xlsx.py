@@ -6,9 +6,10 @@ each — must be written in 60 seconds (issue 19). Writing the XML text ourselve
 same server (a teacher's columns rendered once for all their rows), with memory flat (each sheet streams into its
 zip entry). What the file holds is the minimum Excel,
 LibreOffice and openpyxl read: inline strings, numbers with the #,##0.00 format, months as real dates (Excel serial
-numbers, shown in the Buddhist year: [$-107041E] is the Thai locale with the Buddhist calendar), bold frozen
-headers and column widths. A sheet per paying unit, named by its code (sheet names are at most 31 characters); a
-unit with more rows than a sheet holds (1,048,576) continues on a sheet of its own, "CODE-2".
+numbers, shown in the Buddhist year: app/xlsx_layout.py, which every other XLSX of the app follows too), bold frozen
+headers and column widths (each column's fixed width for its content, widened to its header). A sheet per paying
+unit, named by its code (sheet names are at most 31 characters); a unit with more rows than a sheet holds
+(1,048,576) continues on a sheet of its own, "CODE-2".
 """
 from __future__ import annotations
 
@@ -21,10 +22,13 @@ from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
 
+from app.xlsx_layout import HEADER_FACTOR, MAX_WIDTH, MONTH_FORMAT, PADDING, excel_serial, text_width
+
 MAX_ROWS = 1_048_576
-EXCEL_EPOCH = date(1899, 12, 30)
 ROWS_PER_WRITE = 2_000
-WIDTHS = (10, 14, 40, 16, 30, 18, 9, 16, 7, 40, 18, 16)  # characters, per column (month first, then headers())
+# characters, per column (month first, then headers()): what the content needs, measured once on a national list;
+# a longer header widens its column (_Book.widths)
+WIDTHS = (10, 14, 40, 16, 30, 18, 9, 16, 7, 40, 18, 16)
 # cellXfs below: 0 text, 1 money, 2 month, 3 bold header, 4 bold text, 5 bold money
 MONEY, MONTH, HEADER, BOLD, BOLD_MONEY = 1, 2, 3, 4, 5
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -59,6 +63,8 @@ class _Book:
         self.rows = 0
         self.buffer: list[str] = []
         self.headers = headers
+        self.widths = [min(MAX_WIDTH, max(width, round(text_width(header) * HEADER_FACTOR) + PADDING))
+                       for width, header in zip(WIDTHS, headers)]
 
     def sheet(self, code: str) -> None:
         self.close_sheet()
@@ -69,7 +75,7 @@ class _Book:
             name = f"{base[:31 - len(str(n)) - 1]}-{n}"
         self.names.append(name)
         self.entry = self.zip.open(f"xl/worksheets/sheet{len(self.names)}.xml", "w", force_zip64=True)
-        cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(WIDTHS, 1))
+        cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(self.widths, 1))
         self.entry.write((
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -120,7 +126,7 @@ def write_workbook(listed: Iterable, out, month: date, headers: list[str], label
     row per line and a bold total row per teacher — the rows of deduction_lists.rows_of with the month first (under
     `headers`), each teacher's columns rendered once; `labels` is a deduction_lists.Labels."""
     book = _Book(out, headers)
-    month_cell = _number((month - EXCEL_EPOCH).days, MONTH)
+    month_cell = _number(excel_serial(month), MONTH)
     code = None
     for item in listed:
         if item.paying_unit_code != code or book.rows + len(item.lines) + 1 > MAX_ROWS:
@@ -164,7 +170,7 @@ _WORKBOOK_RELS = (
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '<numFmts count="1"><numFmt numFmtId="164" formatCode="[$-107041E]mm/yyyy"/></numFmts>'
+    f'<numFmts count="1"><numFmt numFmtId="164" formatCode="{MONTH_FORMAT}"/></numFmts>'
     '<fonts count="2"><font><sz val="11"/><name val="Tahoma"/></font>'
     '<font><b/><sz val="11"/><name val="Tahoma"/></font></fonts>'
     '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'

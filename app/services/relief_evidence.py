@@ -5,37 +5,25 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterator
-from pathlib import Path
 
 from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Evidence, User
-from app.services import audit, settings
-from app.services.debt_input import clean_text
+from app.services import audit, uploads
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.permissions import require
 from app.services.relief import get_case
+from app.services.uploads import FILE_SIGNATURES  # noqa: F401 (services/creditor_answers.py reads it from here)
 from app.storage import storage
 
 EVIDENCE_KINDS = ("death_certificate", "police_report", "medical_certificate", "disability_certificate",
                   "house_registration", "marriage_certificate", "birth_certificate", "claimant_id",
                   "damage_assessment", "enrolment_proof", "other")
-FILE_SIGNATURES = {  # checked by content, not by name
-    b"%PDF-": "application/pdf",
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-}
 
 
 def _key(row: Evidence) -> str:
     return f"evidence/{row.stored_name}"  # under the instance folder, as before the storage existed
-
-
-def _clean_filename(filename: str | None) -> str:
-    """The name as the uploader's computer gave it, cleaned like any typed text (a NUL in it once made the file
-    impossible to download: Content-Disposition cannot carry one), without folders."""
-    return clean_text(Path(filename or "").name)[:200] or "file"
 
 
 def add_evidence(actor: User, case_id: int, kind: str, filename: str, content: bytes) -> Evidence:
@@ -46,19 +34,13 @@ def add_evidence(actor: User, case_id: int, kind: str, filename: str, content: b
     errors = {}
     if kind not in EVIDENCE_KINDS:
         errors["kind"] = _("Choose one of: %(options)s.", options=", ".join(EVIDENCE_KINDS))
-    limit = int(settings.value("relief.evidence_max_mb")) * 1024 * 1024
-    content_type = next((t for sig, t in FILE_SIGNATURES.items() if content.startswith(sig)), None)
-    if not content:
-        errors["file"] = _("Choose a file.")
-    elif len(content) > limit:
-        errors["file"] = _("The file is larger than %(mb)s MB.", mb=settings.value("relief.evidence_max_mb"))
-    elif content_type is None:
-        errors["file"] = _("Upload a PDF, JPEG or PNG file (checked by its content, not its name).")
+    if problem := uploads.file_problem(content):  # PDF, JPEG or PNG by content, within the size limit
+        errors["file"] = problem
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), errors)
-    row = Evidence(case=case, kind=kind, filename=_clean_filename(filename), stored_name=secrets.token_hex(16),
-                   content_type=content_type, size=len(content), sha256=hashlib.sha256(content).hexdigest(),
-                   uploaded_by_id=actor.id)
+    row = Evidence(case=case, kind=kind, filename=uploads.clean_filename(filename),
+                   stored_name=secrets.token_hex(16), content_type=uploads.content_type_of(content),
+                   size=len(content), sha256=hashlib.sha256(content).hexdigest(), uploaded_by_id=actor.id)
     db.session.add(row)
     db.session.flush()
     storage().write(_key(row), content)

@@ -5,20 +5,26 @@ English or by the field name, so a file made from the template or from the deduc
 Rows are matched and recorded by services/repayments.record, with each problem reported by row number (the file's,
 from the header's 1) and column. A file of more than JOB_ROWS rows is recorded in the background by the job engine
 (its page shows the report when it is done).
+
+Issue 21: a date is read in either era (app/domain/sheet_dates.py) and handed on as ISO Common Era, the API's form
+(services/repayments.py keeps that contract); the report shows the first rows as read, with the era of each date
+(import_preview.py).
 """
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass, field, fields as dataclass_fields
 from datetime import date
+from decimal import Decimal
 
 from flask_babel import gettext as _
 
-from app.domain.thai_text import parse_typed_date
+from app.domain.sheet_dates import read_day
 from app.extensions import db
 from app.jobs import background
 from app.models import BackgroundJob, User
-from app.services import repayments, spreadsheet_reader
+from app.services import import_preview, repayments, spreadsheet_reader
 from app.services.errors import ValidationFailed
 from app.services.permissions import require
 from app.storage import storage
@@ -47,24 +53,24 @@ def column_label(field: str | None) -> str:
 
 
 def template() -> tuple[list[str], list[list]]:
-    """The layout with one example row (a payroll office's deduction for a case's new loan)."""
+    """The layout with one example row (a payroll office's deduction for a case's new loan): the amount a number
+    (the XLSX shows it 12,345.67, the CSV 12345.67: issue 21, point 10), the date as a Thai office types it."""
     headers = [thai for _k, thai, _e in COLUMNS]
-    example = ["1101700230708", "DC2569-000005", "new_loan", "12345.67", "2027-02-28", "AREA-CMI-01-202702-0001"]
+    example = ["1101700230708", "DC2569-000005", "new_loan", Decimal("12345.67"), "28/02/2570",
+               "AREA-CMI-01-202702-0001"]
     return headers, [example]
 
 
 def _day(text: str) -> str:
-    """paid_on as ISO: YYYY-MM-DD (CE), or dd/mm/yyyy with a Buddhist-Era or Common-Era year."""
-    if "/" in text:
-        try:
-            return parse_typed_date(text).isoformat()
-        except ValueError:
-            return text
-    return text
+    """paid_on as ISO Common Era, from dd/mm/yyyy or YYYY-MM-DD in either era or a date cell; as written when it is
+    no date (the line is then refused on its column)."""
+    read = read_day(text)
+    return read.iso if read else text
 
 
-def read_lines(filename: str, content: bytes) -> Iterator[tuple[int, dict]]:
-    """(row number, fields) for each filled row; 422 for a file without the required columns."""
+def read_lines(filename: str, content: bytes, preview: list | None = None) -> Iterator[tuple[int, dict]]:
+    """(row number, fields) for each filled row; 422 for a file without the required columns. The first
+    PREVIEW_ROWS rows as read are added to `preview` (when given)."""
     table = spreadsheet_reader.open_table(filename, content)
     header = [HEADER_KEYS.get(str(h or "").strip().lower()) for h in (table.header or [])]
     missing = [column_label(key) for key in REQUIRED if key not in header]
@@ -77,15 +83,28 @@ def read_lines(filename: str, content: bytes) -> Iterator[tuple[int, dict]]:
     with table:
         for number, values in table.rows(len(header)):
             fields = {key: spreadsheet_reader.cell_text(values[index]) if index < len(values) else "" for index, key in positions}
-            fields["paid_on"] = _day(fields.get("paid_on", ""))
+            written = fields.get("paid_on", "")
+            fields["paid_on"] = _day(written)
+            if preview is not None and len(preview) < import_preview.PREVIEW_ROWS:
+                preview.append(import_preview.repayment_row(number, fields, written))
             yield number, fields
 
 
+@dataclass
+class FileOutcome(repayments.Outcome):
+    """What recording a file came to (repayments.Outcome), with its first rows as read (issue 21, point 2)."""
+
+    preview: list[dict] = field(default_factory=list)
+
+
 def import_content(actor: User, filename: str, content: bytes, month: date, *, dry_run: bool = False,
-                   accept_partial: bool = False) -> repayments.Outcome:
+                   accept_partial: bool = False) -> FileOutcome:
     """Record a file now (in this request or job)."""
-    return repayments.record(actor, month, read_lines(filename, content), dry_run=dry_run,
-                             accept_partial=accept_partial, source="file", numbered=True)
+    preview: list[dict] = []
+    outcome = repayments.record(actor, month, read_lines(filename, content, preview), dry_run=dry_run,
+                                accept_partial=accept_partial, source="file", numbered=True)
+    recorded = {f.name: getattr(outcome, f.name) for f in dataclass_fields(repayments.Outcome)}
+    return FileOutcome(**recorded, preview=preview)
 
 
 def import_file(actor: User, path, month: date, *, dry_run: bool = False,
@@ -120,11 +139,22 @@ def submit(actor: User, filename: str, content: bytes, month: date, *, dry_run: 
 
 
 def report_of(outcome: repayments.Outcome) -> dict:
-    """What a page shows: the outcome with at most MAX_REPORTED problems, each with its column's header."""
+    """What a page shows: the outcome with at most MAX_REPORTED problems, each with its column's header, and a
+    file's first rows as read."""
     data = outcome.as_dict()
     data["unmatched_total"] = len(data["unmatched"])
-    data["unmatched"] = [{**u, "column": column_label(u["field"])} for u in data["unmatched"][:MAX_REPORTED]]
+    data["unmatched"] = [{**u, "column": column_label(u["field"]), "reason": _file_reason(u)}
+                         for u in data["unmatched"][:MAX_REPORTED]]
+    data["preview"] = outcome.preview if isinstance(outcome, FileOutcome) else []
     return data
+
+
+def _file_reason(unmatched: dict) -> str:
+    """The reason in a file's terms: its dates are read in either era (the API's message names ISO alone)."""
+    if unmatched["field"] == "paid_on" and unmatched["reason"] == _("Enter a date as YYYY-MM-DD (Common Era)."):
+        return _("Enter the date as dd/mm/yyyy, with a Buddhist-Era year (01/04/2518) or a Common-Era one "
+                 "(01/04/1975).")
+    return unmatched["reason"]
 
 
 @background.handler(IMPORT_KIND)

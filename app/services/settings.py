@@ -27,6 +27,11 @@ class SettingDefinition:
     kind: str = "decimal"  # decimal, integer, choice, optional_decimal
 
 
+# Issue 21 point 2: a setting's source is the rule an officer would cite, in Thai, never a file of ours.
+REGULATION_2551 = ("ระเบียบกระทรวงศึกษาธิการว่าด้วยหลักเกณฑ์การหักเงินเดือน เงินบำเหน็จบำนาญ เพื่อชำระหนี้ พ.ศ. 2551 "
+                   "ข้อ 7(5)")
+PROGRAMME_TERMS = "หลักเกณฑ์โครงการแก้ไขปัญหาหนี้สินครูและบุคลากรทางการศึกษา: เงื่อนไขเงินกู้ปรับโครงสร้างหนี้"
+
 DEFINITIONS: dict[str, SettingDefinition] = {
     # Letters cite the floor's source from here (issue 18, item 5: one place for rule citations; domain.md: the MOE
     # regulation, never a Ministry of Finance one). An administrator's change may cite its own (SettingValue.source).
@@ -35,35 +40,35 @@ DEFINITIONS: dict[str, SettingDefinition] = {
         "ระเบียบกระทรวงศึกษาธิการว่าด้วยหลักเกณฑ์การหักเงินเดือน เงินบำเหน็จบำนาญ เพื่อชำระหนี้ พ.ศ. 2551 ข้อ 7(5) "
         "และมติคณะรัฐมนตรีเมื่อวันที่ 19 ธันวาคม 2566"),
     "affordability.base": SettingDefinition(
-        "salary", _l("Base of the ratio"), "domain.md, The 30% rule", choices=("salary", "receipts"),
+        "salary", _l("Base of the ratio"), REGULATION_2551, choices=("salary", "receipts"),
         kind="choice"),
     "affordability.absolute_minimum": SettingDefinition(
-        "", _l("Absolute minimum net income in baht (blank: off)"), "domain.md, The 30% rule",
+        "", _l("Absolute minimum net income in baht (blank: off)"), REGULATION_2551,
         kind="optional_decimal"),
     "plan.max_term_months": SettingDefinition(
-        "360", _l("Longest term of a restructured loan (months)"), "domain.md, Restructuring plan", kind="integer"),
+        "360", _l("Longest term of a restructured loan (months)"), PROGRAMME_TERMS, kind="integer"),
     "plan.max_age_at_end": SettingDefinition(
-        "75", _l("Highest age of the borrower at the last instalment"), "domain.md, Restructuring plan",
+        "75", _l("Highest age of the borrower at the last instalment"), PROGRAMME_TERMS,
         kind="integer"),
     "repayment.rounding_step": SettingDefinition(
-        "0.01", _l("Round instalments to (baht)"), "domain.md, Repayment maths",
+        "0.01", _l("Round instalments to (baht)"), "วิธีคำนวณค่างวดของโครงการ: ปัดค่างวดตามหน่วยที่กำหนด",
         choices=("0.01", "1", "10", "100"), kind="choice"),
     "repayment.rounding_mode": SettingDefinition(
-        "half_up", _l("Rounding of instalments"), "domain.md, Repayment maths", choices=("half_up", "up"),
+        "half_up", _l("Rounding of instalments"), "วิธีคำนวณค่างวดของโครงการ: ปัดค่างวดตามหน่วยที่กำหนด", choices=("half_up", "up"),
         kind="choice"),
     "relief.satun_covered": SettingDefinition(
-        "no", _l("Relief programmes cover incidents in Satun"), "domain.md, Relief cases (where a programme covers it)",
+        "no", _l("Relief programmes cover incidents in Satun"), "ขอบเขตพื้นที่ของโครงการช่วยเหลือผู้ได้รับผลกระทบจากเหตุการณ์ความไม่สงบในจังหวัดชายแดนภาคใต้",
         choices=("no", "yes"), kind="choice"),
     "relief.evidence_max_mb": SettingDefinition(
-        "10", _l("Largest evidence upload (MB)"), "issue 5", kind="integer"),
+        "10", _l("Largest evidence upload (MB)"), "ข้อกำหนดของระบบ: ขนาดไฟล์หลักฐานที่รับได้", kind="integer"),
     "approval.regional_threshold": SettingDefinition(
         "3000000.00", _l("Consolidated principal above which a regional approval is needed (baht)"),
-        "domain.md, Workflow"),
+        "ลำดับการอนุมัติของโครงการ: วงเงินรวมหนี้ที่ต้องให้ศึกษาธิการภาคอนุมัติ"),
     "privacy.retention_years": SettingDefinition(
         "10", _l("Years a closed or rejected case is kept before the retention report lists it"),
-        "PDPA B.E. 2562 section 37(3): keep personal data no longer than needed", kind="integer"),
+        "พระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคล พ.ศ. 2562 มาตรา 37(3): เก็บข้อมูลส่วนบุคคลไม่นานเกินจำเป็น", kind="integer"),
     "letters.thai_digits": SettingDefinition(
-        "no", _l("Print Thai digits in letters"), "thai-documents.md (customary in the body; Arabic is fine)",
+        "no", _l("Print Thai digits in letters"), "ระเบียบสำนักนายกรัฐมนตรีว่าด้วยงานสารบรรณ: นิยมใช้เลขไทยในหนังสือราชการ (เลขอารบิกใช้ได้)",
         choices=("no", "yes"), kind="choice"),
 }
 

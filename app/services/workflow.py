@@ -17,6 +17,7 @@ from app import programmes
 from app.domain import workflow as table
 from app.domain.clock import utcnow
 from app.extensions import db
+from app.labels import STATUS_LABELS
 from app.models import CaseSnapshot, CaseTransition, User
 from app.programmes import Programme
 from app.services import audit, notify, snapshots
@@ -50,7 +51,8 @@ def transition(case_type: str, actor: User, case_id: int, request: TransitionReq
         raise Conflict(_("Someone else changed this case after you opened it. Reload it and try again."))
     options = [t for t in table.candidates(case_type, case.status, action) if actor.role in t.roles]
     if not options:
-        raise Conflict(_("This action is not possible while the case is “%(status)s”.", status=case.status))
+        raise Conflict(_("This action is not possible while the case is “%(status)s”.",
+                         status=STATUS_LABELS.get(case.status, case.status)))
     if kind.prepare:
         kind.prepare(case, request)
     failures: list[str] = []
@@ -117,8 +119,8 @@ def _notify_next(case, transition: table.Transition, actor: User, kind: Programm
     link = kind.link(case)
     waiting_roles = [role for role, states in table.INBOXES[kind.name].items() if transition.target in states
                      and role in (table.PROV_APPROVER, table.REG_APPROVER)]
-    message = _("Case %(ref)s is now “%(status)s” (%(action)s by %(who)s).", ref=case.reference,
-                status=transition.target, action=transition.action, who=actor.full_name)
+    # Issue 21 point 2: the notice names the status and the action by their labels, not their codes.
+    message = notify.transition_notice(case.reference, transition.target, transition.action, actor.full_name)
     if waiting_roles:
         return notify.notify(notify.users_covering(case.org_path, tuple(waiting_roles)), message, link)
     people = [db.session.get(User, uid) for uid in {case.created_by_id, case.submitted_by_id} if uid and uid != actor.id]

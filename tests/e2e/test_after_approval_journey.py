@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.domain import clock
 from app.domain.thai_text import typed_date_text
 from tests.helpers import citizen_id, sign_in, three_debts
+from tests.e2e.steps import confirm
 
 TEACHER = citizen_id(919)  # a teacher of this test only: the list is read by ID
 
@@ -56,6 +57,7 @@ def answer(page, debt_id: int, response: str, **fields):
 def approve(approver, case_id: int):
     approver.goto(f"/debt-cases/{case_id}")
     approver.get_by_test_id("action-approve").click()
+    confirm(approver)
     assert approver.get_by_test_id("case-status").inner_text().startswith("อนุมัติ")
 
 
@@ -71,6 +73,7 @@ def test_answers_revise_payoff_activate_and_the_february_list(app, browser, live
     officer.goto(f"/debt-cases/{case_id}")
     officer.get_by_test_id("plan-comparison").get_by_role("button", name="เลือก", disabled=False).first.click()
     officer.get_by_test_id("action-submit").click()
+    confirm(officer)
     approve(approver, case_id)
     officer.goto(f"/debt-cases/{case_id}")
     assert "แผนฉบับที่ 1" in officer.get_by_test_id("aa-plan-version").inner_text()
@@ -79,6 +82,7 @@ def test_answers_revise_payoff_activate_and_the_february_list(app, browser, live
     answer(officer, ktb, "counter_offer", counter_annual_rate="6.50", counter_term_months="72")
     assert "เสนอเงื่อนไขใหม่" in officer.get_by_test_id(f"aa-debt-{ktb}").inner_text()
     officer.get_by_test_id("action-activate").click()  # refused: the KTB did not accept, the GSB is not paid
+    confirm(officer)
     assert "ธนาคารกรุงไทย" in officer.get_by_test_id("activation-refused").inner_text()
 
     # revise: version 2, plan B, approved again; version 1's answers stay visible as history
@@ -87,6 +91,7 @@ def test_answers_revise_payoff_activate_and_the_february_list(app, browser, live
     assert "แผนฉบับที่ 2" in officer.get_by_test_id("aa-plan-version").inner_text()
     officer.get_by_test_id("plan-comparison").get_by_role("button", name="เลือก", disabled=False).first.click()
     officer.get_by_test_id("action-submit").click()
+    confirm(officer)
     approve(approver, case_id)
     officer.goto(f"/debt-cases/{case_id}")
     assert "แผนฉบับที่ 2" in officer.get_by_test_id("aa-plan-version").inner_text()
@@ -99,10 +104,12 @@ def test_answers_revise_payoff_activate_and_the_february_list(app, browser, live
     assert payoff.locator("#po-amount").input_value() == "600000.00"
     payoff.locator("#po-paid_on").fill(typed_date_text(clock.today()))
     payoff.get_by_test_id("record-payoff").click()
+    confirm(officer)
     activate = officer.get_by_test_id("activate-form")
     activate.locator("#act-agreement_signed_on").fill(typed_date_text(clock.today()))
     activate.locator("#act-first_due_month").fill("02/2570")
     activate.get_by_test_id("action-activate").click()
+    confirm(officer)
     assert "ผ่อนชำระ" in officer.get_by_test_id("case-status").inner_text() or \
         "ดำเนินการ" in officer.get_by_test_id("case-status").inner_text()
 

@@ -3,6 +3,7 @@ resubmits, the approver approves; a large case then needs the regional approver 
 import pytest
 
 from tests.helpers import sign_in, three_debts
+from tests.e2e.steps import confirm
 
 pytestmark = pytest.mark.e2e
 
@@ -30,6 +31,7 @@ def choose_and_submit(page, case_id):
     page.goto(f"/debt-cases/{case_id}")
     page.get_by_test_id("plan-comparison").get_by_role("button", name="เลือก").first.click()
     page.get_by_test_id("action-submit").click()
+    confirm(page)
     assert page.get_by_test_id("case-status").inner_text().startswith("ส่งแล้ว")
 
 
@@ -42,7 +44,7 @@ def test_submit_return_fix_resubmit_approve(app, browser, live_server):
 
     sign_in(approver, "province_approver")
     assert approver.get_by_test_id("inbox-count").inner_text() == "1"
-    approver.get_by_role("link", name="รอดำเนินการ").click()
+    approver.get_by_test_id("menu").get_by_role("link", name="รอดำเนินการ").click()
     approver.get_by_test_id("inbox").get_by_role("link").first.click()
     approver.get_by_test_id("action-return").click()  # without a comment: refused, nothing changes
     assert "ส่งแล้ว" in approver.get_by_test_id("case-status").inner_text()
@@ -56,10 +58,12 @@ def test_submit_return_fix_resubmit_approve(app, browser, live_server):
     officer.fill("#monthly_salary", "46000")
     officer.get_by_test_id("save-case").click()
     officer.get_by_test_id("action-submit").click()
+    confirm(officer)
     assert "ส่งแล้ว" in officer.get_by_test_id("case-status").inner_text()
 
     approver.goto(f"/debt-cases/{case_id}")
     approver.get_by_test_id("action-approve").click()
+    confirm(approver)
     assert "อนุมัติ" in approver.get_by_test_id("case-status").inner_text()
     assert len(approver.get_by_test_id("snapshot").locator("code").inner_text()) == 64
     assert approver.get_by_test_id("transition-form").count() == 0  # nothing left for the approver to do
@@ -74,10 +78,12 @@ def test_a_large_case_goes_to_the_regional_approver(app, browser, live_server):
     sign_in(approver, "province_approver")
     approver.goto(f"/debt-cases/{case_id}")
     approver.get_by_test_id("action-approve").click()
+    confirm(approver)
     assert "รออนุมัติระดับภาค" in approver.get_by_test_id("case-status").inner_text()
     regional = browser.new_context(base_url=live_server).new_page()
     sign_in(regional, "region_approver")
     assert regional.get_by_test_id("inbox-count").inner_text() == "1"
     regional.goto(f"/debt-cases/{case_id}")
     regional.get_by_test_id("action-approve").click()
+    confirm(regional)
     assert regional.get_by_test_id("case-status").inner_text().startswith("อนุมัติ")

@@ -17,7 +17,7 @@ DEBTS = [
 
 def test_register_three_debts_build_two_plans_and_compare(page):
     sign_in(page, "coop_officer")
-    page.get_by_role("link", name="กรณีหนี้ครู").click()
+    page.get_by_test_id("menu").get_by_role("link", name="กรณีหนี้ครู").click()
     page.get_by_role("link", name="ลงทะเบียนครู").click()
     page.fill("#teacher-citizen_id", "1101700230708")
     page.fill("#teacher-title", "นาง")

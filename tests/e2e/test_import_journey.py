@@ -22,7 +22,7 @@ def test_import_two_hundred_members_and_see_them_on_the_dashboard(browser, live_
 
     officer = browser.new_context(base_url=live_server).new_page()
     sign_in(officer, "coop_officer")
-    officer.get_by_role("link", name="กรณีหนี้ครู").click()
+    officer.get_by_test_id("menu").get_by_role("link", name="กรณีหนี้ครู").click()
     officer.get_by_test_id("import-link").click()
     officer.get_by_test_id("import-file").set_input_files(str(bad))
     officer.get_by_test_id("check-file").click()

@@ -7,6 +7,7 @@ from app.extensions import db
 from app.models import DebtCase
 from tests.helpers import sign_in
 from tests.pdf.helpers import norm, pdf_text, qr_codes
+from tests.e2e.steps import confirm
 
 pytestmark = pytest.mark.e2e
 
@@ -25,6 +26,7 @@ def test_print_verify_and_batch(browser, live_server, approved_case_id):
     sign_in(officer, "province_officer")
     officer.goto(f"/debt-cases/{approved_case_id}")
     officer.get_by_test_id("issue-approval_notice").click()
+    confirm(officer)
     officer.wait_for_url("**/letters/*")
     number = officer.get_by_test_id("letter-number").inner_text()
     assert number.startswith("ศธ 0206.3/")
@@ -38,12 +40,13 @@ def test_print_verify_and_batch(browser, live_server, approved_case_id):
     facts = public.get_by_test_id("verify-facts").inner_text()
     assert number in facts and "พิมพ์ใจ" not in public.content()
 
-    officer.get_by_role("link", name="หนังสือราชการ").click()
+    officer.get_by_test_id("menu").get_by_role("link", name="หนังสือราชการ").click()
     assert number in officer.get_by_test_id("register").inner_text()
     officer.get_by_test_id("new-batch").click()
     officer.select_option("#kind", "deduction_notice")
     officer.get_by_role("button", name="แสดงกรณี").click()
     officer.get_by_test_id("start-batch").click()
+    confirm(officer)
     officer.wait_for_url("**/letters/batches/*")
     assert "พร้อมแล้ว" in officer.get_by_test_id("batch-status").inner_text()
     merged = officer.request.get(officer.get_by_test_id("batch-pdf").get_attribute("href"))

@@ -5,6 +5,7 @@ import os
 import pytest
 
 from tests.helpers import sign_in
+from tests.e2e.steps import confirm
 
 pytestmark = pytest.mark.e2e
 
@@ -18,7 +19,7 @@ FAMILY = [
 def test_death_case_from_registration_to_payment(browser, live_server, tmp_path):
     officer = browser.new_context(base_url=live_server).new_page()
     sign_in(officer, "south_officer")
-    officer.get_by_role("link", name="กรณีเยียวยา").click()
+    officer.get_by_test_id("menu").get_by_role("link", name="กรณีเยียวยา").click()
     officer.get_by_role("link", name="ลงทะเบียนกรณี").click()
     officer.fill("#incident-date", "2024-06-14")
     assert officer.input_value("#incident-province_code") == "94"
@@ -64,6 +65,7 @@ def test_death_case_from_registration_to_payment(browser, live_server, tmp_path)
     approver.goto(case_url)
     approver.fill("#resolution_no", "คกก.เยียวยา 3/2567")
     approver.get_by_test_id("action-approve").click()
+    confirm(approver)
     assert approver.get_by_test_id("relief-status").inner_text().startswith("อนุมัติ")
     assert len(approver.get_by_test_id("snapshot").locator("code").inner_text()) == 64
 
@@ -79,10 +81,12 @@ def test_death_case_from_registration_to_payment(browser, live_server, tmp_path)
     form.locator("input[name=amount]").fill("600000")  # more than approved: refused, the input stays
     form.locator("input[name=reference]").fill("PV-2567/001")
     form.get_by_test_id("record-payment").click()
+    confirm(officer)
     assert officer.get_by_test_id("payment-form").locator("input[name=amount]").input_value() == "600000"
     form = officer.get_by_test_id("payment-form")
     form.locator("input[name=amount]").fill("500000")
     form.get_by_test_id("record-payment").click()
+    confirm(officer)
     assert "PV-2567/001" in officer.get_by_test_id("payments").inner_text()
     assert "อยู่ระหว่างจ่ายเงิน" in officer.get_by_test_id("relief-status").inner_text()
 

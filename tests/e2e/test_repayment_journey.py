@@ -12,6 +12,7 @@ from app.domain import clock
 from app.domain.instalments import month_index, month_of
 from app.domain.thai_text import typed_date_text, typed_month_text
 from tests.helpers import citizen_id, sign_in, three_debts
+from tests.e2e.steps import confirm
 
 TEACHER = citizen_id(920)   # a teacher of this test only
 MONTHS = 10                 # instalments due since the first due month, the month under way not counted
@@ -109,6 +110,7 @@ def test_upload_the_payroll_file_then_catch_up_by_hand(app, browser, live_server
     form.locator("#rp-paid_on").fill(typed_date_text(clock.today()))
     form.locator("#rp-reference").fill("RCPT-001")
     form.get_by_test_id("record-repayment").click()
+    confirm(officer)
     assert "ปกติ" in officer.get_by_test_id("bucket").inner_text()
     assert officer.get_by_test_id("restructure-flag").count() == 0
     history = officer.get_by_test_id("delinquency-history").text_content()   # inside a closed <details>

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 import time_machine
 
 from app.models import DeductionLine
@@ -16,6 +17,7 @@ from app.services import deduction_lists, deduction_xlsx
 from app.services.deduction_lists import Item, Line
 from app.services.errors import ValidationFailed
 from tests.factories import OrgUnitFactory, unit_by_code, user
+from app.xlsx_layout import MONEY_FORMAT, MONTH_FORMAT, text_width
 from tests.helpers import active_case
 
 
@@ -179,3 +181,17 @@ def test_text_is_escaped_and_control_characters_dropped():
     csv_text = io.BytesIO()
     deduction_lists.write_csv([item], csv_text)
     assert "'=HYPERLINK" in csv_text.getvalue().decode("utf-8")  # CSV injection guarded as in app/exports.py
+
+
+def test_the_workbook_shows_months_amounts_and_widths_as_every_export_does():
+    """Issue 21, point 10 (app/xlsx_layout.py): the month a real date shown mm/BE-year, amounts numbers with
+    separators, and every column at least as wide as its header."""
+    out = io.BytesIO()
+    deduction_lists.write_xlsx(iter([_item("A-1", 1)]), out, date(2027, 2, 1))
+    sheet = load_workbook(io.BytesIO(out.getvalue())).active
+    first = next(sheet.iter_rows(min_row=2, max_row=2))
+    assert first[0].value == datetime(2027, 2, 1) and first[0].number_format == MONTH_FORMAT
+    assert first[11].data_type == "n" and first[11].number_format == MONEY_FORMAT
+    for index, header in enumerate(sheet[1], 1):
+        assert sheet.column_dimensions[get_column_letter(index)].width >= text_width(header.value), header.value
+    assert sheet.column_dimensions["B"].width > deduction_xlsx.WIDTHS[1]  # รหัสหน่วยผู้เบิกจ่าย: wider than its codes

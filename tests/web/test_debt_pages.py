@@ -3,23 +3,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import DebtCase
-from tests.helpers import SPEC_CASE, three_debts
-
-
-def form_data(**changes):
-    data = {
-        "teacher-citizen_id": "1101700230708", "teacher-title": "นาง", "teacher-first_name": "สมศรี",
-        "teacher-last_name": "ใจดี", "teacher-birth_date": "1975-04-01", "teacher-position": "ครู",
-        "teacher-workplace": "โรงเรียนบ้านหนองผึ้ง", "monthly_salary": "45000.00", "monthly_allowances": "3500.00",
-        "deductions-0-kind": "tax", "deductions-0-monthly_amount": "1200.00",
-        "deductions-1-kind": "gpf", "deductions-1-monthly_amount": "1350.00",
-        "debts-0-creditor_name": "สหกรณ์ออมทรัพย์ครูเชียงใหม่ จำกัด", "debts-0-creditor_type": "cooperative",
-        "debts-0-outstanding": "1850000.00", "debts-0-annual_rate": "5.75", "debts-0-monthly_payment": "21500.00",
-        "debts-0-remaining_months": "132", "debts-0-legal_status": "normal", "debts-0-salary_deducted": "y",
-        "action": "save",
-    }
-    data.update(changes)
-    return data
+from tests.helpers import SPEC_CASE, debt_form_data as form_data, three_debts
 
 
 def test_register_a_case_through_the_form(as_user):

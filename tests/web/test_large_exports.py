@@ -23,9 +23,9 @@ from app.storage import storage
 from tests.factories import DebtCaseFactory, ReliefCaseFactory, user
 from tests.helpers import citizen_id, death_case, login, three_debts
 
-ENGLISH_DEBT_HEADERS = ["Reference", "Teacher", "Citizen ID", "Cooperative", "Province", "Monthly salary", "Debt",
-                        "Monthly debt service", "Kept of salary (percent)", "Meets the floor", "Risk group", "Status",
-                        "Registered"]
+ENGLISH_DEBT_HEADERS = ["Reference", "Teacher", "Citizen ID", "Cooperative", "Province code", "Province",
+                        "Monthly salary", "Debt", "Monthly debt service", "Kept of salary (percent)", "Meets the floor",
+                        "Risk group", "Status", "Registered"]
 
 
 @pytest.fixture
@@ -202,7 +202,8 @@ def test_the_job_is_built_as_its_requester_even_with_nobody_signed_in(as_user, t
     assert full.status == masked.status == "done"
     rows = csv_rows(storage().read(full.file_key))
     assert rows[0] == ENGLISH_DEBT_HEADERS  # English, as the requester chose, though the worker's default is Thai
-    assert {row[2] for row in rows[1:]} >= set(ids) and {row[9] for row in rows[1:]} <= {"yes", "no"}
+    assert {row[2] for row in rows[1:]} >= set(ids) and {row[10] for row in rows[1:]} <= {"yes", "no"}
+    assert {(row[4], row[5]) for row in rows[1:]} == {("50", "Chiang Mai")}  # the province's name in their language
     sheet = sheet_rows(storage().read(masked.file_key))
     assert sheet[0][:2] == ["เลขที่", "ครู"]
     assert not any(i in str(row) for row in sheet for i in ids)

@@ -63,6 +63,7 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("main.index", "GET"): Entry(ALL),
     ("main.org_units", "GET"): Entry(ALL),
     ("main.org_unit", "GET"): Entry(ALL, obj="unit"),
+    ("main.search", "GET"): Entry(ALL),  # issue 21 point 6: one search box, each finding what its scope holds
     ("main.set_language", "POST"): Entry(PUBLIC, ok=ok(302)),
     ("audit.index", "GET"): Entry(frozenset({Role.AUDITOR, Role.ADMINISTRATOR})),
     ("admin.users", "GET"): Entry(ADMIN),
@@ -111,6 +112,10 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("debt.record_answer", "POST"): Entry(COOP, ok=ok(409), obj="case"),
     ("debt.record_payoff", "POST"): Entry(COOP, ok=ok(409), obj="case"),
     ("debt.answer_scan", "GET"): Entry(ALL, obj="answer"),
+    # Issue 21 point 8: a debt case's documents: read by whoever reads the case, changed by its cooperative
+    ("debt.add_attachment", "POST"): Entry(COOP, ok=ok(422), obj="case"),
+    ("debt.attachment", "GET"): Entry(ALL, obj="attachment"),
+    ("debt.delete_attachment", "POST"): Entry(COOP, ok=ok(302), obj="attachment"),
     ("approvals.inbox", "GET"): Entry(ALL),
     ("approvals.notices", "GET"): Entry(ALL),
     ("approvals.mark_notices_read", "POST"): Entry(ALL, ok=ok(302)),
@@ -243,6 +248,16 @@ def _url(app, endpoint: str, values: dict) -> str:
     for name, value in values.items():
         url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
     return url.replace("<fmt>", "csv")
+
+
+def _attachment(username: str) -> dict:
+    """A salary slip attached to a fresh case of the user's cooperative."""
+    from app.services import debt_attachments
+
+    case_id, _plan, _person = _debt_case(username)
+    actor = db.session.scalar(select(User).where(User.username == username))
+    row = debt_attachments.add_attachment(actor, case_id, "salary_slip", "", "slip.pdf", b"%PDF-1.4\n% slip\n")
+    return {"case_id": case_id, "attachment_id": row.id, "_path": db.session.get(DebtCase, case_id).org_path}
 
 
 def _debt_case(username: str):
@@ -381,6 +396,8 @@ def _values(obj_kind: str | None, username: str | None, in_scope: bool) -> dict:
         return _letter_objects(obj_kind, "coop_officer" if in_scope else OTHER_USER)
     if obj_kind == "answer":
         return _answer("coop_officer" if in_scope else OTHER_USER)
+    if obj_kind == "attachment":
+        return _attachment("coop_officer" if in_scope else OTHER_USER)
     case_id, plan_id, person_id = _debt_case("coop_officer" if in_scope else OTHER_USER)
     return {"case_id": case_id, "plan_id": plan_id, "person_id": person_id,
             "_path": db.session.get(DebtCase, case_id).org_path}

@@ -1,7 +1,6 @@
 """Repayment schedule annex: every instalment of each approved loan; the table header repeats on each page."""
 from __future__ import annotations
 
-from calendar import monthrange
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -9,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from app import labels
 from app.pdf.content import LetterContent, Para, Table
 from app.pdf.wording import be_month, frame, money, months_text, names, rate
+from app.services.deduction_lines import add_months
 from app.services.letter_kinds import Facts, LetterKind, Source
 from app.services.letter_kinds._common import PROVINCE, thai
 from app.services.letter_kinds._debt import case_reference, decision_facts
@@ -32,15 +32,9 @@ def schedules_of(source: Source, data: dict) -> list[dict]:
     for part, schedule in frozen_snapshot_plan(source.snapshot).schedules():
         parts.append({"part": part, "creditor": creditors.get(part, "-"), "principal": str(schedule.principal),
                       "annual_rate": str(schedule.annual_rate), "method": thai(labels.METHOD_LABELS, schedule.method),
-                      "rows": [[i.n, _add_months(start, i.n - 1).isoformat(), str(i.payment), str(i.principal),
+                      "rows": [[i.n, add_months(start, i.n - 1).isoformat(), str(i.payment), str(i.principal),
                                 str(i.interest), str(i.balance)] for i in schedule.instalments]})
     return parts
-
-
-def _add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
 # ---- how it prints: from the stored payload alone ---------------------------------------------------------
