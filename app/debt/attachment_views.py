@@ -3,7 +3,7 @@ case page (templates/debt/_attachments.html). Registered on the debt blueprint b
 (routes(render_case)). Each view parses, calls one service (services/debt_attachments.py), renders."""
 from __future__ import annotations
 
-from flask import flash, g, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,11 +14,6 @@ from app.rate_limits import upload_limit
 from app.services import debt_attachments, debt_cases
 from app.services.errors import Conflict, ValidationFailed
 from app.web import file_response
-
-# What a refused upload carries back to the case page's form: what was chosen and the message of each field. The
-# partial reads it from `g` (one request), since the case page's render_case takes no keyword for this form.
-FORM_STATE = "debt_attachment_form"
-
 
 def routes(render_case):
     """(rule, view, methods) for the debt blueprint; `render_case` re-renders the case page (app/debt/views.py)."""
@@ -34,9 +29,9 @@ def routes(render_case):
         except (ValidationFailed, Conflict) as error:
             db.session.rollback()
             flash(error.message, "danger")
-            setattr(g, FORM_STATE, {"values": values, "errors": error.fields})
             status = 422 if isinstance(error, ValidationFailed) else 409
-            return render_case(debt_cases.get_case(current_user, case_id), status=status)
+            return render_case(debt_cases.get_case(current_user, case_id), status=status,
+                               attachment_form={"values": values, "errors": error.fields})
         flash(_("The document was attached."), "success")
         return redirect(url_for("debt.case", case_id=case_id, _anchor="attachments"))
 

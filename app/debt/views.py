@@ -1,8 +1,6 @@
 """Debt-case pages for cooperative officers and reviewers. Each view parses, calls one service, renders."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,9 +13,7 @@ from app.debt.forms import (
     TITLES, apply_row_action, blank_payload, case_to_payload, error_name, form_to_payload, is_row_action,
 )
 from app.domain.affordability import RISK_GROUPS, debt_weights
-from app.domain import clock
 from app.domain.money import LEGAL_RATE_LIMIT
-from app.domain.thai_text import to_bangkok
 from app.domain.plan_reading import DebtTerms, interest_change, interest_not_covered, pro_rata_shares
 from app.extensions import db
 from app.labels import CREDITOR_TYPE_LABELS, DEDUCTION_LABELS, LEGAL_STATUS_LABELS, STATUS_LABELS
@@ -29,10 +25,9 @@ from app.services.debt_input import parse_case
 from app.services.errors import Conflict, Forbidden, ValidationFailed
 from app.services.permissions import can
 from app.services.plan_json import changed_settings
-from app.services.plan_schedules import frozen_plans
+from app.services.plan_schedules import first_due, frozen_plans
 from app.services.plan_settings import plan_settings
 from app.services.deduction_lines import add_months
-from app.services.letter_kinds._debt import first_due_month
 from app.services.scope import units_in_scope
 from app.models.repayments import BUCKETS
 from app.export_jobs import list_download
@@ -143,7 +138,7 @@ def _plans_context(case) -> dict:
 
 
 def _render_case(case, plan_form=None, plan_errors=None, suggestion=None, status=200, transition_form=None,
-                 after_approval=None, repayments=None):
+                 after_approval=None, repayments=None, attachment_form=None):
     affordability = case_figures.affordability_of(case)
     weights = debt_weights({d.id: d.monthly_payment for d in case.debts})
     debts_by_id = {d.id: d for d in case.debts}
@@ -165,6 +160,8 @@ def _render_case(case, plan_form=None, plan_errors=None, suggestion=None, status
         aa=after_approval_views.section_context(case, **(after_approval or {})),
         # Issue 20: repayments, arrears and the timeline of an active or closed case.
         rp=repayment_views.section_context(case, **(repayments or {})),
+        # Issue 21 point 8: a refused upload's choices and field messages (app/debt/attachment_views.py).
+        attachment_form=attachment_form or {},
         **case_letters_context("debt", case)), status
 
 
@@ -292,24 +289,12 @@ def schedule(case_id: int, plan_id: int):
     case = debt_cases.get_case(current_user, case_id)
     part, sched = _schedule(case_id, plan_id)
     plan = case_figures.plan_for(case, plan_id)
-    start, basis = _schedule_start(case)
+    start, basis = first_due(case)
     numbers = {d.id: n for n, d in enumerate(case.debts, start=1)}
     debt = next((d for d in case.debts if str(d.id) == part), None)
     return render_template("debt/schedule.html", case=case, plan=plan, part=part, schedule=sched,
                            creditor_of_part=_("Debt %(n)d", n=numbers[debt.id]) + f" ({debt.creditor_name})" if debt else part,
                            due_months=[add_months(start, i.n - 1) for i in sched.instalments], due_basis=basis)
-
-
-def _schedule_start(case) -> tuple[date, str]:
-    """Issue 21 point 9: the month the first instalment falls due, as the printed schedule has it: the month set at
-    activation; before that, the month after approval (letter_kinds/_debt.first_due_month); on a plan not yet
-    approved, the month after this one, shown as an estimate."""
-    if case.first_due_month:
-        return case.first_due_month, "activated"
-    snapshot = workflow.latest_snapshot("debt", case.id)
-    if snapshot is not None:
-        return first_due_month(to_bangkok(snapshot.created_at).date().isoformat()), "approved"
-    return first_due_month(clock.today().isoformat()), "estimate"
 
 
 def _schedule_rows(sched):

@@ -39,6 +39,12 @@ def month_of(index: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def month_after(day: date) -> date:
+    """The first day of the month after `day`: instalments start in the month after approval (deductions are set up
+    for the next payroll)."""
+    return month_of(month_index(day) + 1)
+
+
 def due_day(month: date) -> date:
     """The last day of the instalment's month."""
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])

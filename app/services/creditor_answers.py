@@ -8,7 +8,6 @@ earlier one for activation; every answer stays on record, of this version of the
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -18,17 +17,15 @@ from app.extensions import db
 from app.labels import STATUS_LABELS
 from app.models import CreditorResponse, DebtCase, DebtPayoff, User
 from app.models.after_approval import RESPONSES
-from app.services import after_approval_steps, audit
+from app.services import after_approval_steps, audit, uploads
 from app.services.approved_plan import CONSOLIDATED, approved_plan
 from app.services.debt_cases import get_case
-from app.services.debt_input import MAX_OUTSTANDING, FieldReader, clean_text
+from app.services.debt_input import MAX_OUTSTANDING, FieldReader
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.permissions import require
-from app.services.relief_evidence import FILE_SIGNATURES
 from app.storage import storage
 
 SCAN_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
-SCAN_MAX_BYTES = 10 * 1024 * 1024
 
 
 def case_answering(actor: User, case_id: int, permission: str = "record_creditor_answers") -> DebtCase:
@@ -107,16 +104,13 @@ def _scan(reader: FieldReader, scan) -> tuple[str, str] | None:
     if not scan or not scan[1]:
         return None
     filename, content = scan
-    kind = next((t for sig, t in FILE_SIGNATURES.items() if content.startswith(sig)), None)
-    if kind is None:
-        reader.errors["scan"] = _("Upload a PDF, JPEG or PNG file (checked by its content, not its name).")
+    problem = uploads.file_problem(content)  # the checks every uploaded document passes (services/uploads.py)
+    if problem:
+        reader.errors["scan"] = problem
         return None
-    if len(content) > SCAN_MAX_BYTES:
-        reader.errors["scan"] = _("The file is larger than %(mb)s MB.", mb=SCAN_MAX_BYTES // (1024 * 1024))
-        return None
-    key = f"answers/{hashlib.sha256(content).hexdigest()}.{SCAN_EXTENSIONS[kind]}"
+    key = f"answers/{hashlib.sha256(content).hexdigest()}.{SCAN_EXTENSIONS[uploads.content_type_of(content)]}"
     storage().write(key, content)
-    return key, clean_text(Path(filename or "").name)[:200] or "scan"
+    return key, uploads.clean_filename(filename) if filename else "scan"
 
 
 def responses_of(case: DebtCase) -> list[CreditorResponse]:

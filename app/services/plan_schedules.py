@@ -15,6 +15,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from app.domain import clock
+from app.domain.instalments import month_after
 from app.domain.planner import PlanSettings
 from app.domain.repayment import Schedule, build_schedule
 from app.domain.thai_text import to_bangkok
@@ -90,3 +92,15 @@ def frozen_plans(case: DebtCase, plans=None) -> dict[int, FrozenPlan]:
             body = {"spec": plan.spec, **plan.result}
             result[plan.id] = FrozenPlan(body, settings_of(body, to_bangkok(plan.created_at).date()))
     return result
+
+
+def first_due(case: DebtCase) -> tuple[date, str]:
+    """Issue 21 point 9: the month a plan's first instalment falls due, as the printed schedule has it, and on what it
+    rests: the month set at activation ("activated"); before that, the month after approval ("approved"); on a case
+    not (or no longer) approved, the month after this one ("estimate": the page says so)."""
+    if case.first_due_month:
+        return case.first_due_month, "activated"
+    snapshot = approval_snapshot(case)
+    if snapshot is not None:
+        return month_after(snapshot_day(snapshot)), "approved"
+    return month_after(clock.today()), "estimate"

@@ -14,7 +14,6 @@ from app.services import audit, uploads
 from app.services.errors import Conflict, NotFound, ValidationFailed
 from app.services.permissions import require
 from app.services.relief import get_case
-from app.services.uploads import FILE_SIGNATURES  # noqa: F401 (services/creditor_answers.py reads it from here)
 from app.storage import storage
 
 EVIDENCE_KINDS = ("death_certificate", "police_report", "medical_certificate", "disability_certificate",

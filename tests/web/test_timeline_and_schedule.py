@@ -2,9 +2,14 @@
 the month each instalment falls due, as the printed one does."""
 import re
 
+from sqlalchemy import select
+
 from app.domain import clock
+from app.domain.thai_text import to_bangkok
+from app.extensions import db
+from app.models import CaseSnapshot, DebtCase
 from app.services import debt_plans
-from tests.factories import act, new_case, user
+from tests.factories import act, approved_cases, new_case, user
 from tests.helpers import three_debts
 
 THAI_SHORT = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
@@ -38,3 +43,16 @@ def test_the_schedule_shows_due_months(api, as_user):
     assert rows[0] == ("1", _month_after(today.year, today.month, 1))
     assert rows[23] == ("24", _month_after(today.year, today.month, 24))
     assert 'data-testid="due-basis"' in page and "ประมาณ" in page
+
+
+def test_an_approved_plan_falls_due_the_month_after_approval(as_user):
+    case_id = approved_cases(1)[0]
+    case = db.session.get(DebtCase, case_id)
+    snapshot = db.session.scalar(select(CaseSnapshot).where(CaseSnapshot.case_type == "debt",
+                                                           CaseSnapshot.case_id == case_id))
+    approved_on = to_bangkok(snapshot.created_at).date()
+    page = as_user("coop_officer").get(
+        f"/debt-cases/{case_id}/plans/{case.chosen_plan.id}/schedule?part=new_loan").get_data(as_text=True)
+    rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]+)</td>", page)
+    assert rows[0] == ("1", _month_after(approved_on.year, approved_on.month, 1))
+    assert "เดือนถัดจากเดือนที่อนุมัติ" in page and "ประมาณ" not in page

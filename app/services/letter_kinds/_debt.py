@@ -1,11 +1,12 @@
 """What the debt kinds share: the teacher, the debts and the plan, and the facts of the approved decision."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from app import labels
 from app.domain.money import ratio_percent
+from app.domain.instalments import month_after
 from app.services import settings
 from app.domain.thai_id import format_citizen_id, mask_citizen_id
 from app.services.letter_kinds import Source
@@ -35,9 +36,7 @@ def plan_summary(plan: dict) -> dict:
 
 
 def first_due_month(approved_on: str) -> date:
-    """Instalments start in the month after approval (deductions are set up for the next payroll)."""
-    day = date.fromisoformat(approved_on)
-    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return month_after(date.fromisoformat(approved_on))
 
 
 def floor_rule(body: dict, approved_on: str) -> dict:
