@@ -24,8 +24,8 @@ def case_letters_context(case_type: str, case) -> dict:
     available = [k for k in mine if not waiting[k.name]]
     return {"case_type": case_type, "letter_kinds": available,
             "waiting_kinds": [(k, waiting[k.name]) for k in mine if waiting[k.name]],
-            "existing_letters": {k.name: letters.existing_letter(case_type, case.id, k.name) for k in available
-                                 if k.name not in debt_rows},
+            "existing_letters": letters.existing_letters_of_case(
+                case_type, case.id, [k.name for k in available if k.name not in debt_rows]),
             "debt_letter_rows": debt_rows,
             "case_letters": letters.letters_for_case(case_type, case.id, limit=CASE_PAGE_LETTERS + 1),
             "case_letters_limit": CASE_PAGE_LETTERS}

@@ -108,7 +108,10 @@ class DebtCase(db.Model):
 
     __table_args__ = (
         Index("ix_debt_cases_org_path", "org_path"),
-        Index("ix_debt_cases_status", "status"),
+        # The cases waiting for a decision in a subtree, counted and their waits read from the index alone (the
+        # dashboard's "waiting", services/reports.waiting; migration 0026).
+        Index("ix_debt_cases_waiting", "status", "org_path", "status_since",
+              postgresql_ops={"org_path": "varchar_pattern_ops"}),
         Index("ix_debt_cases_risk_group", "risk_group"),
         # The list of a cooperative or a province, newest first, with or without its status or risk filter, read
         # in key order (migration 0008; services/debt_cases.in_scope_of turns the scope into these equalities).

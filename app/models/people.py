@@ -26,9 +26,11 @@ class Person(db.Model):
 
     # Name searches match the start of a name: PostgreSQL answers LIKE 'prefix%' from pattern-ops indexes whatever
     # the database's collation, carrying the id so that no row is read; SQLite gets a range on these same (plain)
-    # indexes, which hold the rowid anyway (services/scope.prefix_match).
+    # indexes, which hold the rowid anyway (services/scope.prefix_match). The first name's index holds the last
+    # name too, so "first last" is checked in the index (migration 0025).
     __table_args__ = (
-        Index("ix_people_first_name", "first_name", postgresql_ops={"first_name": "varchar_pattern_ops"},
+        Index("ix_people_full_name", "first_name", "last_name",
+              postgresql_ops={"first_name": "varchar_pattern_ops", "last_name": "varchar_pattern_ops"},
               postgresql_include=["id"]),
         Index("ix_people_last_name", "last_name", postgresql_ops={"last_name": "varchar_pattern_ops"},
               postgresql_include=["id"]),

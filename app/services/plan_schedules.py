@@ -13,17 +13,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
 
 from app.domain import clock
 from app.domain.instalments import month_after
 from app.domain.planner import PlanSettings
 from app.domain.repayment import Schedule, build_schedule
 from app.domain.thai_text import to_bangkok
-from app.extensions import db
 from app.models import CaseSnapshot, DebtCase, DebtPlan
 from app.models.debt import DECIDED_STATUSES
 from app.services.plan_json import settings_from_json
+from app.services import snapshots
 from app.services.plan_settings import plan_settings
 
 
@@ -59,9 +58,7 @@ def approval_snapshot(case: DebtCase) -> CaseSnapshot | None:
     a revised case is a draft again and its earlier snapshots are history."""
     if case.status not in DECIDED_STATUSES:
         return None
-    return db.session.scalar(select(CaseSnapshot).where(CaseSnapshot.case_type == "debt",
-                                                        CaseSnapshot.case_id == case.id)
-                             .order_by(CaseSnapshot.id.desc()).limit(1))
+    return snapshots.latest("debt", case.id)
 
 
 def snapshot_day(snapshot: CaseSnapshot) -> date:

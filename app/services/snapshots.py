@@ -21,14 +21,26 @@ from __future__ import annotations
 import hashlib
 import json
 
+from sqlalchemy import select
+
 from app.domain.money import money_str, rate_str
 from app.domain.thai_id import mask_bank_account
-from app.models import DebtCase, ReliefCase
+from app.extensions import db
+from app.models import CaseSnapshot, DebtCase, ReliefCase
 from app.services.plan_json import settings_to_json
 from app.services.relief_rules import note_message
+from app.services.unit_of_work_memo import remembered
 
 SCHEMA = 4
 READABLE_SCHEMAS = (1, 2, 3, 4)
+
+
+def latest(case_type: str, case_id: int) -> CaseSnapshot | None:
+    """The case's latest approval snapshot, read once per unit of work (services/unit_of_work_memo.py): the case
+    page's figures, approved plan, schedule, letters and history all ask for it."""
+    return remembered(("latest_snapshot", case_type, case_id), lambda: db.session.scalar(
+        select(CaseSnapshot).where(CaseSnapshot.case_type == case_type, CaseSnapshot.case_id == case_id)
+        .order_by(CaseSnapshot.id.desc()).limit(1)))
 
 
 def sha256_of(data: dict) -> str:

@@ -135,8 +135,7 @@ def history(case_type: str, case_id: int) -> list[CaseTransition]:
 
 
 def latest_snapshot(case_type: str, case_id: int) -> CaseSnapshot | None:
-    return db.session.scalar(select(CaseSnapshot).where(
-        CaseSnapshot.case_type == case_type, CaseSnapshot.case_id == case_id).order_by(CaseSnapshot.id.desc()).limit(1))
+    return snapshots.latest(case_type, case_id)
 
 
 def available_actions(actor: User, case, case_type: str = "debt") -> list[str]:

@@ -61,9 +61,18 @@ def dataset_app(database_url: str | None, cases: int, seed: int, archetypes: int
     made = _made_with(app)
     if made and made.get("requested") == cases and made.get("seed") == seed:
         log(f"using the dataset already in {make_url(url).render_as_string(hide_password=True)}: {made}")
+        _migrate(app)  # a dataset kept from an earlier run gets the migrations added since (its indexes are measured)
         return app, made
     log(f"generating the national dataset ({cases:,} debt cases, seed {seed}) …")
     app = fresh_app(url)
     with app.app_context():
         made = generate(cases, seed, archetypes, relief, log)
     return app, made
+
+
+def _migrate(app) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.domain import clock
 from app.domain.thai_text import typed_date_text
 from tests.helpers import citizen_id, sign_in, three_debts
-from tests.e2e.steps import confirm
+from tests.e2e.steps import choose_plan, confirm
 
 TEACHER = citizen_id(919)  # a teacher of this test only: the list is read by ID
 
@@ -71,7 +71,8 @@ def test_answers_revise_payoff_activate_and_the_february_list(app, browser, live
 
     # version 1: plan A submitted and approved; the three creditors answer, the KTB with a counter-offer
     officer.goto(f"/debt-cases/{case_id}")
-    officer.get_by_test_id("plan-comparison").get_by_role("button", name="เลือก", disabled=False).first.click()
+    choose_plan(officer, officer.get_by_test_id("plan-comparison").get_by_role("button", name="เลือก",
+                                                                              disabled=False).first)
     officer.get_by_test_id("action-submit").click()
     confirm(officer)
     approve(approver, case_id)
@@ -89,7 +90,8 @@ def test_answers_revise_payoff_activate_and_the_february_list(app, browser, live
     officer.locator("#rv-confirm").check()
     officer.get_by_test_id("action-revise").click()
     assert "แผนฉบับที่ 2" in officer.get_by_test_id("aa-plan-version").inner_text()
-    officer.get_by_test_id("plan-comparison").get_by_role("button", name="เลือก", disabled=False).first.click()
+    choose_plan(officer, officer.get_by_test_id("plan-comparison").get_by_role("button", name="เลือก",
+                                                                              disabled=False).first)
     officer.get_by_test_id("action-submit").click()
     confirm(officer)
     approve(approver, case_id)

@@ -3,7 +3,7 @@ resubmits, the approver approves; a large case then needs the regional approver 
 import pytest
 
 from tests.helpers import sign_in, three_debts
-from tests.e2e.steps import confirm
+from tests.e2e.steps import choose_plan, confirm
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +29,7 @@ def create_case(app, *, large: bool) -> int:
 
 def choose_and_submit(page, case_id):
     page.goto(f"/debt-cases/{case_id}")
-    page.get_by_test_id("plan-comparison").get_by_role("button", name="เลือก").first.click()
+    choose_plan(page, page.get_by_test_id("plan-comparison").get_by_role("button", name="เลือก").first)
     page.get_by_test_id("action-submit").click()
     confirm(page)
     assert page.get_by_test_id("case-status").inner_text().startswith("ส่งแล้ว")

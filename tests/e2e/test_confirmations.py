@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import DebtCase, DebtPlan
+from tests.e2e.steps import choose_plan
 from tests.factories import new_case
 from tests.helpers import sign_in
 
@@ -58,7 +59,7 @@ def test_submitting_asks_and_names_the_case(app, browser, live_server, case_with
     page = browser.new_context(base_url=live_server, locale="th-TH").new_page()
     sign_in(page, "coop_officer")
     page.goto(f"/debt-cases/{case_id}")
-    page.get_by_test_id("plan-comparison").get_by_role("button", name="เลือก").first.click()
+    choose_plan(page, page.get_by_test_id("plan-comparison").get_by_role("button", name="เลือก").first)
     page.get_by_test_id("action-submit").click()
     dialog = page.get_by_role("dialog")
     dialog.wait_for(state="visible")

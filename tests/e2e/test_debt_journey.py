@@ -4,6 +4,7 @@ import os
 
 import pytest
 
+from tests.e2e.steps import choose_plan
 from tests.helpers import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -78,5 +79,5 @@ def test_register_three_debts_build_two_plans_and_compare(page):
     assert float(ratios[3].rstrip("%")) >= 30.0  # plan B meets the floor by construction
     if os.environ.get("KRUDESK_SCREENSHOTS"):
         page.screenshot(path=os.environ["KRUDESK_SCREENSHOTS"] + "/debt-case-plans.png", full_page=True)
-    table.get_by_role("button", name="เลือก").nth(1).click()
+    choose_plan(page, table.get_by_role("button", name="เลือก").nth(1))
     assert "เลือกแล้ว" in page.get_by_test_id("plan-comparison").locator("thead").inner_text()

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import DebtCase, ReliefCase
+from app.models import DebtCase, OrgUnit, ReliefCase
 from tests.helpers import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -41,8 +41,13 @@ def demo_paths(app):  # per test: the database is restored after each browser te
         seed_demo_cases()
         seed_demo_decisions()
         paths = {}
+        # Cases of the Chiang Mai cooperative, which every role that opens them may see (a first draft by id
+        # alone was once Khon Kaen's, and the cooperative officer of Chiang Mai got a 404).
+        cooperative = db.session.scalar(select(OrgUnit.id).where(OrgUnit.code == "COOP-CMI-01"))
         for status in ("draft", "approved", "active"):
-            case_id = db.session.scalar(select(DebtCase.id).where(DebtCase.status == status).limit(1))
+            case_id = db.session.scalar(select(DebtCase.id).where(DebtCase.status == status,
+                                                                  DebtCase.cooperative_id == cooperative)
+                                        .order_by(DebtCase.id).limit(1))
             if case_id:
                 paths[f"debt:{status}"] = f"/debt-cases/{case_id}"
         relief_id = db.session.scalar(select(ReliefCase.id).limit(1))

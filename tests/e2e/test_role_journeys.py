@@ -37,13 +37,16 @@ def test_ministry_viewer_reads_the_nation_down_to_a_province(browser, live_serve
 
 
 def test_auditor_reads_the_changes_of_a_case(browser, live_server, demo_cases):
+    from playwright.sync_api import expect
+
     page = browser.new_context(base_url=live_server, locale="th-TH").new_page()
     sign_in(page, "auditor")
     _more(page, "บันทึกการตรวจสอบ")
     page.get_by_label("ประเภทรายการ").select_option(index=1)
     page.get_by_role("button", name="กรอง").click()
+    page.wait_for_url("**object_type=debt_case*")
     events = page.get_by_test_id("audit-events")
-    assert events.locator("tbody tr").count() >= 1
+    expect(events.locator("tbody tr").first).to_be_visible()  # count() alone would not wait for the new page
     text = events.inner_text()
     assert "{" not in text and "debt_case" not in text
 
@@ -65,4 +68,5 @@ def test_administrator_adds_a_staff_account(browser, live_server):
     _more(page, "บันทึกการตรวจสอบ")
     page.get_by_label("ผู้ใช้").fill("admin")
     page.get_by_role("button", name="กรอง").click()
+    page.wait_for_url("**actor=admin*")
     assert "coop_new" in page.get_by_test_id("audit-events").inner_text()

@@ -98,6 +98,22 @@ def test_dashboard_rows_add_up_to_the_total(varied):
     assert [u.code for u, _f in province.rows] == ["COOP-CMI-01"]
 
 
+def test_each_row_of_the_dashboard_equals_a_direct_count_of_its_unit(varied):
+    """The rows are summed in the database by the child unit of each cooperative (reports._debt_rows' group):
+    each child's figures are its own subtree's cases, no more and no fewer."""
+    for username in ("ministry_viewer", "region_approver", "province_approver"):
+        board = reports.dashboard(user(username))
+        assert board.rows
+        for unit, figures in board.rows:
+            expected = direct_debt(unit.path)
+            got = {"total": figures.total, "below_floor_before": figures.below_floor_before,
+                   "below_floor_after": figures.below_floor_after, "debt_before": figures.debt_before,
+                   "debt_after": figures.debt_after,
+                   "by_status": {k: v for k, v in figures.by_status.items() if v},
+                   "by_risk_group": {k: v for k, v in figures.by_risk_group.items() if v}}
+            assert got == expected, unit.code
+
+
 def test_waiting_counts_the_cases_waiting_now(varied):
     waiting = reports.waiting(user("ministry_viewer").org_unit.path)
     debt = next(w for w in waiting if w["programme"] == "debt" and w["status"] == "submitted")
