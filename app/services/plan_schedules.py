@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-
 from app.domain import clock
 from app.domain.instalments import month_after
 from app.domain.planner import PlanSettings
@@ -21,8 +20,8 @@ from app.domain.repayment import Schedule, build_schedule
 from app.domain.thai_text import to_bangkok
 from app.models import CaseSnapshot, DebtCase, DebtPlan
 from app.models.debt import DECIDED_STATUSES
-from app.services.plan_json import settings_from_json
 from app.services import snapshots
+from app.services.plan_json import settings_from_json
 from app.services.plan_settings import plan_settings
 
 

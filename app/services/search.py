@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.domain.search_query import MAX_LENGTH, SearchQuery, parse  # noqa: F401 (MAX_LENGTH: for the page)
 from sqlalchemy import exists, select
 
+from app.domain.search_query import MAX_LENGTH, SearchQuery, parse  # noqa: F401 (MAX_LENGTH: for the page)
 from app.extensions import db
 from app.models import DebtCase, Person, ReliefCase, User
 from app.services import debt_cases, people, relief
@@ -60,16 +60,16 @@ def search(actor: User, raw: str | None) -> SearchResults:
     found = []
     if query.kind == "empty":
         return SearchResults(query, found)
-    debt_people = None  # the people with a debt case in scope: the debt cases' and the people's kind share them
+    # The people with a debt case in scope, read once: the debt cases' kind and the people's kind both list them.
+    by_name = query.kind != "reference"
+    debt_people = (_people_having(query, _has_debt_case(actor))
+                   if by_name and (can(actor, "view_debt_cases") or can(actor, "view_people")) else None)
     if can(actor, "view_debt_cases") and query.programme in ("", "debt"):
-        if query.kind != "reference":
-            debt_people = _people_having(query, _has_debt_case(actor))
         found.append(_debt_cases(actor, query, debt_people))
     if can(actor, "view_relief_cases") and query.programme in ("", "relief"):
         found.append(_relief_cases(actor, query))
-    if can(actor, "view_people") and query.kind != "reference":
-        found.append(_people(actor, debt_people if debt_people is not None
-                             else _people_having(query, _has_debt_case(actor))))
+    if can(actor, "view_people") and by_name:
+        found.append(_people(actor, debt_people))
     return SearchResults(query, found)
 
 

@@ -134,8 +134,8 @@ def history(case_type: str, case_id: int) -> list[CaseTransition]:
         CaseTransition.case_type == case_type, CaseTransition.case_id == case_id).order_by(CaseTransition.id)))
 
 
-def latest_snapshot(case_type: str, case_id: int) -> CaseSnapshot | None:
-    return snapshots.latest(case_type, case_id)
+# The case's latest approval snapshot, read once per unit of work (services/snapshots.latest).
+latest_snapshot = snapshots.latest
 
 
 def available_actions(actor: User, case, case_type: str = "debt") -> list[str]:

@@ -75,4 +75,3 @@ def _migrate(app) -> None:
 
     with app.app_context():
         upgrade()
-
