@@ -8,9 +8,23 @@ README's "Running it for real"), so restarting gunicorn never stops a batch or a
 import multiprocessing
 import os
 
+
+
+def measured_defaults(database_url: str, cores: int) -> tuple[int, int]:
+    """(workers, threads) by database, from the case page under load at a million cases on 2 cores (docs/benchmarks.md,
+    issue 22 point 3: "gunicorn settings by database"). The page is CPU-bound in Python, so more processes than
+    cores only share the cores: on SQLite 2 workers × 2 threads served as much as 5 × 2 in less memory (a second
+    thread covers a request waiting for SQLite's write lock); on PostgreSQL, where each request also waits for
+    ~17 round trips, one worker more than cores, one thread each, served most (3 × 1: 96/s against 86/s at 5 × 2)."""
+    if database_url.startswith("postgresql"):
+        return cores + 1, 1
+    return cores, 2
+
+
 bind = os.environ.get("KRUDESK_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("KRUDESK_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("KRUDESK_THREADS", 2))
+_workers, _threads = measured_defaults(os.environ.get("DATABASE_URL", ""), multiprocessing.cpu_count())
+workers = int(os.environ.get("KRUDESK_WORKERS", _workers))
+threads = int(os.environ.get("KRUDESK_THREADS", _threads))
 worker_class = "gthread"
 timeout = 60                # a request; long jobs run in the background and report progress
 graceful_timeout = 30       # requests only: jobs run in `flask worker`

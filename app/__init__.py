@@ -50,13 +50,14 @@ def register_proxies(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (registers the tables with the metadata)
     from app.extensions import babel, csrf, db, login_manager, migrate
-    from app.i18n import select_locale
+    from app.i18n import install_template_callables, select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(BASE_DIR / "app" / "translations"))
+    install_template_callables(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "warning"

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from flask import Flask, abort, jsonify, render_template, request
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 
 from app.extensions import db
+from app.i18n import gettext as _
 from app.services.errors import ServiceError
 
 API_ERROR_CODES = {

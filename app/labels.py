@@ -1,8 +1,7 @@
 """User-facing names of codes (roles, unit kinds, audit actions), translated at render time."""
 import re
 
-from flask_babel import lazy_gettext as _l
-
+from app.i18n import lazy_gettext as _l
 from app.models import Role, UnitKind
 
 ROLE_LABELS = {

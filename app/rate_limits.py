@@ -8,7 +8,6 @@ import math
 import time
 
 from flask import Flask, current_app, g, render_template, request
-from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 from limits.errors import ConfigurationError
@@ -20,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.errors import api_error, wants_json
 from app.extensions import db, limiter
+from app.i18n import gettext as _
 from app.models.rate_limits import RateLimitCounter
 from app.services.auth import hash_token
 from app.web import bearer_token

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from urllib.parse import urlencode
 
 from flask import Flask, request
@@ -73,7 +74,7 @@ def register_template_helpers(app: Flask) -> None:
     def inject_helpers():
         return {
             "menu_counts": _menu_counts,
-            "can": lambda permission: can(current_user, permission),
+            "can": partial(can, current_user._get_current_object()),  # the user itself: no proxy look-up a call
             "current_language": current_language(),
         }
 
@@ -82,11 +83,11 @@ def _menu_counts() -> dict:
     """Badges in the menu: cases waiting for me and unread notices, on every page. The inbox is counted as the
     home page counts it (services/home_counts.Counts.inbox): debt cases from the trigger-kept rollup, a few
     hundred rows, where counting the inbox's cases read every case of a cooperative (18 ms at a million cases,
-    docs/benchmarks.md "The search box")."""
-    if not current_user.is_authenticated:
+    docs/benchmarks.md "The search box"); all of it in one statement (home_counts.menu_badges)."""
+    user = current_user._get_current_object()
+    if not user.is_authenticated:
         return {}
-    counts = home_counts.Counts(current_user)
-    return {"has_inbox": counts.has_inbox, "inbox": counts.inbox_total, "notices": notify.unread_count(current_user)}
+    return home_counts.menu_badges(user)
 
 
 def _page_url(page: int, after: str | None = None) -> str:

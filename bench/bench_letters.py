@@ -77,7 +77,7 @@ def main() -> None:
 
     from app.extensions import db
     from app.models import LetterBatch, User
-    from app.pdf.thai_wrap import split_words, warm_up
+    from app.pdf.thai_wrap import forget_layout, warm_up
     from app.services import letter_batches, letters
     from app.storage import storage
 
@@ -102,8 +102,8 @@ def main() -> None:
         def ours_only():
             ours.render([contents[next(cycle) % len(contents)]])
 
-        def ours_uncached():  # every paragraph segmented afresh (first sight of this text)
-            split_words.cache_clear()
+        def ours_uncached():  # every paragraph segmented, wrapped and shaped afresh (first sight of this text)
+            forget_layout()
             ours.render([contents[next(cycle) % len(contents)]])
 
         def bare_only():

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from app import create_app
@@ -38,3 +40,21 @@ def test_production_takes_both_from_the_environment(monkeypatch, tmp_path):
 ])
 def test_database_urls_use_psycopg3(given, expected):
     assert normalise_database_url(given) == expected
+
+
+@pytest.mark.nodb
+@pytest.mark.parametrize("url, workers, threads", [("sqlite:////srv/krudesk.db", 2, 2),
+                                                    ("postgresql://krudesk@db/krudesk", 3, 1), ("", 2, 2)])
+def test_gunicorn_takes_the_settings_measured_for_its_database(monkeypatch, url, workers, threads):
+    """gunicorn.conf.py on 2 cores (issue 22 point 3): SQLite 2 × 2, PostgreSQL 3 × 1; the environment overrides."""
+    import multiprocessing
+    import runpy
+
+    monkeypatch.setattr(multiprocessing, "cpu_count", lambda: 2)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.delenv("KRUDESK_WORKERS", raising=False)
+    monkeypatch.delenv("KRUDESK_THREADS", raising=False)
+    settings = runpy.run_path(str(Path(__file__).parents[1] / "gunicorn.conf.py"))
+    assert (settings["workers"], settings["threads"]) == (workers, threads)
+    monkeypatch.setenv("KRUDESK_WORKERS", "7")
+    assert runpy.run_path(str(Path(__file__).parents[1] / "gunicorn.conf.py"))["workers"] == 7

@@ -3,7 +3,6 @@ calls one service function, and renders; scope and permission are enforced by th
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -14,6 +13,7 @@ from app.domain import clock
 from app.domain.thai_text import format_be_date, parse_typed_date
 from app.extensions import db
 from app.i18n import current_language
+from app.i18n import gettext as _
 from app.jobs import rows as job_rows, schedule
 from app.labels import JOB_KIND_LABELS, JOB_STATUS_LABELS
 from app.models import EntitlementRule, OrgUnit, Role, UnitKind, User

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import request
-from flask_babel import gettext as _
 
 from app import deduction_downloads
 from app.api.blueprint import bp
 from app.api.helpers import api_user, require_permission
 from app.api.openapi import documented
+from app.i18n import gettext as _
 from app.services import deduction_lists
 from app.services.errors import ValidationFailed
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask import jsonify, request
-from flask_babel import gettext as _
 
 from app.api.blueprint import bp
 from app.api.helpers import api_user, json_body, require_permission
 from app.api.openapi import documented
+from app.i18n import gettext as _
 from app.services import debt_cases, instalments, repayments
 from app.services.errors import ValidationFailed
 

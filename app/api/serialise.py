@@ -1,10 +1,9 @@
 """Debt cases as the API shows them (api-v1.md, "Debt cases")."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from app.domain.money import LEGAL_RATE_LIMIT, above_legal_rate, money_str, rate_str
 from app.domain.thai_id import mask_citizen_id
+from app.i18n import gettext as _
 from app.models import DebtCase, DebtPlan
 from app.services import instalments
 from app.services.debt_cases import above_legal_rate_debts

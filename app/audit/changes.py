@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import labels
@@ -23,6 +21,8 @@ from app.domain.thai_id import mask_bank_account, mask_citizen_id
 from app.domain.thai_text import format_be_date, format_be_datetime, format_be_month
 from app.extensions import db
 from app.i18n import current_language
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.models import Creditor, DebtCase, EntitlementRule, OrgUnit, ReliefCase, User
 from app.services import letter_kinds, list_exports
 from app.services.plan_json import SETTING_KEYS as SETTING_KEYS_OF_PLANS

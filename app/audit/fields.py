@@ -1,7 +1,7 @@
 """What the audit page calls the fields of a recorded change (issue 21, 2: a person reads labels, never the keys the
 services write into AuditEvent.before/after). A key without a label here is shown humanised ("Debt ids"); the
 keys every service writes are listed, so that fallback is for keys added later."""
-from flask_babel import lazy_gettext as _l
+from app.i18n import lazy_gettext as _l
 
 FIELD_LABELS = {
     # the workflow (services/workflow.py) and what a debt case records after approval (after_approval_steps.py)

@@ -4,9 +4,9 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.i18n import gettext as _
 from app.models import User
 from app.services import sessions
 from app.services.permissions import can

@@ -1,10 +1,10 @@
 import time
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.forms import EmptyForm, LoginForm
+from app.i18n import gettext as _
 from app.services import auth as auth_service
 from app.services import sessions
 from app.web import safe_next

@@ -5,14 +5,12 @@ to the case's transition view. Each view parses, calls one service, renders."""
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.auth.session import permission_required
 from app.extensions import db
+from app.i18n import gettext as _
 from app.labels import PAYOFF_STATUS_LABELS, RESPONSE_LABELS, TOUCH_LABELS
-from app.models import CaseSnapshot
 from app.rate_limits import upload_limit
 from app.services import after_approval_steps, creditor_answers, debt_cases, payoffs, snapshots
 from app.services.approved_plan import approved_plan
@@ -32,9 +30,7 @@ SHOWN_STATUSES = ("approved", "active")
 def _snapshot_rows(case) -> list[dict]:
     """Every approval snapshot of the case, oldest first: (day, plan version, SHA-256)."""
     rows = []
-    for snap in db.session.scalars(select(CaseSnapshot).where(CaseSnapshot.case_type == "debt",
-                                                              CaseSnapshot.case_id == case.id)
-                                   .order_by(CaseSnapshot.id)):
+    for snap in snapshots.all_of("debt", case.id):
         body = snapshots.read(snap.data)
         rows.append({"id": snap.id, "created_at": snap.created_at, "sha256": snap.sha256,
                      "plan_version": body.get("plan_version", 1)})

@@ -4,12 +4,12 @@ case page (templates/debt/_attachments.html). Registered on the debt blueprint b
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.forms import EmptyForm
 from app.auth.session import permission_required
 from app.extensions import db
+from app.i18n import gettext as _
 from app.rate_limits import upload_limit
 from app.services import debt_attachments, debt_cases
 from app.services.errors import Conflict, ValidationFailed

@@ -4,10 +4,10 @@ Each view parses, calls one service, renders."""
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db
+from app.i18n import gettext as _
 from app.labels import CREDITOR_SOURCE_LABELS, CREDITOR_TYPE_LABELS
 from app.models.debt import CREDITOR_TYPES
 from app.services import creditors

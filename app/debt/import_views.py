@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.session import permission_required
 from app.debt.views import bp
 from app.exports import table_response, xlsx_workbook
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import UnitKind
 from app.rate_limits import upload_limit
 from app.services import debt_import, debt_import_sheet

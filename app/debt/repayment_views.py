@@ -5,7 +5,6 @@ Registered on the debt blueprint by app/debt/views.py. Each view parses, calls o
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
@@ -14,6 +13,7 @@ from app.domain import clock
 from app.domain.thai_text import typed_month_text
 from app.exports import table_response, xlsx_workbook
 from app.extensions import db
+from app.i18n import gettext as _
 from app.labels import BUCKET_LABELS, INSTALMENT_STATUS_LABELS
 from app.models import BackgroundJob, CaseDelinquency
 from app.rate_limits import upload_limit

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.forms import EmptyForm
 from app.auth.session import permission_required
 from app.debt import after_approval_views, attachment_views, creditor_views, deduction_views, repayment_views
+from app.i18n import gettext as _
 from app.letters.panel import case_letters_context
 from app.debt.forms import (
     TITLES, apply_row_action, blank_payload, case_to_payload, error_name, form_to_payload, is_row_action,

@@ -30,12 +30,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from app.domain.clock import utcnow
 from app.extensions import db
+from app.i18n import gettext as _
 from app.jobs import engine
 from app.jobs.limits import TimeLimitExceeded, deadline
 from app.services.errors import ServiceError

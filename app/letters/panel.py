@@ -2,9 +2,9 @@
 already issued, to reprint, and a reason to give for a new one), why the others wait, and what was issued."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.i18n import gettext as _
 from app.services import guarantor_notices, letter_kinds, letters
 from app.services.approved_plan import approved_plan
 from app.services.letter_availability import unavailable

@@ -3,7 +3,6 @@ batch printing with progress, and the public verification page behind each lette
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import programmes
@@ -11,6 +10,7 @@ from app.auth.session import permission_required
 from app.domain import clock
 from app.domain.thai_text import be_year, format_be_date, parse_typed_month, typed_month_text
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import OrgUnit
 from app.rate_limits import verify_limit
 from app.services import guarantor_notices, letter_batches, letter_kinds, letters, unit_notices

@@ -43,9 +43,10 @@ from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle
 
 from app.domain.thai_text import thai_digits as to_thai_digits
-from app.pdf import qr
+from app.pdf import qr, shaping_memo
 from app.pdf.content import LATEST_LAYOUT, LAYOUT_2, Fields, LetterContent, PageBreak, Pairs, Para, Table
 from app.pdf.fonts import BOLD, REGULAR, register_fonts
+from app.pdf.paragraph_memo import RememberedParagraph
 from app.pdf.thai_wrap import WIDTH_SLACK, paragraph_markup, text_width
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -111,6 +112,7 @@ class LetterRenderer:
 
     def __init__(self, emblem_path: str | None = None, emblem_loader=None):
         register_fonts()
+        shaping_memo.install()
         self.emblem = emblem_path if emblem_path and Path(emblem_path).is_file() else None
         self.emblem_loader = emblem_loader
         self._emblems: dict[str, ImageReader | None] = {}  # keys name their content (emblems/<sha256>…)
@@ -137,14 +139,14 @@ class LetterRenderer:
         if first_indent or left_indent:
             style = ParagraphStyle(f"{style.name}-i", parent=style, firstLineIndent=first_indent,
                                    leftIndent=left_indent)
-        return Paragraph(markup, style)
+        return RememberedParagraph(markup, style)
 
     def labelled(self, label: str, text: str, bold_label: bool = True) -> RLTable:
         """"เรื่อง  ..." with the continuation lines aligned under the text, not the label."""
         style = self.bold if bold_label else self.body
         label_width = stringWidth(label, style.fontName, style.fontSize) + 10
         value_width = LINE_WIDTH - label_width
-        return _layout_table([[Paragraph(label, style), self.para(text, width=value_width)]],
+        return _layout_table([[RememberedParagraph(label, style), self.para(text, width=value_width)]],
                              [label_width, value_width])
 
     # ---- the frame ------------------------------------------------------------------------------
@@ -196,13 +198,13 @@ class LetterRenderer:
 
     def _enclosure_line(self, label: str, text: str, first: bool) -> RLTable:
         label_width = stringWidth("สิ่งที่ส่งมาด้วย", BOLD, BODY_SIZE) + 10
-        return _layout_table([[Paragraph(label if first else "", self.bold),
+        return _layout_table([[RememberedParagraph(label if first else "", self.bold),
                                self.para(text, width=LINE_WIDTH - label_width)]],
                              [label_width, LINE_WIDTH - label_width])
 
     def _copy_line(self, text: str, first: bool) -> RLTable:
         label_width = stringWidth("สำเนาเรียน", BOLD, BODY_SIZE) + 10
-        return _layout_table([[Paragraph("สำเนาเรียน" if first else "", self.bold),
+        return _layout_table([[RememberedParagraph("สำเนาเรียน" if first else "", self.bold),
                                self.para(text, width=LINE_WIDTH - label_width)]],
                              [label_width, LINE_WIDTH - label_width])
 
@@ -213,7 +215,7 @@ class LetterRenderer:
             head.append(_EmblemSpace(emblem, MEMO_EMBLEM_HEIGHT, centre=None))
         elif c.layout < LAYOUT_2 and self.emblem:
             head.append(self._file_emblem(MEMO_EMBLEM_HEIGHT, 1.4 * cm, "LEFT"))
-        head.append(Paragraph("บันทึกข้อความ", self.title))
+        head.append(RememberedParagraph("บันทึกข้อความ", self.title))
         head.append(Spacer(1, 6))
         agency = c.letterhead.office_name + (f" {c.letterhead.section}" if c.letterhead.section else "")
         if c.letterhead.phone:
@@ -227,11 +229,13 @@ class LetterRenderer:
         return head
 
     def labelled_cell(self, label: str, text: str) -> Paragraph:
-        return Paragraph(f"<b>{label}</b>&nbsp;&nbsp;{escape(self.t(text))}", self.body)
+        return RememberedParagraph(f"<b>{label}</b>&nbsp;&nbsp;{escape(self.t(text))}", self.body)
 
     def _dotted_para(self, text: str, style: ParagraphStyle, width: float) -> Paragraph:
         """A short line drawn as it is (dots and brackets need no Thai breaking)."""
-        return Paragraph(escape(self.t(text)), style) if not text.strip(".()") else self.para(text, style, width)
+        if text.strip(".()"):
+            return self.para(text, style, width)
+        return RememberedParagraph(escape(self.t(text)), style)
 
     def _annex_head(self, c: LetterContent) -> list:
         return [Spacer(1, 0.6 * cm), self.para(c.subject, self.title),
@@ -287,7 +291,7 @@ class LetterRenderer:
         dots = "." * int(left_inner * WIDTH_SLACK / stringWidth(".", REGULAR, BODY_SIZE))
         comment = [self.para(f"ความเห็นและคำสั่งของ{approver}", self.bold, width=left_inner),
                    _Choices(["เห็นควรอนุมัติ", "อนุมัติ", "ไม่อนุมัติ"], self.body, self.t),
-                   Paragraph(dots, self.body), Paragraph(dots, self.body)]
+                   RememberedParagraph(dots, self.body), RememberedParagraph(dots, self.body)]
         sign = [Spacer(1, LEADING), self._dotted_para("ลงชื่อ " + DOTS[:36], centred, right_inner),
                 self._dotted_para(f"({name})" if name else f"({DOTS[:40]})", centred, right_inner),
                 self._dotted_para(c.letterhead.signer_position or DOTS[:40], centred, right_inner),
@@ -540,7 +544,7 @@ class _Choices(Flowable):
 
     def __init__(self, labels: list[str], style: ParagraphStyle, digits=str):
         super().__init__()
-        self.labels = [Paragraph(escape(digits(label)), style) for label in labels]
+        self.labels = [RememberedParagraph(escape(digits(label)), style) for label in labels]
         self.widths = [stringWidth(label, style.fontName, style.fontSize) + 4 for label in labels]
         self.leading = style.leading
 

@@ -217,5 +217,27 @@ def wrap_lines(text: str, font: str, size: float, width: float, first_indent: fl
 
 def paragraph_markup(text: str, font: str, size: float, width: float, first_indent: float = 0.0,
                      names: tuple[str, ...] = (), layout: int = LATEST_LAYOUT) -> str:
-    """ReportLab paragraph markup: escaped lines joined by <br/>."""
+    """ReportLab paragraph markup: escaped lines joined by <br/>. Remembered per process (issue 22 point 4): a batch
+    repeats its fixed sentences in every letter, and a letter's names matter only to the paragraphs they occur in
+    (wrap_lines keeps only the units of a name it finds), so a sentence naming nobody is wrapped once for all."""
+    spaced = " ".join(text.split())
+    found = tuple(n for n in names if n and n.strip() and " ".join(n.split()) in spaced)
+    return _markup(text, font, size, width, first_indent, found, layout)
+
+
+def forget_layout() -> None:
+    """Every remembered layout forgotten: the next paragraph is segmented, wrapped and shaped as if first seen (the
+    letter benchmark's cold case)."""
+    from app.pdf import paragraph_memo, shaping_memo
+
+    split_words.cache_clear()
+    _tokens.cache_clear()
+    _markup.cache_clear()
+    paragraph_memo.forget()
+    shaping_memo.forget()
+
+
+@lru_cache(maxsize=16384)
+def _markup(text: str, font: str, size: float, width: float, first_indent: float, names: tuple[str, ...],
+            layout: int) -> str:
     return "<br/>".join(escape(line) for line in wrap_lines(text, font, size, width, first_indent, names, layout))

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.models import DebtCase, DebtCaseStatus
 from app.models.debt import DECIDED_STATUSES, EDITABLE_STATUSES
 from app.programmes import Programme

@@ -1,9 +1,9 @@
 """Relief for teachers and education personnel harmed by the southern-border unrest (domain.md, "Relief cases")."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
+from app.i18n import lazy_gettext as _l
 from app.models import Beneficiary, ReliefCase, ReliefCaseStatus
 from app.models.relief import RELIEF_DECIDED_STATUSES, RELIEF_EDITABLE_STATUSES
 from app.programmes import Programme

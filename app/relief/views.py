@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.session import permission_required
@@ -11,6 +10,7 @@ from app.domain import relief_rules as rules_domain
 from app.export_jobs import list_download
 from app.exports import requested_format
 from app.extensions import db
+from app.i18n import gettext as _
 from app.labels import (EMPLOYMENT_LABELS, FUNERAL_FUND_LABELS, HARM_LABELS, INCIDENT_KIND_LABELS, LEVEL_LABELS,
                         RELATIONSHIP_LABELS, SPLIT_LABELS, STATUS_LABELS)
 from app.letters.panel import case_letters_context

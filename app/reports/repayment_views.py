@@ -10,13 +10,13 @@ from datetime import date
 from decimal import Decimal
 
 from flask import abort, render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.session import permission_required
 from app.domain.thai_text import format_be_month, typed_month_text
 from app.exports import table_response
 from app.i18n import current_language
+from app.i18n import gettext as _
 from app.labels import BUCKET_LABELS
 from app.models.repayments import BUCKETS
 from app.services import repayment_report, reports

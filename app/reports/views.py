@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_babel import gettext as _
 
 from app.auth.session import permission_required
 from app.exports import table_response
+from app.i18n import gettext as _
 from app.labels import PROGRAMME_LABELS, RISK_LABELS, STATUS_LABELS
 from app.reports.repayment_views import ROUTES as REPAYMENT_ROUTES
 from app.services import funnel as funnel_service, reports

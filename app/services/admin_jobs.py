@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
+from app.i18n import gettext as _
 from app.jobs import background
 from app.models import BackgroundJob, User
 from app.services import audit, stored_backups

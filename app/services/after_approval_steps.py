@@ -12,27 +12,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.domain import clock
 from app.domain.thai_text import parse_typed_month
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import CreditorResponse, DebtCase, DebtPayoff, User
 from app.services import arrears, deduction_lines
 from app.services.approved_plan import CONSOLIDATED, ApprovedPlan, approved_plan
 from app.services.debt_input import FieldReader
 from app.services.errors import Conflict, ValidationFailed
+from app.services.unit_of_work_memo import remembered
+
+
+def case_answers(case: DebtCase) -> list[CreditorResponse]:
+    """Every creditor answer of the case, of every version of the plan, oldest first: read once per unit of work
+    (services/unit_of_work_memo.py), since the case page asks twice — its answers and the debts the plan touches."""
+    return list(remembered(("creditor_responses", case.id), lambda: list(db.session.scalars(
+        select(CreditorResponse).where(CreditorResponse.case_id == case.id).order_by(CreditorResponse.id)))))
 
 
 def current_answers(case: DebtCase) -> dict[int, CreditorResponse]:
     """The latest answer about each debt in the case's current version of the plan, by debt id."""
-    latest: dict[int, CreditorResponse] = {}
-    for row in db.session.scalars(select(CreditorResponse).where(
-            CreditorResponse.case_id == case.id, CreditorResponse.plan_version == case.plan_version)
-            .order_by(CreditorResponse.id)):
-        latest[row.debt_id] = row
-    return latest
+    return {row.debt_id: row for row in case_answers(case) if row.plan_version == case.plan_version}
 
 
 def current_payoffs(case: DebtCase) -> dict[int, DebtPayoff]:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
-
+from app.i18n import gettext as _
 from app.models import DebtCase
 from app.services import snapshots
 from app.services.errors import Conflict

@@ -25,7 +25,6 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from app.domain import clock
@@ -33,8 +32,9 @@ from app.domain import instalments as arithmetic
 from app.domain.clock import utcnow
 from app.domain.instalments import ZERO
 from app.extensions import db
+from app.i18n import gettext as _
 from app.jobs import background
-from app.models import BackgroundJob, CaseTransition, DebtCase, DeductionLine, Repayment
+from app.models import BackgroundJob, CaseTransition, DebtCase, Repayment
 from app.models.repayments import BUCKET_COLUMNS, CaseDelinquency, DelinquencyChange, RepaymentMonth
 from app.services import audit, deduction_lines, notify
 from app.services.id_lists import among

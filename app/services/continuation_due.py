@@ -14,12 +14,12 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select, tuple_
 
 from app.domain import clock
 from app.domain.thai_text import format_be_date
 from app.extensions import db
+from app.i18n import gettext as _
 from app.jobs import background
 from app.models import BackgroundJob, ContinuationCheck, Entitlement, Notification, Person, ReliefCase
 from app.models.relief import PAYABLE_STATUSES

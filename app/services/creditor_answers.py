@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.domain.money import DEBT_RATE_LIMIT
 from app.extensions import db
+from app.i18n import gettext as _
 from app.labels import STATUS_LABELS
 from app.models import CreditorResponse, DebtCase, DebtPayoff, User
 from app.models.after_approval import RESPONSES
@@ -115,8 +115,7 @@ def _scan(reader: FieldReader, scan) -> tuple[str, str] | None:
 
 def responses_of(case: DebtCase) -> list[CreditorResponse]:
     """Every answer of the case, of every version: the latest first (so each debt's latest before its earlier)."""
-    return list(db.session.scalars(select(CreditorResponse).where(CreditorResponse.case_id == case.id)
-                                   .order_by(CreditorResponse.id.desc())))
+    return after_approval_steps.case_answers(case)[::-1]
 
 
 def scan_of(actor: User, case_id: int, response_id: int):

@@ -27,12 +27,11 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask_babel import gettext as _
-
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.i18n import gettext as _
 from app.labels import CREDITOR_TYPE_LABELS
 from app.models import Creditor, Debt, DebtCase, OrgUnit, Role, UnitKind, User
 from app.models.debt import CREDITOR_TYPES

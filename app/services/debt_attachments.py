@@ -13,9 +13,8 @@ import hashlib
 import secrets
 from collections.abc import Iterator
 
-from flask_babel import gettext as _
-
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import DebtAttachment, DebtCase, User
 from app.models.debt_attachments import ATTACHMENT_KINDS
 from app.services import audit, uploads

@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask_babel import gettext as _
 from sqlalchemy import false, func, select, update
 
 from app.domain import clock
 from app.domain.money import above_legal_rate
 from app.domain.references import debt_case_reference
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import CaseDeduction, CaseDelinquency, Debt, DebtCase, DebtCaseRollup, DebtGuarantor, OrgUnit, Person, UnitKind, User
 from app.models.debt import EDITABLE_STATUSES
 from app.services import audit, creditors, people, plan_upkeep

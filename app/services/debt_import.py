@@ -16,11 +16,11 @@ import secrets
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from app.domain.clock import utcnow
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import ImportJob, OrgUnit, User
 from app.jobs import engine, rows
 from app.jobs.limits import TimeLimitExceeded, deadline

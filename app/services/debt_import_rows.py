@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.domain.sheet_dates import BE, CE, read_day
 from app.domain.thai_id import normalise_citizen_id
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import DebtCase, OrgUnit, User
 from app.models.debt import DEDUCTION_KINDS, EDITABLE_STATUSES
 from app.jobs.limits import checkpoint

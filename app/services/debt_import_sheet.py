@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
+from app.i18n import gettext as _
 from app.labels import CREDITOR_TYPE_LABELS, LEGAL_STATUS_LABELS
 from app.models.debt import CREDITOR_TYPES, LEGAL_STATUSES
 from app.services import spreadsheet_reader

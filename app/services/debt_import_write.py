@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_babel import gettext as _
 from sqlalchemy import insert, update
 
 from app.domain import clock
@@ -17,6 +16,7 @@ from app.domain.case_summary import summarise
 from app.domain.clock import utcnow
 from app.domain.references import debt_case_reference
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import CaseDeduction, Debt, DebtCase, DebtGuarantor, OrgUnit, User
 from app.jobs.limits import checkpoint
 from app.services import audit, case_figures, creditors, debt_cases, people

@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import gettext as _
-
 from app.domain import clock
 from app.domain import guarantors as typed_guarantors
 from app.domain.guarantors import MAX_GUARANTORS, MAX_NAME, MAX_TITLE, Guarantor, LineError
 from app.domain.money import DEBT_RATE_LIMIT, RATE_LIMIT, MoneyError, one_month_interest, parse_money, parse_rate
 from app.domain.thai_id import is_valid_citizen_id, normalise_citizen_id
+from app.i18n import gettext as _
 from app.models.debt import CREDITOR_TYPES, DEDUCTION_KINDS, LEGAL_STATUSES
 from app.services.errors import ValidationFailed
 

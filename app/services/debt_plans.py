@@ -3,8 +3,6 @@
 stores and audits."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from sqlalchemy import func, select
 
 from app.domain import clock
@@ -12,6 +10,7 @@ from app.domain.money import MoneyError, money_str, parse_rate
 from app.domain.planner import LoanTerms, PlanSpec, suggest_term
 from app.domain.repayment import METHODS, Schedule
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import DebtCase, DebtPlan, User
 from app.services import audit
 from app.services.case_figures import case_figures, plan_for, refresh_plan_figures

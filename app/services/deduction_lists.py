@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.domain.thai_text import parse_typed_month
 from app.exports import csv_chunks
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import DebtCase, DeductionLine, OrgUnit, Person, User
 from app.services import audit, deduction_xlsx
 from app.services.debt_cases import PAYING_UNIT_KINDS, in_scope_of

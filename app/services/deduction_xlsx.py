@@ -20,8 +20,7 @@ from datetime import date
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from flask_babel import gettext as _
-
+from app.i18n import gettext as _
 from app.xlsx_layout import HEADER_FACTOR, MAX_WIDTH, MONTH_FORMAT, PADDING, excel_serial, text_width
 
 MAX_ROWS = 1_048_576

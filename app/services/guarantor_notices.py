@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
 from app.domain import clock
 from app.domain import instalments as arithmetic
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import DebtCase, Letter
 from app.models.debt import Debt
 from app.models.guarantors import DebtGuarantor

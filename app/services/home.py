@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from app.domain.thai_text import format_be_datetime, format_be_month, typed_date_text
 from app.i18n import current_language
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.labels import UNIT_KIND_LABELS
 from app.models import Role, UnitKind, User
 from app.services import admin_jobs

@@ -25,7 +25,7 @@ from app.extensions import db
 from app.models import (AuditEvent, CaseDelinquency, CaseTransition, ContinuationCheck, DebtCase, DebtCaseRollup,
                         Entitlement, Evidence, OrgUnit, ReliefCase, UnitKind, User)
 from app.models.relief import PAYABLE_STATUSES
-from app.services import debt_cases, list_exports, relief, repayment_report, workflow
+from app.services import debt_cases, list_exports, notify, relief, repayment_report, workflow
 from app.services.permissions import can
 from app.services.scope import prefix_match, scoped
 
@@ -92,6 +92,35 @@ def cases_in_scope(stmt, user: User):
     return stmt.where(DebtCase.province_code.in_(sorted(codes)))
 
 
+def _rollup_in_scope(stmt, user: User):
+    """A statement over the debt-case rollup, narrowed to the cooperatives in the user's scope."""
+    return stmt.join(OrgUnit, OrgUnit.id == DebtCaseRollup.cooperative_id).where(
+        prefix_match(OrgUnit.path, user.scope_path))
+
+
+@dataclass(frozen=True)
+class MenuBadges:
+    has_inbox: bool  # the role has an inbox ("waiting for me") in some programme
+    inbox: int  # cases waiting for the user: Counts.inbox_total
+    notices: int  # unread notices
+
+
+def menu_badges(user: User) -> MenuBadges:
+    """The menu's badges, on every page: the cases waiting for the user, counted as Counts.inbox counts them, and the
+    unread notices — in one statement of scalar subqueries. Three statements had cost three round trips, about 2.5 ms
+    of the case page on PostgreSQL at a million cases (issue 22 point 3)."""
+    waiting = []
+    if workflow.inbox_query(user, "debt") is not None:
+        waiting.append(_rollup_in_scope(select(func.coalesce(func.sum(DebtCaseRollup.cases), 0)), user)
+                       .where(DebtCaseRollup.status.in_(DEBT_INBOX.get(user.role, ()))))
+    relief_inbox = workflow.inbox_query(user, "relief")
+    if relief_inbox is not None:
+        waiting.append(select(func.count()).select_from(relief_inbox.order_by(None).subquery()))
+    *inbox, unread = db.session.execute(select(*(q.scalar_subquery() for q in waiting),
+                                               notify.unread_count_query(user).scalar_subquery())).one()
+    return MenuBadges(has_inbox=bool(waiting), inbox=sum(int(n or 0) for n in inbox), notices=int(unread or 0))
+
+
 class Counts:
     """The figures of one user's home page; each property runs its statement the first time it is read."""
 
@@ -104,11 +133,9 @@ class Counts:
         """Debt cases in scope by status: the rollup summed, as debt_cases.count_cases counts the list's total."""
         if not can(self.user, "view_debt_cases"):
             return {}
-        rollup = DebtCaseRollup
-        rows = db.session.execute(
-            select(rollup.status, func.coalesce(func.sum(rollup.cases), 0))
-            .join(OrgUnit, OrgUnit.id == rollup.cooperative_id)
-            .where(prefix_match(OrgUnit.path, self.user.scope_path)).group_by(rollup.status))
+        rows = db.session.execute(_rollup_in_scope(
+            select(DebtCaseRollup.status, func.coalesce(func.sum(DebtCaseRollup.cases), 0)), self.user)
+            .group_by(DebtCaseRollup.status))
         return {status: int(n) for status, n in rows}
 
     @cached_property

@@ -6,9 +6,8 @@ only the kinds that are available; the services refuse the others with the same 
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from app import programmes
+from app.i18n import lazy_gettext as _l
 from app.services.letter_kinds import LetterKind
 
 # What each decision kind waits for while its case is not approved.

@@ -20,7 +20,6 @@ import secrets
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
 from pypdf import PdfWriter
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
@@ -29,6 +28,7 @@ from app import programmes
 from app.domain import clock
 from app.domain.clock import utcnow
 from app.extensions import db
+from app.i18n import gettext as _
 from app.jobs import engine, rows
 from app.models import CaseSnapshot, Letter, LetterBatch, LetterBatchChunk, User
 from app.services import audit, letter_kinds, letters, signing_keys

@@ -22,7 +22,6 @@ from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -32,6 +31,7 @@ from app.domain import clock
 from app.domain.thai_text import be_year, format_be_date
 from app.extensions import db
 from app.i18n import current_language
+from app.i18n import gettext as _
 from app.labels import ROLE_LABELS
 from app.models import CaseSnapshot, Letter, LetterCounter, OrgUnit, SigningKey, User
 from app.pdf import signing

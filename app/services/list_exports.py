@@ -27,8 +27,6 @@ from datetime import date, datetime, timedelta, timezone
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.domain.money import ratio_percent
@@ -36,6 +34,8 @@ from app.domain.thai_id import mask_citizen_id
 from app.domain.thai_text import BANGKOK, to_bangkok
 from app.exports import FORMATS, MAX_EXPORT_ROWS, citizen_id_for_export, write_table
 from app.extensions import db
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.jobs import background, rows as job_rows
 from app.jobs.limits import checkpoint
 from app.labels import HARM_LABELS, RISK_LABELS, STATUS_LABELS

@@ -13,11 +13,11 @@ from functools import lru_cache
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import func, literal, select, update
 
 from app.domain.clock import utcnow
 from app.extensions import db
+from app.i18n import gettext as _
 from app.labels import ACTION_LABELS, NOTICE_ACTION_LABELS, STATUS_LABELS
 from app.models import Notification, OrgUnit, User
 from app.jobs import background
@@ -87,8 +87,11 @@ def send_emails(job, token: str) -> None:
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(select(func.count(Notification.id))
-                             .where(Notification.user_id == user.id, Notification.read_at.is_(None)))
+    return db.session.scalar(unread_count_query(user))
+
+
+def unread_count_query(user: User):
+    return select(func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
 
 
 def notices_of(user: User):

@@ -7,11 +7,11 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask_babel import gettext as _
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import String, func, literal, select, update
 
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import CaseTransition, DebtCase, Letter, LetterBatch, OrgUnit, ReliefCase, UnitKind, User
 from app.models.org import ALLOWED_PARENT_KINDS
 from app.services import audit

@@ -6,7 +6,6 @@ otherwise the officer says why it differs (a late payment accrues more interest,
 """
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -14,6 +13,7 @@ from app.domain.money import money_str
 from app.domain.thai_text import format_be_date
 from app.extensions import db
 from app.i18n import current_language
+from app.i18n import gettext as _
 from app.models import Debt, DebtPayoff, User
 from app.services import after_approval_steps, audit
 from app.services.approved_plan import CONSOLIDATED, approved_plan

@@ -17,13 +17,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import exists, insert, select, union
 
 from app import programmes
 from app.domain.clock import utcnow
 from app.domain.thai_id import normalise_citizen_id
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import DebtCase, Person, User
 from app.services import audit
 from app.services.errors import NotFound, ValidationFailed

@@ -3,10 +3,9 @@ force, the chosen one is marked, and after the case changes every plan is worked
 when it names a removed debt or now breaks a cap). debt_cases calls this after every edit; debt_plans builds on it."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from app.domain import clock
 from app.domain.planner import PlanRejected, PlanSpec, evaluate_plan
+from app.i18n import gettext as _
 from app.models import DebtCase, User
 from app.services import audit
 from app.services.case_figures import case_figures, plan_for, refresh_plan_figures

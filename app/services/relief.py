@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from app.domain import clock
@@ -13,6 +12,7 @@ from app.domain import relief_rules as rules_domain
 from app.domain.money import money_str
 from app.domain.references import relief_case_reference
 from app.extensions import db
+from app.i18n import gettext as _
 from app.labels import EVIDENCE_LABELS
 from app.models import Beneficiary, Entitlement, EntitlementRule, Incident, OrgUnit, ReliefCase, UnitKind, User
 from app.services import audit, people, settings

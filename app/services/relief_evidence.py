@@ -6,9 +6,8 @@ import hashlib
 import secrets
 from collections.abc import Iterator
 
-from flask_babel import gettext as _
-
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import Evidence, User
 from app.services import audit, uploads
 from app.services.errors import Conflict, NotFound, ValidationFailed

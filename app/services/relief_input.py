@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext as _
-
 from app.domain import relief_rules as rules_domain
 from app.domain.thai_id import is_valid_citizen_id, normalise_citizen_id
+from app.i18n import gettext as _
 from app.services.debt_input import FieldReader
 from app.services.errors import ValidationFailed
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -14,6 +13,7 @@ from app.domain import clock
 from app.domain.clock import utcnow
 from app.domain.money import MoneyError, money_str, parse_money
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import ContinuationCheck, Entitlement, Payment, ReliefCase, User
 from app.models.relief import PAYABLE_STATUSES
 from app.services import audit, workflow

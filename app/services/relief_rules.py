@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.domain.money import MoneyError, parse_money
 from app.domain.relief_rules import EDUCATION_LEVELS, Rule
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import EntitlementRule, User
 from app.services import audit
 from app.services.debt_input import money_message

@@ -18,10 +18,9 @@ from dataclasses import dataclass, field, fields as dataclass_fields
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import gettext as _
-
 from app.domain.sheet_dates import read_day
 from app.extensions import db
+from app.i18n import gettext as _
 from app.jobs import background
 from app.models import BackgroundJob, User
 from app.services import import_preview, repayments, spreadsheet_reader

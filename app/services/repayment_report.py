@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.domain import clock
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import OrgUnit, User
 from app.models.org import UnitKind
 from app.models.repayments import BUCKET_COLUMNS, BUCKETS, RepaymentMonth

@@ -27,7 +27,6 @@ from decimal import Decimal
 from itertools import islice
 from typing import Iterable, Iterator
 
-from flask_babel import gettext as _
 from sqlalchemy import or_, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
@@ -39,6 +38,7 @@ from app.domain.money import MoneyError, parse_money
 from app.domain.thai_id import is_valid_citizen_id, normalise_citizen_id
 from app.domain.thai_text import parse_typed_month
 from app.extensions import db
+from app.i18n import gettext as _
 from app.jobs import background
 from app.models import DebtCase, Person, Repayment, User
 from app.services import arrears, audit

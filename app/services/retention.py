@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.domain.clock import utcnow
 from app.extensions import db
+from app.i18n import gettext as _
 from app.jobs import background
 from app.models import BackgroundJob, DebtCase, LoginAttempt, OrgUnit, ReliefCase, Role
 from app.services import notify, settings

@@ -11,11 +11,11 @@ import hmac
 import logging
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from app.domain.clock import utcnow
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import OrgUnit, SigningKey, User
 from app.pdf import signing
 from app.services import audit

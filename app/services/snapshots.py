@@ -36,11 +36,18 @@ READABLE_SCHEMAS = (1, 2, 3, 4)
 
 
 def latest(case_type: str, case_id: int) -> CaseSnapshot | None:
-    """The case's latest approval snapshot, read once per unit of work (services/unit_of_work_memo.py): the case
-    page's figures, approved plan, schedule, letters and history all ask for it."""
-    return remembered(("latest_snapshot", case_type, case_id), lambda: db.session.scalar(
+    """The case's latest approval snapshot: the last of all_of."""
+    found = all_of(case_type, case_id)
+    return found[-1] if found else None
+
+
+def all_of(case_type: str, case_id: int) -> list[CaseSnapshot]:
+    """The case's approval snapshots, oldest first, read once per unit of work (services/unit_of_work_memo.py): the
+    case page's figures, approved plan, schedule, letters and history ask for the latest, its after-approval section
+    for all (a case has one a revision: a handful)."""
+    return list(remembered(("snapshots", case_type, case_id), lambda: list(db.session.scalars(
         select(CaseSnapshot).where(CaseSnapshot.case_type == case_type, CaseSnapshot.case_id == case_id)
-        .order_by(CaseSnapshot.id.desc()).limit(1)))
+        .order_by(CaseSnapshot.id)))))
 
 
 def sha256_of(data: dict) -> str:

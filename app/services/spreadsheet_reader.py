@@ -22,9 +22,9 @@ from itertools import count
 from xml.parsers import expat
 
 from flask import current_app
-from flask_babel import gettext as _
 from openpyxl import load_workbook
 
+from app.i18n import gettext as _
 from app.jobs.limits import checkpoint
 from app.services.errors import ValidationFailed
 

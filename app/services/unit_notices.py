@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.domain import clock
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import Letter, OrgUnit, UnitKind, User
 from app.services import deduction_lists, letter_kinds, letters
 from app.services.debt_cases import PAYING_UNIT_KINDS

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask_babel import gettext as _
-
+from app.i18n import gettext as _
 from app.services import settings
 from app.services.debt_input import clean_text
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from werkzeug.security import generate_password_hash
 
 from app.domain.clock import utcnow
 from app.domain.passwords import password_problems
 from app.extensions import db
+from app.i18n import gettext as _
 from app.models import ApiToken, LoginAttempt, OrgUnit, Role, UnitKind, User
 from app.services import audit, sessions
 from app.services.auth import account_hold

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from app import programmes
 from app.domain import workflow as table
 from app.domain.clock import utcnow
 from app.extensions import db
+from app.i18n import gettext as _
 from app.labels import STATUS_LABELS
 from app.models import CaseSnapshot, CaseTransition, User
 from app.programmes import Programme

@@ -449,6 +449,10 @@ def generate(cases: int, seed: int, archetypes: int, relief_count: int, log=prin
     else:
         db.session.commit()
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            # The load's trigger updates left the rollup's ~13,600 rows in 88 MB (fillfactor 50 keeps steady-state
+            # updates heap-only, not a bulk load's): rewritten, as migration 0026 rewrote a dataset loaded before it
+            # (2.4 MB; the national dashboard 78 → 50 ms on PostgreSQL, docs/benchmarks.md issue 22).
+            conn.execute(text("VACUUM FULL debt_case_rollups"))
             conn.execute(text("VACUUM ANALYZE"))
     made = {"seed": seed, "requested": cases, "cases": db.session.scalar(select(func.count(DebtCase.id))),
             "debts": db.session.scalar(select(func.count(Debt.id))),

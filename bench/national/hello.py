@@ -1,4 +1,5 @@
-"""The yardstick for the throughput benchmark: the smallest Flask app, served by the same gunicorn settings."""
+"""The yardstick for the throughput benchmark: the smallest Flask app, served by gunicorn with the
+reference's settings (calibration.HELLO_SETTINGS)."""
 from flask import Flask
 
 app = Flask(__name__)

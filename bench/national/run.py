@@ -2,8 +2,8 @@
 
 For each list or search the SQL the page ran is captured and replayed straight on a DBAPI connection, so the
 ratio page/raw shows what the application adds on top of its database. Then the case page is served by gunicorn
-(gunicorn.conf.py) on loopback and its throughput compared with a hello-world Flask app under the same settings,
-and the workers' resident memory is read from /proc.
+(gunicorn.conf.py, its settings chosen per database) on loopback, hello world beside it under the reference's
+settings (the calibration), and the workers' resident memory is read from /proc.
 
 Run: `make bench-national` (SQLite) or `make bench-national DATABASE_URL=postgresql://…/krudesk_bench`
 (or `.venv/bin/python -m bench.national.run [--database-url URL] [--cases N] [--seed S] [--json FILE]`).
@@ -356,7 +356,7 @@ def report(rows, served, calibration: Calibration, dialect, made, in_province, p
               f"{raw:>8} {ratio:>6} {row['statements']:>4} {(f'{target} ms' if target else ''):>8}")
     print(f"{'case page under gunicorn, requests/s (norm)':58} {served['case_rps']:7.0f}/s "
           f"{calibration.throughput(served['case_rps']):7.0f}/s {'':>24} {f'≥ {CASE_RPS}':>8}")
-    print(f"{'hello-world Flask under the same gunicorn settings':58} {served['hello_rps']:7.0f}/s")
+    print(f"{'hello-world Flask, gunicorn 5 workers x 2 threads':58} {served['hello_rps']:7.0f}/s")
     print(f"{'throughput ratio case page / hello world':58} {served['ratio']:8.2f}")
     print(f"{'largest worker resident memory after the run':58} {served['worker_rss_mb']:6.0f}MB {'':>31} "
           f"{'250 MB':>8}")

@@ -38,7 +38,7 @@ def table(runs: list[dict]) -> str:
              + " | target |", "|---|" + "---|" * len(runs) + "---|",
              "| calibration: python loop, ms (speed against the reference) | "
              + " | ".join(f"{c.loop_ms:.1f} ({c.speed:.2f})" for c in calibrations) + " | — |",
-             "| calibration: hello-world Flask under the same gunicorn settings, requests/s | "
+             "| calibration: hello-world Flask under gunicorn, 5 workers × 2 threads, requests/s | "
              + " | ".join(f"{c.hello_rps:.0f} ({c.served_speed:.2f})" for c in calibrations) + " | — |"]
     for row in runs[0]["rows"]:
         cells = [_cell(next((r for r in run["rows"] if r["what"] == row["what"]), None), c)

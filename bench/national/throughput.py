@@ -1,5 +1,6 @@
 """Requests per second of a page under gunicorn (gunicorn.conf.py) on loopback, against a hello-world Flask app
-under the same settings, and the resident memory of the app's workers afterwards.
+under the reference's settings (the calibration: calibration.HELLO_SETTINGS), and the resident memory of the
+app's workers afterwards.
 
 The load comes from client processes on the same machine, each with one keep-alive connection sending the next
 request as soon as the previous answer is read — the same clients, counts and duration for both apps.
@@ -10,6 +11,7 @@ import http.client
 import multiprocessing
 import os
 import re
+import runpy
 import signal
 import subprocess
 import sys
@@ -18,6 +20,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench.national.calibration import HELLO_SETTINGS
 from bench.timing import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,8 +132,13 @@ def throughput(database_uri: str, path: str, username: str, password: str, secon
            "KRUDESK_INSTANCE_PATH": folder, "PYTHONPATH": str(ROOT)}
     print(f"  throughput: {path} for {seconds:.0f} s, then hello world …", flush=True)
     case_rps, case_failed, case_rss = serve_and_load("wsgi:app", env, path, (username, password), seconds)
-    hello_rps, hello_failed, hello_rss = serve_and_load("bench.national.hello:app", env, "/", None, seconds)
-    workers = int(env.get("KRUDESK_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+    # the calibration: hello world under the settings the reference was taken with (calibration.HELLO_SETTINGS)
+    hello_rps, hello_failed, hello_rss = serve_and_load("bench.national.hello:app", {**env, **HELLO_SETTINGS}, "/",
+                                                        None, seconds)
+    chosen = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["measured_defaults"]  # the settings gunicorn took
+    measured = chosen(database_uri, multiprocessing.cpu_count())
+    workers = int(env.get("KRUDESK_WORKERS", measured[0]))
+    threads = int(env.get("KRUDESK_THREADS", measured[1]))
     return {"case_rps": case_rps, "hello_rps": hello_rps, "ratio": case_rps / hello_rps, "failed": case_failed
             + hello_failed, "worker_rss_mb": case_rss, "hello_worker_rss_mb": hello_rss, "clients": CLIENTS,
-            "workers": workers, "seconds": seconds}
+            "workers": workers, "threads": threads, "seconds": seconds}

@@ -52,3 +52,53 @@ def test_dates_on_pages_are_in_the_buddhist_era(as_user):
     client = as_user("admin")
     page = client.get("/admin/users").get_data(as_text=True)
     assert "2569" in page or "2570" in page  # last sign-in shown as a BE date
+
+
+# ---- the faster look-ups (app/i18n.py, issue 22 point 3) against Flask-Babel and Jinja's own ----------------------
+
+TEMPLATE = ("{{ _('Sign out') }}|{{ _('Sign in to KruDesk') }}|{{ _('<b>%(who)s</b> 100%%', who='<i>') }}|"
+            "{% trans %}Dashboard{% endtrans %}")
+
+
+def _jinja_own(app, text: str, autoescape: bool) -> str:
+    """The same template through Jinja's newstyle gettext over Flask-Babel's catalogue look-up."""
+    import flask_babel
+    from jinja2 import Environment
+
+    env = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+    env.install_gettext_callables(gettext=lambda s: flask_babel.get_translations().ugettext(s),
+                                  ngettext=lambda s, p, n: flask_babel.get_translations().ungettext(s, p, n),
+                                  newstyle=True)
+    return env.from_string(text).render()
+
+
+def test_templates_and_code_translate_as_flask_babel_does_in_both_languages(app):
+    import flask_babel
+
+    from app import i18n
+
+    for lang in ("th", "en"):
+        with app.app_context(), app.test_request_context("/"):  # a fresh `g`: the locale is chosen per request
+            from flask import session
+            session["lang"] = lang
+            ours = app.jinja_env.from_string(TEMPLATE).render()
+            assert ours == _jinja_own(app, TEMPLATE, autoescape=True)
+            plain = app.jinja_env.overlay(autoescape=False).from_string(TEMPLATE).render()
+            assert plain == _jinja_own(app, TEMPLATE, autoescape=False)
+            assert i18n.gettext("Sign out") == flask_babel.gettext("Sign out")
+            assert str(i18n.lazy_gettext("Dashboard")) == flask_babel.gettext("Dashboard")
+        assert ("ออกจากระบบ" in ours) == (lang == "th") and "&lt;i&gt;" in ours and "100%" in ours
+
+
+def test_a_forced_locale_is_followed_inside_an_english_request(app):
+    from flask import session
+    from flask_babel import force_locale
+
+    from app import i18n
+
+    with app.app_context(), app.test_request_context("/"):
+        session["lang"] = "en"
+        assert i18n.gettext("Sign out") == "Sign out"
+        with force_locale("th"):
+            assert i18n.gettext("Sign out") == "ออกจากระบบ"
+        assert i18n.gettext("Sign out") == "Sign out"

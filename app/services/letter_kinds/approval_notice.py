@@ -1,8 +1,7 @@
 """Approval notice to the teacher: the approved plan, its monthly instalment and what remains of the salary."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from app.i18n import lazy_gettext as _l
 from app.pdf.content import Fields, LetterContent, Para
 from app.pdf.wording import (baht, be_date, frame, money, months_text, names, percent_of_ratio, rate,
                               resolution_phrase)

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
-
 from app import labels
+from app.i18n import lazy_gettext as _l
 from app.pdf.content import LATEST_LAYOUT, LAYOUT_2, Fields, LetterContent, Para, Table
 from app.pdf.wording import baht, frame, layout_of, money, months_text, names, percent_of_ratio, rate
 from app.services.letter_kinds import Facts, LetterKind, Source

@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.domain.thai_text import format_be_month, to_bangkok
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.models import CaseTransition
 from app.models.repayments import Repayment
 from app.pdf.content import LetterContent, Para, Table

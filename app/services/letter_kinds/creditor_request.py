@@ -2,10 +2,9 @@
 the teacher's debt, as the province approved. A pack is one of these per restructured debt."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from app.extensions import db
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.models import Debt
 from app.pdf.content import Fields, LetterContent, Para
 from app.pdf.wording import baht, be_date, frame, money, months_text, names, rate, resolution_phrase

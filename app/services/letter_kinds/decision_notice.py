@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
-
+from app.i18n import lazy_gettext as _l
 from app.pdf.content import LetterContent, Para, Table
 from app.pdf.wording import baht, be_date, frame, money, resolution_phrase
 from app.services.letter_kinds import Facts, LetterKind, Source

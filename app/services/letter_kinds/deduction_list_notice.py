@@ -17,10 +17,9 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
-
 from app.domain.thai_id import format_citizen_id
 from app.domain.thai_text import format_be_month
+from app.i18n import lazy_gettext as _l
 from app.pdf.content import LetterContent, Pairs, Para, Table
 from app.pdf.wording import baht, be_date, frame, money, names
 from app.services.letter_kinds import Facts, LetterKind, Source

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
+from app.i18n import lazy_gettext as _l
 from app.models import OrgUnit
 from app.pdf.content import LetterContent, Para, Table
 from app.pdf.wording import baht, be_date, frame, money, months_text, names, resolution_phrase

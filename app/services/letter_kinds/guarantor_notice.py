@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from app.domain.thai_id import mask_citizen_id
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.pdf.content import Fields, LetterContent, Para
 from app.pdf.wording import baht, be_date, frame, money, months_text, names, resolution_phrase
 from app.services import guarantor_notices

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
-
 from app import labels
+from app.i18n import lazy_gettext as _l
 from app.pdf.content import LetterContent, Para, Table
 from app.pdf.wording import be_month, frame, money, months_text, names, rate
 from app.services.deduction_lines import add_months

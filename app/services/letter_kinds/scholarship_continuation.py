@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.models import ContinuationCheck, Person
 from app.pdf.content import LetterContent, Para, Table
 from app.pdf.wording import baht, frame, money
