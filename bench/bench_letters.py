@@ -77,7 +77,8 @@ def main() -> None:
 
     from app.extensions import db
     from app.models import LetterBatch, User
-    from app.pdf.thai_wrap import forget_layout, warm_up
+    from app.pdf.frame import forget_layout
+    from app.pdf.thai_wrap import warm_up
     from app.services import letter_batches, letters
     from app.storage import storage
 

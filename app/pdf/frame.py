@@ -43,7 +43,7 @@ from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle
 
 from app.domain.thai_text import thai_digits as to_thai_digits
-from app.pdf import qr, shaping_memo
+from app.pdf import paragraph_memo, qr, shaping_memo, thai_wrap
 from app.pdf.content import LATEST_LAYOUT, LAYOUT_2, Fields, LetterContent, PageBreak, Pairs, Para, Table
 from app.pdf.fonts import BOLD, REGULAR, register_fonts
 from app.pdf.paragraph_memo import RememberedParagraph
@@ -78,6 +78,16 @@ def _layout_table(rows: list, widths: list[float], valign: str = "TOP", padding:
     table.setStyle(TableStyle(style))
     table.hAlign = "LEFT"
     return table
+
+
+def forget_layout() -> None:
+    """Every remembered layout forgotten: the next paragraph is segmented, wrapped and shaped as if first seen (the
+    letter benchmark's cold case, and the layout memos' byte-identity test)."""
+    thai_wrap.split_words.cache_clear()
+    thai_wrap._tokens.cache_clear()
+    thai_wrap._markup.cache_clear()
+    paragraph_memo.forget()
+    shaping_memo.forget()
 
 
 def _style(name: str, **overrides) -> ParagraphStyle:

@@ -225,18 +225,6 @@ def paragraph_markup(text: str, font: str, size: float, width: float, first_inde
     return _markup(text, font, size, width, first_indent, found, layout)
 
 
-def forget_layout() -> None:
-    """Every remembered layout forgotten: the next paragraph is segmented, wrapped and shaped as if first seen (the
-    letter benchmark's cold case)."""
-    from app.pdf import paragraph_memo, shaping_memo
-
-    split_words.cache_clear()
-    _tokens.cache_clear()
-    _markup.cache_clear()
-    paragraph_memo.forget()
-    shaping_memo.forget()
-
-
 @lru_cache(maxsize=16384)
 def _markup(text: str, font: str, size: float, width: float, first_indent: float, names: tuple[str, ...],
             layout: int) -> str:

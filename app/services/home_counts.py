@@ -98,6 +98,11 @@ def _rollup_in_scope(stmt, user: User):
         prefix_match(OrgUnit.path, user.scope_path))
 
 
+def _count_of(query):
+    """How many rows an inbox query lists."""
+    return select(func.count()).select_from(query.order_by(None).subquery())
+
+
 @dataclass(frozen=True)
 class MenuBadges:
     has_inbox: bool  # the role has an inbox ("waiting for me") in some programme
@@ -115,7 +120,7 @@ def menu_badges(user: User) -> MenuBadges:
                        .where(DebtCaseRollup.status.in_(DEBT_INBOX.get(user.role, ()))))
     relief_inbox = workflow.inbox_query(user, "relief")
     if relief_inbox is not None:
-        waiting.append(select(func.count()).select_from(relief_inbox.order_by(None).subquery()))
+        waiting.append(_count_of(relief_inbox))
     *inbox, unread = db.session.execute(select(*(q.scalar_subquery() for q in waiting),
                                                notify.unread_count_query(user).scalar_subquery())).one()
     return MenuBadges(has_inbox=bool(waiting), inbox=sum(int(n or 0) for n in inbox), notices=int(unread or 0))
@@ -161,7 +166,7 @@ class Counts:
             elif kind == "debt":
                 counts[kind] = sum(self.debt_by_status.get(s, 0) for s in DEBT_INBOX.get(self.user.role, ()))
             else:
-                counts[kind] = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+                counts[kind] = db.session.scalar(_count_of(query))
         return counts
 
     @property

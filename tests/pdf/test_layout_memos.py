@@ -5,7 +5,7 @@ the memos are really used (they hold the words and paragraphs after a render).""
 import pytest
 
 from app.pdf import paragraph_memo, shaping_memo
-from app.pdf.thai_wrap import forget_layout
+from app.pdf.frame import forget_layout
 from app.services import letters
 from tests.pdf.helpers import debt_case, every_kind, relief_case
 
