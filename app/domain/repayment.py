@@ -119,12 +119,50 @@ def build_schedule(principal: Decimal, annual_rate: Decimal, term_months: int, m
                     term_months=term_months, instalments=tuple(rows))
 
 
+class _SatangInterest:
+    """monthly_interest in whole satang on integers, for the loops below that run it month by month: the rate as an
+    exact fraction p/q, so interest = round_half_up(b·p / (1200·q)) = (2·b·p + 1200·q) // (2·1200·q) for b ≥ 0 —
+    the same figure as monthly_interest, whose one division to 28 digits cannot cross a half satang (the exact value
+    is a fraction over 1200·q, at least 1/(240,000·q) away from one unless on it). About a tenth of Decimal's cost:
+    the case page works out every debt's remaining interest on each view (issue 22 point 3)."""
+
+    def __init__(self, annual_rate: Decimal):
+        p, q = Decimal(annual_rate).as_integer_ratio()
+        self.twice_p, self.d, self.twice_d = 2 * p, 1200 * q, 2400 * q
+
+    def __call__(self, balance: int) -> int:
+        return (self.twice_p * balance + self.d) // self.twice_d
+
+
+def _satang(amount: Decimal) -> int | None:
+    """A whole-satang amount as an int; None when it has a fraction of a satang (the caller keeps Decimal)."""
+    scaled = Decimal(amount) * 100
+    return int(scaled) if scaled == scaled.to_integral_value() else None
+
+
 def remaining_interest(outstanding: Decimal, annual_rate: Decimal, monthly_payment: Decimal,
                        remaining_months: int | None) -> Decimal:
     """Interest still to pay on an existing debt at its current payment: monthly interest on the
     declining balance until it is cleared, the last of `remaining_months` clearing whatever is left."""
-    balance = to_money(outstanding)
+    balance, payment = _satang(to_money(outstanding)), _satang(monthly_payment)
     limit = remaining_months if remaining_months else MAX_TERM
+    if payment is None or Decimal(annual_rate) < 0:
+        return _remaining_interest_decimal(to_money(outstanding), annual_rate, monthly_payment, limit)
+    interest_of, total = _SatangInterest(annual_rate), 0
+    for n in range(1, limit + 1):
+        if balance <= 0:
+            break
+        interest = interest_of(balance)
+        total += interest
+        part = payment - interest
+        if n == limit or part >= balance:
+            break
+        balance -= part
+    return Decimal(total).scaleb(-2)
+
+
+def _remaining_interest_decimal(balance: Decimal, annual_rate: Decimal, monthly_payment: Decimal,
+                                limit: int) -> Decimal:
     total = ZERO
     for n in range(1, limit + 1):
         if balance <= 0:
@@ -141,7 +179,24 @@ def remaining_interest(outstanding: Decimal, annual_rate: Decimal, monthly_payme
 def months_to_clear(outstanding: Decimal, annual_rate: Decimal, monthly_payment: Decimal) -> tuple[int, Decimal] | None:
     """(months, interest) to clear a debt paying `monthly_payment`; None when the payment does not cover
     the first month's interest or the debt would run past MAX_TERM months."""
-    balance = to_money(outstanding)
+    balance, payment = _satang(to_money(outstanding)), _satang(monthly_payment)
+    if payment is None or Decimal(annual_rate) < 0:
+        return _months_to_clear_decimal(to_money(outstanding), annual_rate, monthly_payment)
+    interest_of, total = _SatangInterest(annual_rate), 0
+    for n in range(1, MAX_TERM + 1):
+        interest = interest_of(balance)
+        part = payment - interest
+        if part <= 0:
+            return None
+        total += interest
+        if part >= balance:
+            return n, Decimal(total).scaleb(-2)
+        balance -= part
+    return None
+
+
+def _months_to_clear_decimal(balance: Decimal, annual_rate: Decimal,
+                             monthly_payment: Decimal) -> tuple[int, Decimal] | None:
     total = ZERO
     for n in range(1, MAX_TERM + 1):
         interest = monthly_interest(balance, annual_rate)

@@ -15,15 +15,17 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from functools import lru_cache
+from itertools import zip_longest
 
 from reportlab.graphics.barcode import qrencoder
-from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
+from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel, QRUtil
+from reportlab.pdfgen.pathobject import PDFPathObject
 
 QUIET_ZONE = 2  # modules of white around the code; the page margin adds the rest
 
 
 _EXP, _LOG = qrencoder.EXP_TABLE, qrencoder.LOG_TABLE
-_REPORTLAB = (qrencoder.QRUtil.getErrorCorrectPolynomial, qrencoder.QRPolynomial.mod)
+_REPORTLAB = (qrencoder.QRUtil.getErrorCorrectPolynomial, qrencoder.QRPolynomial.mod, QRCode.mapData)
 
 
 def _remainder(self, divisor):
@@ -42,9 +44,29 @@ def _remainder(self, divisor):
     return qrencoder.QRPolynomial(num[start:], 0)
 
 
+@lru_cache(maxsize=None)
+def _data_layout(version: int, mask_pattern: int) -> tuple[tuple[tuple[int, int], ...], tuple[bool, ...]]:
+    """Where a version's data bits go, in ReportLab's order, and the mask's value at each: both depend on the version
+    and mask only, where QRCode.mapData works them out again for every code (~1 ms a letter)."""
+    code = QRCode(version, QRErrorCorrectLevel.M)
+    code.moduleCount = version * 4 + 17
+    positions = tuple(code._dataPosIterator())
+    mask = QRUtil.getMask(mask_pattern)
+    return positions, tuple(bool(mask(row, col)) for col, row in positions)
+
+
+def _map_data(self, data, mask_pattern):
+    """QRCode.mapData from the cached layout: each data bit (False past the end, as ReportLab pads) XOR the mask."""
+    positions, masks = _data_layout(self.version, mask_pattern)
+    modules = self.modules
+    for ((col, row), masked), dark in zip_longest(zip(positions, masks), self.dataBitIterator(data), fillvalue=False):
+        modules[row][col] = dark ^ masked
+
+
 def speed_up_reportlab() -> None:
     qrencoder.QRUtil.getErrorCorrectPolynomial = staticmethod(lru_cache(maxsize=None)(_REPORTLAB[0]))
     qrencoder.QRPolynomial.mod = _remainder
+    QRCode.mapData = _map_data
 
 
 @contextmanager
@@ -52,6 +74,7 @@ def reportlab_encoder():
     """ReportLab's own arithmetic for a while (the test's reference)."""
     qrencoder.QRUtil.getErrorCorrectPolynomial = staticmethod(_REPORTLAB[0])
     qrencoder.QRPolynomial.mod = _REPORTLAB[1]
+    QRCode.mapData = _REPORTLAB[2]
     try:
         yield
     finally:
@@ -81,16 +104,31 @@ def _dark_runs(row: tuple[bool, ...]) -> list[tuple[int, int]]:
     return runs
 
 
-def draw(canvas, text: str, x: float, y: float, size: float) -> None:
+@lru_cache(maxsize=16)
+def _path_code(text: str, x: float, y: float, size: float) -> str:
+    """The code's path operators: the same for every page of a letter (its QR code is on each), worked out once."""
     grid = modules(text)
     count = len(grid) + 2 * QUIET_ZONE
     unit = size / count
-    path = canvas.beginPath()
+    path = PDFPathObject()
     top = y + size - QUIET_ZONE * unit
     for r, row in enumerate(grid):
         for start, length in _dark_runs(row):  # one rectangle per run of dark modules: about half as many
             path.rect(x + (start + QUIET_ZONE) * unit, top - (r + 1) * unit, length * unit, unit)
+    return path.getCode()
+
+
+class _DrawnPath(PDFPathObject):
+    def __init__(self, code: str):
+        super().__init__()
+        self._drawn = code
+
+    def getCode(self) -> str:
+        return self._drawn
+
+
+def draw(canvas, text: str, x: float, y: float, size: float) -> None:
     canvas.saveState()
     canvas.setFillColorRGB(0, 0, 0)
-    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.drawPath(_DrawnPath(_path_code(text, x, y, size)), stroke=0, fill=1)
     canvas.restoreState()

@@ -256,8 +256,25 @@ class Signer:
 
     def sign(self, pdf: bytes) -> bytes:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-        out = outside_event_loops(self.pdf_signer.sign_pdf, writer, bytes_reserved=self.signer.reserve())
+        out = outside_event_loops(self._sign_in_thread_loop, writer)
         return out.getvalue()
+
+    def _sign_in_thread_loop(self, writer):
+        """PdfSigner.sign_pdf without its asyncio.run(), which makes and closes an event loop for every letter (~1 ms,
+        issue 22 point 4): the coroutine runs on this thread's own loop, kept for the thread's life. No validation
+        context is set (self.meta), so sign_pdf's release step has nothing to close."""
+        return _thread_loop().run_until_complete(
+            self.pdf_signer.async_sign_pdf(writer, bytes_reserved=self.signer.reserve()))
+
+
+_loops = threading.local()
+
+
+def _thread_loop() -> asyncio.AbstractEventLoop:
+    loop = getattr(_loops, "loop", None)
+    if loop is None or loop.is_closed():
+        loop = _loops.loop = asyncio.new_event_loop()
+    return loop
 
 
 def outside_event_loops(call, *args, **kwargs):
