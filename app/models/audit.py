@@ -30,7 +30,7 @@ class AuditEvent(db.Model):
     __table_args__ = (
         Index("ix_audit_events_occurred_at", "occurred_at"),
         Index("ix_audit_events_object", "object_type", "object_id"),
-        Index("ix_audit_events_org_path", "org_path"),
+        Index("ix_audit_events_org_path", "org_path", postgresql_ops={"org_path": "varchar_pattern_ops"}),  # 0027
     )
 
 

@@ -107,7 +107,7 @@ class DebtCase(db.Model):
         back_populates="case", cascade="all, delete-orphan", order_by="DebtPlan.id")
 
     __table_args__ = (
-        Index("ix_debt_cases_org_path", "org_path"),
+        Index("ix_debt_cases_org_path", "org_path", postgresql_ops={"org_path": "varchar_pattern_ops"}),  # 0027
         # The cases waiting for a decision in a subtree, counted and their waits read from the index alone (the
         # dashboard's "waiting", services/reports.waiting; migration 0026).
         Index("ix_debt_cases_waiting", "status", "org_path", "status_since",

@@ -32,4 +32,5 @@ class ImportJob(Claimable, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
 
-    __table_args__ = (Index("ix_import_jobs_org_path", "org_path"),)
+    __table_args__ = (Index("ix_import_jobs_org_path", "org_path",
+                            postgresql_ops={"org_path": "varchar_pattern_ops"}),)  # migration 0027

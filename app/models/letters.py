@@ -45,7 +45,8 @@ class LetterBatch(Claimable, db.Model):
     finished_at: Mapped[datetime | None]
     chunks_total: Mapped[int] = mapped_column(default=0)
 
-    __table_args__ = (Index("ix_letter_batches_org_path", "org_path"),)
+    __table_args__ = (Index("ix_letter_batches_org_path", "org_path",
+                            postgresql_ops={"org_path": "varchar_pattern_ops"}),)  # migration 0027
 
 
 class Letter(db.Model):
@@ -86,6 +87,6 @@ class Letter(db.Model):
     __table_args__ = (
         UniqueConstraint("office_id", "be_year", "number", name="uq_letters_office_year_number"),
         Index("ix_letters_case", "case_type", "case_id"),
-        Index("ix_letters_org_path", "org_path"),
+        Index("ix_letters_org_path", "org_path", postgresql_ops={"org_path": "varchar_pattern_ops"}),  # 0027
         Index("ix_letters_batch", "batch_id"),
     )

@@ -65,7 +65,8 @@ class OrgUnit(db.Model):
     children: Mapped[list[OrgUnit]] = relationship(back_populates="parent")
 
     __table_args__ = (
-        Index("ix_org_units_path", "path"),
+        # LIKE 'path%' on PostgreSQL needs pattern ops under any collation but C (migration 0027)
+        Index("ix_org_units_path", "path", postgresql_ops={"path": "varchar_pattern_ops"}),
         Index("ix_org_units_kind", "kind"),
     )
 

@@ -92,7 +92,10 @@ class ReliefCase(db.Model):
     payments: Mapped[list[Payment]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="Payment.id")
 
-    __table_args__ = (Index("ix_relief_cases_org_path", "org_path"), Index("ix_relief_cases_status", "status"))
+    # Paths with pattern ops on PostgreSQL (migration 0027); the inbox (a few statuses in a subtree) from the index.
+    __table_args__ = (Index("ix_relief_cases_org_path", "org_path", postgresql_ops={"org_path": "varchar_pattern_ops"}),
+                      Index("ix_relief_cases_status_path", "status", "org_path",
+                            postgresql_ops={"org_path": "varchar_pattern_ops"}))
 
     @property
     def memberships(self) -> frozenset[str]:
