@@ -140,15 +140,23 @@ def _satang(amount: Decimal) -> int | None:
     return int(scaled) if scaled == scaled.to_integral_value() else None
 
 
+def _arithmetic(outstanding: Decimal, annual_rate: Decimal, monthly_payment: Decimal):
+    """(balance, payment, interest of a balance, back to baht) for the month-by-month loops below: whole satang on
+    integers when the payment is whole satang (always, for amounts from our forms and API), else Decimal."""
+    balance, payment = to_money(outstanding), Decimal(monthly_payment)
+    whole = _satang(payment)
+    if whole is None or Decimal(annual_rate) < 0:
+        return balance, payment, lambda b: monthly_interest(b, annual_rate), Decimal
+    return _satang(balance), whole, _SatangInterest(annual_rate), lambda total: Decimal(total).scaleb(-2)
+
+
 def remaining_interest(outstanding: Decimal, annual_rate: Decimal, monthly_payment: Decimal,
                        remaining_months: int | None) -> Decimal:
     """Interest still to pay on an existing debt at its current payment: monthly interest on the
     declining balance until it is cleared, the last of `remaining_months` clearing whatever is left."""
-    balance, payment = _satang(to_money(outstanding)), _satang(monthly_payment)
+    balance, payment, interest_of, in_baht = _arithmetic(outstanding, annual_rate, monthly_payment)
     limit = remaining_months if remaining_months else MAX_TERM
-    if payment is None or Decimal(annual_rate) < 0:
-        return _remaining_interest_decimal(to_money(outstanding), annual_rate, monthly_payment, limit)
-    interest_of, total = _SatangInterest(annual_rate), 0
+    total = 0
     for n in range(1, limit + 1):
         if balance <= 0:
             break
@@ -158,31 +166,14 @@ def remaining_interest(outstanding: Decimal, annual_rate: Decimal, monthly_payme
         if n == limit or part >= balance:
             break
         balance -= part
-    return Decimal(total).scaleb(-2)
-
-
-def _remaining_interest_decimal(balance: Decimal, annual_rate: Decimal, monthly_payment: Decimal,
-                                limit: int) -> Decimal:
-    total = ZERO
-    for n in range(1, limit + 1):
-        if balance <= 0:
-            break
-        interest = monthly_interest(balance, annual_rate)
-        total += interest
-        part = monthly_payment - interest
-        if n == limit or part >= balance:
-            break
-        balance -= part
-    return total
+    return in_baht(total)
 
 
 def months_to_clear(outstanding: Decimal, annual_rate: Decimal, monthly_payment: Decimal) -> tuple[int, Decimal] | None:
     """(months, interest) to clear a debt paying `monthly_payment`; None when the payment does not cover
     the first month's interest or the debt would run past MAX_TERM months."""
-    balance, payment = _satang(to_money(outstanding)), _satang(monthly_payment)
-    if payment is None or Decimal(annual_rate) < 0:
-        return _months_to_clear_decimal(to_money(outstanding), annual_rate, monthly_payment)
-    interest_of, total = _SatangInterest(annual_rate), 0
+    balance, payment, interest_of, in_baht = _arithmetic(outstanding, annual_rate, monthly_payment)
+    total = 0
     for n in range(1, MAX_TERM + 1):
         interest = interest_of(balance)
         part = payment - interest
@@ -190,21 +181,6 @@ def months_to_clear(outstanding: Decimal, annual_rate: Decimal, monthly_payment:
             return None
         total += interest
         if part >= balance:
-            return n, Decimal(total).scaleb(-2)
-        balance -= part
-    return None
-
-
-def _months_to_clear_decimal(balance: Decimal, annual_rate: Decimal,
-                             monthly_payment: Decimal) -> tuple[int, Decimal] | None:
-    total = ZERO
-    for n in range(1, MAX_TERM + 1):
-        interest = monthly_interest(balance, annual_rate)
-        part = monthly_payment - interest
-        if part <= 0:
-            return None
-        total += interest
-        if part >= balance:
-            return n, total
+            return n, in_baht(total)
         balance -= part
     return None
