@@ -9,7 +9,6 @@ import multiprocessing
 import os
 
 
-
 def measured_defaults(database_url: str, cores: int) -> tuple[int, int]:
     """(workers, threads) by database, from the case page under load at a million cases on 2 cores (docs/benchmarks.md,
     issue 22 point 3: "gunicorn settings by database"). The page is CPU-bound in Python, so more processes than

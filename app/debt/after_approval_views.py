@@ -59,7 +59,8 @@ def section_context(case, forms: dict | None = None, errors: dict | None = None)
     rows = after_approval_steps.touched_debts(case, plan)
     context.update(
         rows=rows,
-        missing=after_approval_steps.missing_for_activation(case, plan, rows) if case.status == "approved" else [],
+        missing=(after_approval_steps.missing_for_activation(case, plan, rows, debt_cases.debt_numbers(case))
+                 if case.status == "approved" else []),
         can_record=case.status == "approved" and can(current_user, "record_creditor_answers"),
         consolidated=[str(d) for d in plan.consolidated],
         payoff_choices=[row for row in rows if row.payoff_status == "due"])

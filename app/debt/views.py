@@ -144,8 +144,7 @@ def _render_case(case, plan_form=None, plan_errors=None, suggestion=None, status
     debts_by_id = {d.id: d for d in case.debts}
     return render_template(
         "debt/case.html", case=case, a=affordability, debts_by_id=debts_by_id,
-        # Issue 21 point 8: debts are numbered 1..n on the page, in their order on the case, not by database id.
-        debt_numbers={d.id: number for number, d in enumerate(case.debts, start=1)}, weights=[(debts_by_id[k], share) for k, share in weights],
+        debt_numbers=debt_cases.debt_numbers(case), weights=[(debts_by_id[k], share) for k, share in weights],
         above_legal={d.id for _i, d in debt_cases.above_legal_rate_debts(case)}, legal_rate=LEGAL_RATE_LIMIT,
         interest_not_covered={d.id: interest for d in case.debts
                               if (interest := interest_not_covered(d.outstanding, d.annual_rate, d.monthly_payment))},

@@ -10,7 +10,7 @@ the markup, the style and, for the line breaks, the width, so `RememberedParagra
   and so goes to ReportLab.
 ReportLab only reads what is kept here once it is built: a split builds new paragraphs from slices of it (their
 own text None: never remembered), and the one in-place change it makes (a hyphenated word's class) needs
-hyphenation, which letters do not use. tests/pdf/test_shaping_memo.py checks that letters are byte-identical with
+hyphenation, which letters do not use. tests/pdf/test_layout_memos.py checks that letters are byte-identical with
 and without it.
 """
 from __future__ import annotations

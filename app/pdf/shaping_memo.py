@@ -14,7 +14,7 @@ no inline image or link) is shaped once and its result reused:
 - the private code points HarfBuzz's unencoded glyphs get (fonts.SearchableTTFont) are assigned per font, for the
   process, on the first shaping: a remembered word's code points stay valid.
 Anything else (several fragments, special fragments, explicit features) goes to ReportLab unchanged.
-tests/pdf/test_shaping_memo.py checks that letters are byte-identical with and without it.
+tests/pdf/test_layout_memos.py checks that letters are byte-identical with and without it.
 """
 from __future__ import annotations
 

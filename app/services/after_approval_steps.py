@@ -86,13 +86,14 @@ class Missing:
     message: str
 
 
-def missing_for_activation(case: DebtCase, plan: ApprovedPlan, debts: list[TouchedDebt] | None = None
-                           ) -> list[Missing]:
+def missing_for_activation(case: DebtCase, plan: ApprovedPlan, debts: list[TouchedDebt] | None = None,
+                           numbers: dict[int, int] | None = None) -> list[Missing]:
     """What activation still waits for, one item per debt, naming its creditor (api-v1.md v1.1: the 409 names
-    them). `debts`: touched_debts(case, plan) when the caller has them."""
+    them). `debts`: touched_debts(case, plan) when the caller has them. The messages name each debt by its id, or
+    by `numbers` (debt_cases.debt_numbers: the case page's 1..n) when given."""
     missing = []
     for debt in touched_debts(case, plan) if debts is None else debts:
-        ids = {"id": debt.debt_id, "creditor": debt.creditor}
+        ids = {"id": (numbers or {}).get(debt.debt_id, debt.debt_id), "creditor": debt.creditor}
         if debt.answer is None:
             missing.append(Missing(debt.debt_id, debt.creditor, "answer", _(
                 "debt %(id)s (%(creditor)s): no answer from the creditor yet", **ids)))

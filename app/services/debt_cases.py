@@ -158,6 +158,12 @@ def paying_unit_choices(cooperatives) -> list[OrgUnit]:
         OrgUnit.province_code.in_(sorted(provinces))).order_by(OrgUnit.kind, OrgUnit.code)))
 
 
+def debt_numbers(case: DebtCase) -> dict[int, int]:
+    """Each debt's number as officers read it, by debt id: 1..n in the case's order (issue 21 point 8), never the
+    database id."""
+    return {d.id: number for number, d in enumerate(case.debts, start=1)}
+
+
 def above_legal_rate_debts(case: DebtCase) -> list[tuple[int, Debt]]:
     """The debts (with their row index) whose rate is above the 15% a year of the Civil and Commercial Code s.654:
     recorded as charged, and flagged for the officer on the case page and in the API (issue 17, 7c)."""
