@@ -37,6 +37,29 @@ def test_letters_are_byte_identical_with_and_without_the_memos():
     assert second == plain
 
 
+def test_a_paragraph_drawn_again_in_the_same_document_writes_what_reportlab_writes(monkeypatch):
+    """A batch's document holds the same letterhead, labels and sentences in every letter: from the second time a
+    paragraph is drawn at the same width its operators are replayed (paragraph_memo, RememberedParagraph.draw), and
+    the document is byte for byte ReportLab's own."""
+    from reportlab.platypus import Paragraph
+
+    debt = debt_case("นางสาวปิยะนุชนาถ ศรีสุวรรณวงศ์", 2, debts=4)
+    relief = relief_case("นายอับดุลเลาะ หะยีสาและ", ["นางซูไรดา หะยีสาและ", "เด็กชายอิรฟาน หะยีสาและ"], 2)
+    issued = list(every_kind(debt, relief).values()) * 2  # every letter twice in one document
+    plain = render_without_memos(issued)
+
+    drawn = []
+    draw_para = Paragraph.drawPara
+    monkeypatch.setattr(Paragraph, "drawPara", lambda self, debug=0: drawn.append(1) or draw_para(self, debug))
+    replayed = letters.render(issued)
+    monkeypatch.setattr(Paragraph, "drawPara", lambda self, debug=0: drawn.append(0) or draw_para(self, debug))
+    render_without_memos(issued)
+
+    assert replayed == plain
+    with_memo, without = drawn.count(1), drawn.count(0)
+    assert with_memo < without * 0.6, (with_memo, without)  # the second copy of each letter drawn from the memo
+
+
 @pytest.mark.nodb
 def test_a_remembered_word_keeps_the_callers_fragment():
     """The same word in another colour: the shaped text is reused, the fragment (its colour) is the caller's."""
